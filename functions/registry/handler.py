@@ -1,0 +1,42 @@
+"""Enterprise registry: `POST /v1/enterprises`, `GET /v1/enterprises/{uscc}`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from shared.adapters.clock import current_clock
+from shared.adapters.enterprises import EnterpriseRepository
+from shared.api.entrypoint import api_handler
+from shared.api.resolver import json_response, make_resolver, route
+from shared.api.schemas import EnterpriseRecord
+from shared.domain.enterprise import RegistrationData, Uscc
+from shared.usecases.enterprises import enterprise_record, load_enterprise, register_enterprise
+
+router = APIGatewayRouter()
+_record = {"content": {"application/json": {"model": EnterpriseRecord}}}
+
+
+@route(router, "POST", "/v1/enterprises", responses={201: {"description": "Registered (or replayed)", **_record}},
+       description="Idempotent on `Idempotency-Key` and on the natural key `uscc`: the same body again "
+                   "replays 201 with the stored record, another body is 409 with the current record. An "
+                   "enterprise reported by an agency before registering (UNREGISTERED_RELATED, Art 41) "
+                   "keeps its credit state when it registers.")
+def register(registration: Annotated[RegistrationData, Body()]) -> Response[EnterpriseRecord]:
+    clock = current_clock()
+    enterprise, _created = register_enterprise(EnterpriseRepository(), clock, registration)
+    return json_response(201, enterprise_record(enterprise, clock.now()),
+                         headers={"Location": f"/v1/enterprises/{enterprise.uscc}"})
+
+
+@route(router, "GET", "/v1/enterprises/{uscc}", responses={200: {"description": "The record", **_record}})
+def get_enterprise(uscc: Annotated[Uscc, Path()]) -> Response[EnterpriseRecord]:
+    enterprise = load_enterprise(EnterpriseRepository(), uscc)
+    return json_response(200, enterprise_record(enterprise, current_clock().now()))
+
+
+app = make_resolver(router)
+lambda_handler = api_handler(app)

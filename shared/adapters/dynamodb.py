@@ -1,0 +1,114 @@
+"""DynamoDB plumbing shared by every repository: lazily created clients, (de)serialisation, and the
+translation of storage errors into domain errors.
+
+Access patterns of the main table (single-table design; keys are built only in `keys.py`):
+
+| item                      | pk                 | sk                         | sparse index keys                     |
+|---------------------------|--------------------|----------------------------|---------------------------------------|
+| enterprise profile+state  | ENT#<uscc>         | PROFILE                    | gsi1: LIST#<tier> / <tier_since>#uscc |
+| credit event              | ENT#<uscc>         | EVT#<event_id>             | gsi2: DUE#<date> (arrears thresholds) |
+| event-id guard            | EVTID#<event_id>   | EVTID                      |                                       |
+| declaration volume        | ENT#<uscc>         | VOL#<year>#<line>          |                                       |
+| person (Art 46)           | ENT#<uscc>         | PERSON#<person_id>         |                                       |
+| annual report (Art 11)    | ENT#<uscc>         | AR#<year>                  |                                       |
+| tier decision             | ENT#<uscc>         | DEC#<effective_at>#<id>    |                                       |
+
+gsi1 holds only enterprises on a public list; gsi2 only items with a pending date-driven duty,
+so the scheduled jobs read what is due, never the table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from shared.domain.errors import Conflict
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+_client: DynamoDBClient | None = None
+
+
+def dynamodb_client() -> DynamoDBClient:
+    """One low-level client per process, created on first use (boto3 costs ~200 ms to import: a
+    function that never touches DynamoDB on a path should not pay it at import)."""
+    global _client
+    if _client is None:
+        import boto3  # deferred on purpose, see docstring
+
+        _client = boto3.client("dynamodb")
+    return _client
+
+
+def reset_clients() -> None:
+    """Forget cached clients (tests switch endpoints and credentials between cases)."""
+    global _client
+    _client = None
+
+
+def _serializer() -> Any:
+    from boto3.dynamodb.types import TypeSerializer
+
+    return TypeSerializer()
+
+
+def _deserializer() -> Any:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    return TypeDeserializer()
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo(v) for v in value]
+    return value
+
+
+def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain JSON-like mapping → DynamoDB attribute values. None values are left out."""
+    ser = _serializer()
+    return {k: ser.serialize(_to_dynamo(v)) for k, v in values.items() if v is not None}
+
+
+def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    des = _deserializer()
+    return {k: _plain(des.deserialize(v)) for k, v in item.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, set):
+        return sorted(_plain(v) for v in value)
+    return value
+
+
+def error_code(exc: Exception) -> str | None:
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        return response.get("Error", {}).get("Code")
+    return None
+
+
+def is_condition_failure(exc: Exception) -> bool:
+    code = error_code(exc)
+    if code == "ConditionalCheckFailedException":
+        return True
+    if code == "TransactionCanceledException":
+        reasons = getattr(exc, "response", {}).get("CancellationReasons", [])
+        return any(r.get("Code") == "ConditionalCheckFailed" for r in reasons)
+    return False
+
+
+def conflict_from(exc: Exception, detail: str, current: dict[str, Any] | None = None) -> Conflict:
+    return Conflict(detail, extra={"current": current} if current is not None else None)

@@ -1,0 +1,78 @@
+"""Enterprise repository: profile + credit state item, conditional on `version`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.adapters import keys
+from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
+from shared.adapters.settings import settings
+from shared.domain.enterprise import Enterprise
+from shared.domain.errors import Conflict
+
+
+class EnterpriseAlreadyExists(Conflict):
+    def __init__(self, existing: Enterprise) -> None:
+        super().__init__(f"enterprise {existing.uscc} is already registered")
+        self.existing = existing
+
+
+def enterprise_item(enterprise: Enterprise) -> dict[str, Any]:
+    values = enterprise.model_dump(mode="json")
+    values.update(pk=keys.enterprise_pk(enterprise.uscc), sk=keys.PROFILE, entity="ENTERPRISE")
+    list_name = enterprise.tier.public_list
+    if list_name:  # sparse: only enterprises on a public list carry the list index keys
+        values.update(gsi1pk=keys.list_pk(list_name), gsi1sk=keys.list_sk(values["tier_since"], enterprise.uscc))
+    return values
+
+
+def enterprise_from(values: dict[str, Any]) -> Enterprise:
+    return Enterprise.model_validate(values)
+
+
+class EnterpriseRepository:
+    def __init__(self, table_name: str | None = None) -> None:
+        self.table_name = table_name or settings().table_name
+
+    def create(self, enterprise: Enterprise) -> Enterprise:
+        """One conditional write. When the key exists, the same request returns the stored item,
+        so a natural-key replay costs no extra read."""
+        client = dynamodb_client()
+        try:
+            client.put_item(
+                TableName=self.table_name,
+                Item=to_item(enterprise_item(enterprise)),
+                ConditionExpression="attribute_not_exists(pk)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except client.exceptions.ConditionalCheckFailedException as exc:
+            old = exc.response.get("Item")
+            existing = enterprise_from(from_item(old)) if old else self.get(enterprise.uscc)
+            if existing is None:  # pragma: no cover - the condition failed, so the item exists
+                raise
+            raise EnterpriseAlreadyExists(existing) from exc
+        return enterprise
+
+    def get(self, uscc: str) -> Enterprise | None:
+        response = dynamodb_client().get_item(
+            TableName=self.table_name,
+            Key=to_item({"pk": keys.enterprise_pk(uscc), "sk": keys.PROFILE}),
+        )
+        item = response.get("Item")
+        return enterprise_from(from_item(item)) if item else None
+
+    def replace(self, enterprise: Enterprise, expected_version: int) -> Enterprise:
+        """Write a new state of an existing enterprise if nobody else wrote since `expected_version`."""
+        try:
+            dynamodb_client().put_item(
+                TableName=self.table_name,
+                Item=to_item(enterprise_item(enterprise)),
+                ConditionExpression="#v = :expected",
+                ExpressionAttributeNames={"#v": "version"},
+                ExpressionAttributeValues=to_item({":expected": expected_version}),
+            )
+        except Exception as exc:
+            if is_condition_failure(exc):
+                raise Conflict(f"enterprise {enterprise.uscc} changed concurrently; retry") from exc
+            raise
+        return enterprise

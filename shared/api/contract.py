@@ -1,0 +1,62 @@
+"""The public route table of `API.md`: one source for the CDK API (methods, authorizer scopes,
+integrations) and for the handlers' own authorization check. Nothing else lists routes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCOPE_REGISTRY = "credit/registry"
+SCOPE_EVENTS = "credit/events"
+SCOPE_ENTERPRISE = "credit/enterprise"
+SCOPE_OFFICER = "credit/officer"
+ALL_SCOPES: dict[str, str] = {
+    SCOPE_REGISTRY: "Customs registration system: register enterprises, post declaration volumes and personnel",
+    SCOPE_EVENTS: "Agencies (customs penalty, tax, courts): post credit events",
+    SCOPE_ENTERPRISE: "An enterprise's own system, bound to its uscc: reports, applications, own record",
+    SCOPE_OFFICER: "Customs officers' tools: read everything, decide cases",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: str
+    scopes: tuple[str, ...] = ()
+    """Any one of these scopes admits the caller. Empty means public (no authorizer)."""
+    own: str | None = None
+    """Path parameter that an enterprise token must match with its `uscc` claim."""
+    idempotent: bool = False
+    """POST that creates something: `Idempotency-Key` required, replayed by Powertools idempotency."""
+    summary: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def public(self) -> bool:
+        return not self.scopes
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("POST", "/v1/enterprises", "registry", (SCOPE_REGISTRY,), idempotent=True,
+          summary="Register an enterprise (starts REGULAR)", tags=("Enterprises",)),
+    Route("GET", "/v1/enterprises/{uscc}", "registry", (SCOPE_ENTERPRISE, SCOPE_OFFICER), own="uscc",
+          summary="Full record of an enterprise", tags=("Enterprises",)),
+    Route("GET", "/v1/enterprises/{uscc}/credit", "credit_views",
+          summary="Public credit view, optionally at a past instant", tags=("Credit",)),
+    Route("GET", "/v1/openapi.json", "docs", summary="This API's OpenAPI document", tags=("Docs",)),
+    Route("GET", "/v1/docs", "docs", summary="Swagger UI", tags=("Docs",)),
+)
+
+
+def find_route(method: str, resource: str) -> Route | None:
+    for route in ROUTES:
+        if route.method == method and route.path == resource:
+            return route
+    return None
+
+
+def routes_of(function: str) -> list[Route]:
+    return [r for r in ROUTES if r.function == function]
+
+
+FUNCTIONS: tuple[str, ...] = tuple(dict.fromkeys(r.function for r in ROUTES))

@@ -1,0 +1,21 @@
+"""Logger and Metrics (Powertools). Tracing: Lambda active tracing is on for every function in the
+template; the Powertools Tracer (aws-xray-sdk, ~135-330 ms of import on these machines) is loaded
+only where `POWERTOOLS_TRACER=on`, so cold start stays a product figure."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+
+logger = Logger()
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CustomsCredit"))
+
+
+def tracer() -> Any | None:
+    if os.environ.get("POWERTOOLS_TRACER", "off") != "on":
+        return None
+    from aws_lambda_powertools import Tracer
+
+    return Tracer()

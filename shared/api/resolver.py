@@ -1,0 +1,134 @@
+"""One resolver factory for every function: validation on, every error an RFC 9457 problem."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.router import Router
+from pydantic import BaseModel, ValidationError
+
+from shared.api.problems import PROBLEM_JSON, problem_body
+from shared.domain.errors import DomainError
+
+JSON = "application/json"
+
+
+def _loc(loc: Any) -> list[Any]:
+    return list(loc) if isinstance(loc, list | tuple) else [loc]
+
+
+def _msg(error: dict[str, Any]) -> str:
+    msg = str(error.get("msg") or error.get("type") or "invalid")
+    # pydantic prefixes errors raised by our validators; the prefix says nothing to a partner.
+    return msg.removeprefix("Value error, ")
+
+
+def validation_errors(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"loc": _loc(e.get("loc", ())), "msg": _msg(e), "type": e.get("type", "")} for e in raw]
+
+
+def problem(status: int, detail: str, instance: str | None, **kwargs: Any) -> Response:
+    return Response(
+        status_code=status,
+        content_type=PROBLEM_JSON,
+        body=json.dumps(problem_body(status, detail, instance=instance, **kwargs), default=str),
+    )
+
+
+def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    # The body stays a dict: Powertools validates it against the route's declared response model.
+    return Response(status_code=status, content_type=JSON, body=body, headers=headers)
+
+
+def make_resolver(*routers: Router) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True)
+    for router in routers:
+        app.include_router(router)
+
+    def instance() -> str | None:
+        try:
+            return app.current_event.path
+        except Exception:  # pragma: no cover - no event bound
+            return None
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(exc: RequestValidationError) -> Response:
+        errors = validation_errors(list(exc.errors()))
+        if any(e["type"] == "json_invalid" for e in errors):
+            return problem(400, "the request body is not valid JSON", instance(),
+                           errors=[{"loc": ["body"], "msg": "malformed JSON"}])
+        return problem(422, f"{len(errors)} field(s) failed validation", instance(), errors=errors)
+
+    @app.exception_handler(ValidationError)
+    def _invalid_model(exc: ValidationError) -> Response:
+        errors = validation_errors([dict(e) for e in exc.errors()])
+        return problem(422, f"{len(errors)} field(s) failed validation", instance(), errors=errors)
+
+    @app.exception_handler(DomainError)
+    def _domain(exc: DomainError) -> Response:
+        return problem(exc.status, exc.detail, instance(), slug=exc.type_slug, title=exc.title,
+                       errors=exc.errors, extra=exc.extra)
+
+    @app.not_found
+    def _not_found(_exc: Exception) -> Response:
+        return problem(404, "no such route", instance())
+
+    return app
+
+
+def _powertools_path(path: str) -> str:
+    return path.replace("{", "<").replace("}", ">")
+
+
+def route(router: Router, method: str, path: str, *, responses: dict[int, Any] | None = None,
+          description: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a handler for a route of the contract table: summary, tags and OAuth2 security in the
+    OpenAPI document come from `contract.ROUTES`, so the document, the CDK authorizer scopes and
+    the handlers' checks cannot drift apart."""
+    from shared.api.contract import find_route
+
+    spec = find_route(method, path)
+    if spec is None:
+        raise LookupError(f"{method} {path} is not in contract.ROUTES")
+    documented: dict[int, Any] = {
+        400: {"description": "Malformed request", "content": {PROBLEM_JSON: {"model": ProblemModel}}},
+        422: {"description": "Validation failed", "content": {PROBLEM_JSON: {"model": ProblemModel}}},
+    }
+    if not spec.public:
+        documented[401] = {"description": "No or invalid token", "content": {PROBLEM_JSON: {"model": ProblemModel}}}
+        documented[403] = {"description": "Wrong scope or not your enterprise",
+                           "content": {PROBLEM_JSON: {"model": ProblemModel}}}
+    if spec.idempotent:
+        documented[409] = {"description": "Conflict: state, natural key or Idempotency-Key reused with another body",
+                           "content": {PROBLEM_JSON: {"model": ProblemModel}}}
+    documented.update(responses or {})
+    register = getattr(router, method.lower())
+    return register(  # type: ignore[no-any-return]
+        _powertools_path(path),
+        summary=spec.summary,
+        description=description,
+        tags=list(spec.tags) or None,
+        responses=documented,
+        security=None if spec.public else [{"oauth2": list(spec.scopes)}],
+    )
+
+
+class ProblemError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str | None = None
+
+
+class ProblemModel(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[ProblemError] = []

@@ -1,0 +1,50 @@
+"""Response shapes for the OpenAPI document (requests are validated by the domain models)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from shared.domain.enterprise import BusinessType, RegistrationStatus
+from shared.domain.tiers import Tier
+
+
+class CreditState(BaseModel):
+    tier: Tier
+    is_aeo: bool
+    tier_since: str
+
+
+class AnnualReportDue(BaseModel):
+    year: int
+    window_opens: str
+    window_closes: str
+
+
+class ComplianceCalendar(BaseModel):
+    annual_report: AnnualReportDue
+
+
+class EnterpriseRecord(BaseModel):
+    uscc: str
+    name: str
+    customs_code: str | None = None
+    registration_status: RegistrationStatus
+    business_types: list[BusinessType]
+    registered_on: str
+    credit: CreditState
+    open_cases: list[dict[str, object]]
+    compliance_calendar: ComplianceCalendar
+    created_at: str
+    updated_at: str
+    version: int
+
+
+class CreditView(BaseModel):
+    uscc: str
+    name: str
+    tier: Tier
+    is_aeo: bool
+    tier_since: str
+    as_of: str
+    measures: list[dict[str, object]]
+    disclosures: list[dict[str, object]]

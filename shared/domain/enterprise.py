@@ -1,0 +1,92 @@
+"""Enterprises under customs credit management (Art 41 registration status, business types)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from shared.domain.tiers import INITIAL_TIER, Tier
+from shared.domain.uscc import USCC_PATTERN, validate_uscc
+
+
+class RegistrationStatus(StrEnum):
+    REGISTERED = "REGISTERED"
+    FILED = "FILED"
+    # Art 41: not registered or filed but directly involved in customs business; managed "by reference".
+    UNREGISTERED_RELATED = "UNREGISTERED_RELATED"
+
+
+class BusinessType(StrEnum):
+    CONSIGNOR_CONSIGNEE = "CONSIGNOR_CONSIGNEE"  # own-account importer/exporter (收发货人)
+    CUSTOMS_BROKER = "CUSTOMS_BROKER"  # customs declaration enterprise (报关企业)
+
+
+Uscc = Annotated[
+    str,
+    Field(min_length=1, max_length=64,
+          description="Unified Social Credit Code, 18 characters, GB 32100-2015 check character, upper case",
+          examples=["91110000600037341L"], json_schema_extra={"pattern": USCC_PATTERN}),
+    AfterValidator(validate_uscc),
+]
+CustomsCode = Annotated[
+    str, Field(pattern=r"^[0-9A-Z]{10}$", description="10-character customs registration code")
+]
+
+
+class RegistrationData(BaseModel):
+    """What the registration system says about an enterprise: the natural-key content of a registration."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    uscc: Uscc
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    customs_code: CustomsCode | None = None
+    registration_status: RegistrationStatus
+    business_types: Annotated[list[BusinessType], Field(min_length=1, max_length=2)]
+    registered_on: date
+
+
+class Enterprise(BaseModel):
+    """An enterprise with its current credit state. `version` guards every conditional write."""
+
+    model_config = ConfigDict(frozen=True)
+
+    uscc: str
+    name: str
+    customs_code: str | None = None
+    registration_status: RegistrationStatus
+    business_types: list[BusinessType]
+    registered_on: date
+    tier: Tier = INITIAL_TIER
+    tier_since: datetime
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+    @property
+    def is_aeo(self) -> bool:
+        return self.tier.is_aeo
+
+    def registration(self) -> RegistrationData:
+        return RegistrationData(
+            uscc=self.uscc, name=self.name, customs_code=self.customs_code,
+            registration_status=self.registration_status, business_types=self.business_types,
+            registered_on=self.registered_on,
+        )
+
+
+def new_enterprise(data: RegistrationData, now: datetime) -> Enterprise:
+    """A newly managed enterprise starts REGULAR (Art 4; RULES.md "New enterprises start REGULAR")."""
+    return Enterprise(
+        **data.model_dump(), tier=INITIAL_TIER, tier_since=now, created_at=now, updated_at=now, version=1,
+    )
+
+
+def same_registration(a: RegistrationData, b: RegistrationData) -> bool:
+    """Registration bodies compare as sets of business types: order carries no meaning."""
+    return a.model_dump(exclude={"business_types"}) == b.model_dump(exclude={"business_types"}) and set(
+        a.business_types
+    ) == set(b.business_types)

@@ -1,0 +1,96 @@
+"""Enterprise registry use cases: register (idempotent on the natural key), read, public view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shared.adapters.enterprises import EnterpriseAlreadyExists, EnterpriseRepository
+from shared.domain.annual_report import next_report_due
+from shared.domain.clock import Clock, china_date, iso_instant
+from shared.domain.enterprise import (
+    Enterprise,
+    RegistrationData,
+    RegistrationStatus,
+    new_enterprise,
+    same_registration,
+)
+from shared.domain.errors import Conflict, NotFound, ValidationFailed
+
+
+def register_enterprise(repo: EnterpriseRepository, clock: Clock, data: RegistrationData) -> tuple[Enterprise, bool]:
+    """Returns the enterprise and whether this call created (or completed) its registration.
+
+    Same body again replays the stored enterprise; another body is a 409 carrying the current
+    record. An enterprise that agencies reported before it registered (Art 41,
+    UNREGISTERED_RELATED) keeps its credit state and history when it registers."""
+    now = clock.now()
+    try:
+        return repo.create(new_enterprise(data, now)), True
+    except EnterpriseAlreadyExists as exists:
+        current = exists.existing
+    if same_registration(current.registration(), data):
+        return current, False
+    if (current.registration_status is RegistrationStatus.UNREGISTERED_RELATED
+            and data.registration_status is not RegistrationStatus.UNREGISTERED_RELATED):
+        registered = current.model_copy(update={
+            **data.model_dump(exclude={"uscc"}), "updated_at": now, "version": current.version + 1,
+        })
+        return repo.replace(registered, expected_version=current.version), True
+    raise Conflict(
+        f"enterprise {data.uscc} is already registered with other data",
+        extra={"current": enterprise_record(current, now)},
+    )
+
+
+def load_enterprise(repo: EnterpriseRepository, uscc: str) -> Enterprise:
+    enterprise = repo.get(uscc)
+    if enterprise is None:
+        raise NotFound(f"no enterprise with uscc {uscc}")
+    return enterprise
+
+
+def credit_state(enterprise: Enterprise) -> dict[str, Any]:
+    return {"tier": enterprise.tier.value, "is_aeo": enterprise.is_aeo, "tier_since": iso_instant(enterprise.tier_since)}
+
+
+def enterprise_record(enterprise: Enterprise, now: datetime) -> dict[str, Any]:
+    """The full record an enterprise (own token) or an officer reads."""
+    report = next_report_due(enterprise.registered_on, china_date(now))
+    return {
+        "uscc": enterprise.uscc,
+        "name": enterprise.name,
+        "customs_code": enterprise.customs_code,
+        "registration_status": enterprise.registration_status.value,
+        "business_types": [b.value for b in enterprise.business_types],
+        "registered_on": enterprise.registered_on.isoformat(),
+        "credit": credit_state(enterprise),
+        "open_cases": [],
+        "compliance_calendar": {
+            "annual_report": {
+                "year": report.year,
+                "window_opens": report.opens_on.isoformat(),
+                "window_closes": report.closes_on.isoformat(),
+            },
+        },
+        "created_at": iso_instant(enterprise.created_at),
+        "updated_at": iso_instant(enterprise.updated_at),
+        "version": enterprise.version,
+    }
+
+
+def public_credit_view(enterprise: Enterprise, as_of: datetime, now: datetime) -> dict[str, Any]:
+    """The public view (`GET /v1/enterprises/{uscc}/credit`). An instant after `now` has no answer yet;
+    an instant before the enterprise came under management has none either."""
+    if as_of > now:
+        raise ValidationFailed("as_of is in the future", errors=[{"loc": ["query", "as_of"], "msg": "must not be in the future"}])
+    if as_of < enterprise.created_at:
+        raise NotFound(f"enterprise {enterprise.uscc} was not under credit management at {iso_instant(as_of)}")
+    return {
+        "uscc": enterprise.uscc,
+        "name": enterprise.name,
+        **credit_state(enterprise),
+        "as_of": iso_instant(as_of),
+        "measures": [],
+        "disclosures": [],
+    }
