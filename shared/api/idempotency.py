@@ -43,10 +43,10 @@ def _mark_replay(response: Any, _record: Any) -> Any:
     return response
 
 
-_runner: Callable[..., dict[str, Any]] | None = None
+_runner: tuple[Callable[..., dict[str, Any]], Any] | None = None
 
 
-def _build_runner() -> Callable[..., dict[str, Any]]:
+def _build_runner() -> tuple[Callable[..., dict[str, Any]], Any]:
     # Imported here: the idempotency package pulls in boto3 (~200 ms); GET-only paths never pay it.
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
@@ -75,7 +75,7 @@ def _build_runner() -> Callable[..., dict[str, Any]]:
             raise _NotStored(response)
         return response
 
-    return run
+    return run, config
 
 
 def run_idempotent(resolve: Resolve, event: Mapping[str, Any], context: Any, principal: Principal,
@@ -88,6 +88,8 @@ def run_idempotent(resolve: Resolve, event: Mapping[str, Any], context: Any, pri
     global _runner
     if _runner is None:
         _runner = _build_runner()
+    runner, config = _runner
+    config.register_lambda_context(context)  # in-progress records expire with the invocation
     envelope = {
         "key": f"{principal.client_id}|{route.method} {route.path}|{key}",
         "request": {
@@ -96,7 +98,7 @@ def run_idempotent(resolve: Resolve, event: Mapping[str, Any], context: Any, pri
         },
     }
     try:
-        return _runner(envelope=envelope, resolve=resolve, event=dict(event), context=context)
+        return runner(envelope=envelope, resolve=resolve, event=dict(event), context=context)
     except _NotStored as not_stored:
         return not_stored.response
     except IdempotencyValidationError as exc:

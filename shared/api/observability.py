@@ -5,9 +5,13 @@ only where `POWERTOOLS_TRACER=on`, so cold start stays a product figure."""
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
+
+# Requests that record no metric are normal (reads); Powertools would warn on every one of them.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 logger = Logger()
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CustomsCredit"))

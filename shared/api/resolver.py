@@ -44,8 +44,24 @@ def json_response(status: int, body: Any, headers: dict[str, str] | None = None)
     return Response(status_code=status, content_type=JSON, body=body, headers=headers)
 
 
+def security_schemes() -> dict[str, Any]:
+    """The OAuth2 client-credentials scheme every protected route refers to (as `oauth2`)."""
+    from aws_lambda_powertools.event_handler.openapi.models import (
+        OAuth2,
+        OAuthFlowClientCredentials,
+        OAuthFlows,
+    )
+
+    from shared.api.contract import ALL_SCOPES
+
+    flows = OAuthFlows(clientCredentials=OAuthFlowClientCredentials(tokenUrl="/_local/token", scopes=ALL_SCOPES))
+    return {"oauth2": OAuth2(flows=flows, description="Cognito client-credentials tokens in AWS; "
+                                                     "`POST /_local/token` on the local runtime.")}
+
+
 def make_resolver(*routers: Router) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True)
+    app.configure_openapi(security_schemes=security_schemes())
     for router in routers:
         app.include_router(router)
 

@@ -1,0 +1,129 @@
+"""Generate the API's OpenAPI document from the functions' resolvers (Powertools OpenAPI merge).
+
+    python scripts/openapi.py --write   # regenerate functions/docs/openapi.json
+    python scripts/openapi.py --check   # exit 1 if the committed document is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+DOCUMENT = REPO / "functions" / "docs" / "openapi.json"
+
+DESCRIPTION = """\
+Enterprise credit management of China Customs under GACC Order No. 282 (in force 2026-04-01):
+credit tiers with the article and evidence behind every decision, public disclosure of
+non-compliance records for exactly their window, and the statutory procedures.
+
+**Conventions.** JSON, `snake_case`. `uscc` is the 18-character Unified Social Credit Code
+(GB 32100-2015) with its check character, upper case (a lower-case code is rejected, not
+normalised, so that one enterprise never has two keys). Calendar dates are China Standard Time
+dates; instants are RFC 3339 with offset and are answered in UTC (`Z`). Money is `amount_cny`,
+at most 2 decimals, never negative.
+
+**Errors** are RFC 9457 problem details (`application/problem+json`) with `errors: [{loc, msg}]`
+naming every offending field: 400 malformed JSON or missing `Idempotency-Key`, 401 no/invalid
+token, 403 wrong scope or another enterprise's data, 404 unknown resource, 409 conflict, 422
+validation failed, 429 throttled. A request that fails stores nothing. Every response carries
+`x-correlation-id` (echoed when the request sends one).
+
+**Idempotency.** Every POST that creates something requires `Idempotency-Key` (1-128 printable
+characters), scoped to the calling client and the route. The same key with the same request
+replays the first response (marked `Idempotent-Replayed: true`) for 24 hours; the same key with
+another request is 409. Only successful responses are kept: after a 4xx the same key may be used
+for the corrected request. Creation is also idempotent on the natural key (`uscc` for
+enterprises): the same registration body again answers 201 with the stored record, another body
+409 with the current record in `current`.
+
+**Authorization.** OAuth 2.0 client credentials; scopes `credit/registry`, `credit/events`,
+`credit/enterprise` (token bound to one `uscc` claim), `credit/officer`. Public routes need no
+token.
+
+**Point in time.** `as_of` answers for any past instant; an instant in the future is 422, an
+instant before the enterprise came under credit management is 404.
+"""
+
+
+def build_document() -> str:
+    from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
+    from aws_lambda_powertools.event_handler.openapi.models import Server
+
+    from shared.api.contract import FUNCTIONS
+    from shared.api.resolver import security_schemes
+
+    merge = OpenAPIMerge(
+        title="China Customs enterprise credit API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        servers=[Server(url="http://127.0.0.1:3000", description="local runtime (make local)")],
+        security_schemes=security_schemes(),
+        on_conflict="error",
+    )
+    # Our handlers build their resolver through `make_resolver`, which Powertools' AST discovery does
+    # not recognise; the contract names the API functions, so add them explicitly.
+    for function in FUNCTIONS:
+        merge.add_file(REPO / "functions" / function / "handler.py", resolver_name="app")
+    document = json.loads(merge.get_openapi_json_schema())
+    _add_contract_headers(document)
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": True,
+    "description": "1-128 printable characters, unique per intended creation. Same key + same request replays "
+                   "the first response; same key + another request is 409. Missing is 400.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+}
+CORRELATION_ID = {
+    "name": "x-correlation-id", "in": "header", "required": False,
+    "description": "Echoed in the response's x-correlation-id; generated when absent.",
+    "schema": {"type": "string"},
+}
+
+
+def _add_contract_headers(document: dict[str, object]) -> None:
+    """Headers the entrypoint handles before the resolver (so Powertools cannot see them)."""
+    from shared.api.contract import ROUTES
+
+    paths = document.get("paths", {})
+    assert isinstance(paths, dict)
+    for route in ROUTES:
+        operation = paths.get(route.path, {}).get(route.method.lower())
+        if operation is None:
+            continue
+        parameters = operation.setdefault("parameters", [])
+        if route.idempotent:
+            parameters.append(IDEMPOTENCY_KEY)
+        parameters.append(CORRELATION_ID)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--write", action="store_true")
+    mode.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    generated = build_document()
+    if args.write:
+        DOCUMENT.write_text(generated)
+        print(f"wrote {DOCUMENT.relative_to(REPO)}")
+        return 0
+    committed = DOCUMENT.read_text() if DOCUMENT.exists() else ""
+    if committed == generated:
+        return 0
+    sys.stdout.writelines(difflib.unified_diff(committed.splitlines(True), generated.splitlines(True),
+                                               "committed", "generated", n=2))
+    print("\nfunctions/docs/openapi.json is stale: run `make openapi` and commit it", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

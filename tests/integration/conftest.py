@@ -1,0 +1,81 @@
+"""Handlers driven by API Gateway events from `events/`, against moto with the template's tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from shared.adapters import clock as clock_adapter
+from shared.adapters import dynamodb as dynamodb_adapter
+from shared.adapters.settings import settings
+from shared.api import idempotency
+from shared.domain.clock import FixedClock
+from tests.support.lambdas import LambdaContext, handler_module
+from tests.support.template import create_tables
+
+NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+
+
+class RequestCounter:
+    """Counts DynamoDB API calls made through the adapters' shared client, by operation."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        self.calls[model.name] += 1
+
+    def reset(self) -> None:
+        self.calls.clear()
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("dynamodb")
+        for env, name in create_tables(client).items():
+            monkeypatch.setenv(env, name)
+        settings.cache_clear()
+        dynamodb_adapter.reset_clients()
+        idempotency.reset()
+        yield client
+    settings.cache_clear()
+    dynamodb_adapter.reset_clients()
+    idempotency.reset()
+
+
+@pytest.fixture
+def clock() -> Iterator[FixedClock]:
+    fixed = FixedClock(NOW)
+    clock_adapter.install_clock(fixed)
+    yield fixed
+    clock_adapter.install_clock(None)
+
+
+@pytest.fixture
+def requests(aws: Any) -> RequestCounter:
+    counter = RequestCounter()
+    dynamodb_adapter.dynamodb_client().meta.events.register("before-call.dynamodb.*", counter)
+    return counter
+
+
+@pytest.fixture
+def invoke(aws: Any, clock: FixedClock) -> Any:
+    def _invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
+        return handler_module(function).lambda_handler(event, LambdaContext(function_name=function))  # type: ignore[no-any-return]
+
+    return _invoke
+
+
+def scan_main(client: Any) -> list[dict[str, Any]]:
+    return client.scan(TableName=settings().table_name)["Items"]  # type: ignore[no-any-return]

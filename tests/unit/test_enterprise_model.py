@@ -1,0 +1,52 @@
+"""Registration data model and the natural-key comparison."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from shared.domain.enterprise import BusinessType, RegistrationData, new_enterprise, same_registration
+from shared.domain.tiers import Tier
+
+VALID = {
+    "uscc": "91110000600037341L",
+    "name": "Example Co.",
+    "registration_status": "FILED",
+    "business_types": ["CUSTOMS_BROKER"],
+    "registered_on": "2021-03-04",
+}
+
+
+def test_a_new_enterprise_starts_regular_and_is_not_an_aeo() -> None:
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    enterprise = new_enterprise(RegistrationData.model_validate(VALID), now)
+    assert enterprise.tier is Tier.REGULAR
+    assert not enterprise.is_aeo
+    assert (enterprise.tier_since, enterprise.version) == (now, 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"business_types": []}, "business_types"),
+        ({"business_types": ["SHIPPER"]}, "business_types"),
+        ({"registration_status": "registered"}, "registration_status"),
+        ({"customs_code": "110123456"}, "customs_code"),
+        ({"unknown": 1}, "unknown"),
+        ({"uscc": "91110000600037341l"}, "uscc"),
+    ],
+)
+def test_invalid_registration_names_the_field(change: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationError) as error:
+        RegistrationData.model_validate({**VALID, **change})
+    assert field in {str(e["loc"][0]) for e in error.value.errors()}
+
+
+def test_business_type_order_is_not_part_of_the_natural_key() -> None:
+    a = RegistrationData.model_validate({**VALID, "business_types": ["CUSTOMS_BROKER", "CONSIGNOR_CONSIGNEE"]})
+    b = RegistrationData.model_validate({**VALID, "business_types": ["CONSIGNOR_CONSIGNEE", "CUSTOMS_BROKER"]})
+    assert same_registration(a, b)
+    assert not same_registration(a, a.model_copy(update={"registered_on": date(2021, 3, 5)}))
+    assert BusinessType.CUSTOMS_BROKER in a.business_types
