@@ -15,3 +15,15 @@ def list_pk(list_name: str) -> str:
 
 def list_sk(tier_since: str, uscc: str) -> str:
     return f"{tier_since}#{uscc}"
+
+
+def volume_sk(year: int, business_line: str) -> str:
+    return f"VOL#{year}#{business_line}"
+
+
+def person_sk(person_id: str) -> str:
+    return f"PERSON#{person_id}"
+
+
+def annual_report_sk(year: int) -> str:
+    return f"AR#{year}"

@@ -1,0 +1,31 @@
+"""Create-once writes keyed by a natural key: one conditional PutItem; when the key exists the same
+request returns the stored item, so a replay is told apart from a conflict without another read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.adapters.dynamodb import dynamodb_client, from_item, to_item
+from shared.domain.errors import Conflict
+
+
+def create_once(table_name: str, values: dict[str, Any], *, what: str) -> tuple[dict[str, Any], bool]:
+    """Store `values` (which carry `pk`, `sk` and a `content_hash`) unless the key exists.
+
+    Returns (stored values, created). Same content again → (stored, False); other content → Conflict
+    carrying the stored values (without keys)."""
+    client = dynamodb_client()
+    try:
+        client.put_item(
+            TableName=table_name,
+            Item=to_item(values),
+            ConditionExpression="attribute_not_exists(pk)",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    except client.exceptions.ConditionalCheckFailedException as exc:
+        stored = from_item(exc.response.get("Item") or {})
+        if stored.get("content_hash") == values.get("content_hash"):
+            return stored, False
+        public = {k: v for k, v in stored.items() if k not in {"pk", "sk", "content_hash", "entity"}}
+        raise Conflict(f"{what} already exists with other content", extra={"current": public}) from exc
+    return values, True
