@@ -25,8 +25,10 @@ router = APIGatewayRouter()
        responses={200: {"description": "Credit view", "content": {"application/json": {"model": CreditView}}},
                   404: {"description": "Unknown enterprise, or not under management at `as_of`"}},
        description="`as_of` is an RFC 3339 instant with offset (default now); any past instant is answered.")
-def get_credit(uscc: Annotated[Uscc, Path()],
-               as_of: Annotated[datetime | None, Query(description="RFC 3339 instant with offset")] = None) -> Response[CreditView]:
+def get_credit(
+    uscc: Annotated[Uscc, Path()],
+    as_of: Annotated[datetime | None, Query(description="RFC 3339 instant with offset")] = None,
+) -> Response[CreditView]:
     now = current_clock().now()
     if as_of is not None and as_of.tzinfo is None:
         raise ValidationFailed("as_of needs an offset", errors=[{"loc": ["query", "as_of"], "msg": "offset required"}])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from shared.adapters import keys
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
@@ -46,7 +46,7 @@ class EnterpriseRepository:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except client.exceptions.ConditionalCheckFailedException as exc:
-            old = exc.response.get("Item")
+            old = cast(dict[str, Any] | None, exc.response.get("Item"))
             existing = enterprise_from(from_item(old)) if old else self.get(enterprise.uscc)
             if existing is None:  # pragma: no cover - the condition failed, so the item exists
                 raise

@@ -3,7 +3,7 @@ request returns the stored item, so a replay is told apart from a conflict witho
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from shared.adapters.dynamodb import dynamodb_client, from_item, to_item
 from shared.domain.errors import Conflict
@@ -23,7 +23,7 @@ def create_once(table_name: str, values: dict[str, Any], *, what: str) -> tuple[
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
     except client.exceptions.ConditionalCheckFailedException as exc:
-        stored = from_item(exc.response.get("Item") or {})
+        stored = from_item(cast(dict[str, Any], exc.response.get("Item") or {}))
         if stored.get("content_hash") == values.get("content_hash"):
             return stored, False
         public = {k: v for k, v in stored.items() if k not in {"pk", "sk", "content_hash", "entity"}}

@@ -43,6 +43,13 @@ ROUTES: tuple[Route, ...] = (
           summary="Full record of an enterprise", tags=("Enterprises",)),
     Route("GET", "/v1/enterprises/{uscc}/credit", "credit_views",
           summary="Public credit view, optionally at a past instant", tags=("Credit",)),
+    Route("POST", "/v1/enterprises/{uscc}/declaration-volumes", "ingestion", (SCOPE_REGISTRY,), idempotent=True,
+          summary="Record a year's declaration volume of one business line (Art 15 denominator)",
+          tags=("Ingestion",)),
+    Route("POST", "/v1/enterprises/{uscc}/persons", "ingestion", (SCOPE_REGISTRY,), idempotent=True,
+          summary="Record enterprise-related personnel, declarants included (Art 46)", tags=("Ingestion",)),
+    Route("POST", "/v1/enterprises/{uscc}/annual-reports", "ingestion", (SCOPE_ENTERPRISE,), own="uscc",
+          idempotent=True, summary="File the annual credit information report (Art 11)", tags=("Ingestion",)),
     Route("GET", "/v1/openapi.json", "docs", summary="This API's OpenAPI document", tags=("Docs",)),
     Route("GET", "/v1/docs", "docs", summary="Swagger UI", tags=("Docs",)),
 )

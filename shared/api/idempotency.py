@@ -37,7 +37,7 @@ def _canonical_body(raw: str | None) -> Any:
         return raw
 
 
-def _mark_replay(response: Any, _record: Any) -> Any:
+def _mark_replay(response: Any, idempotent_data: Any) -> Any:  # Powertools hook protocol names
     if isinstance(response, dict):
         set_header(response, "Idempotent-Replayed", "true")
     return response

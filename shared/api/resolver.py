@@ -123,7 +123,7 @@ def route(router: Router, method: str, path: str, *, responses: dict[int, Any] |
                            "content": {PROBLEM_JSON: {"model": ProblemModel}}}
     documented.update(responses or {})
     register = getattr(router, method.lower())
-    return register(  # type: ignore[no-any-return]
+    return register(
         _powertools_path(path),
         summary=spec.summary,
         description=description,

@@ -18,7 +18,9 @@ from shared.domain.enterprise import (
 from shared.domain.errors import Conflict, NotFound, ValidationFailed
 
 
-def register_enterprise(repo: EnterpriseRepository, clock: Clock, data: RegistrationData) -> tuple[Enterprise, bool]:
+def register_enterprise(
+    repo: EnterpriseRepository, clock: Clock, data: RegistrationData
+) -> tuple[Enterprise, bool]:
     """Returns the enterprise and whether this call created (or completed) its registration.
 
     Same body again replays the stored enterprise; another body is a 409 carrying the current
@@ -51,7 +53,8 @@ def load_enterprise(repo: EnterpriseRepository, uscc: str) -> Enterprise:
 
 
 def credit_state(enterprise: Enterprise) -> dict[str, Any]:
-    return {"tier": enterprise.tier.value, "is_aeo": enterprise.is_aeo, "tier_since": iso_instant(enterprise.tier_since)}
+    return {"tier": enterprise.tier.value, "is_aeo": enterprise.is_aeo,
+            "tier_since": iso_instant(enterprise.tier_since)}
 
 
 def enterprise_record(enterprise: Enterprise, now: datetime) -> dict[str, Any]:
@@ -83,7 +86,8 @@ def public_credit_view(enterprise: Enterprise, as_of: datetime, now: datetime) -
     """The public view (`GET /v1/enterprises/{uscc}/credit`). An instant after `now` has no answer yet;
     an instant before the enterprise came under management has none either."""
     if as_of > now:
-        raise ValidationFailed("as_of is in the future", errors=[{"loc": ["query", "as_of"], "msg": "must not be in the future"}])
+        raise ValidationFailed("as_of is in the future",
+                               errors=[{"loc": ["query", "as_of"], "msg": "must not be in the future"}])
     if as_of < enterprise.created_at:
         raise NotFound(f"enterprise {enterprise.uscc} was not under credit management at {iso_instant(as_of)}")
     return {

@@ -72,10 +72,10 @@ def requests(aws: Any) -> RequestCounter:
 @pytest.fixture
 def invoke(aws: Any, clock: FixedClock) -> Any:
     def _invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
-        return handler_module(function).lambda_handler(event, LambdaContext(function_name=function))  # type: ignore[no-any-return]
+        return handler_module(function).lambda_handler(event, LambdaContext(function_name=function))
 
     return _invoke
 
 
 def scan_main(client: Any) -> list[dict[str, Any]]:
-    return client.scan(TableName=settings().table_name)["Items"]  # type: ignore[no-any-return]
+    return client.scan(TableName=settings().table_name)["Items"]

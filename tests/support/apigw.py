@@ -17,7 +17,7 @@ def _load(name: str) -> dict[str, Any]:
 
 
 def api_event(name: str, *, body: Any = ..., headers: dict[str, str | None] | None = None,
-              claims: dict[str, str] | None | Any = ..., path_params: dict[str, str] | None = None,
+              claims: dict[str, str] | Any | None = ..., path_params: dict[str, str] | None = None,
               query: dict[str, str] | None = None) -> dict[str, Any]:
     """A copy of `events/<name>.json` with the given changes.
 

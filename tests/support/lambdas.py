@@ -17,7 +17,8 @@ def handler_module(function: str) -> ModuleType:
     path = FUNCTIONS / function / "handler.py"
     name = f"functions_{function}_handler"
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)

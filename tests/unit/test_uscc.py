@@ -7,7 +7,9 @@ import pytest
 from shared.domain.uscc import InvalidUscc, is_valid_uscc, validate_uscc
 
 
-@pytest.mark.parametrize("code", ["91110000600037341L", "91310115MA1K4ABC18", "91440300MA5F123452", "521000005000212672"])
+@pytest.mark.parametrize(
+    "code", ["91110000600037341L", "91310115MA1K4ABC18", "91440300MA5F123452", "521000005000212672"]
+)
 def test_valid_codes_pass_unchanged(code: str) -> None:
     assert validate_uscc(code) == code
 

@@ -1,0 +1,50 @@
+"""Report ingestion: declaration volumes and personnel (registry), annual reports (enterprise)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from shared.adapters.clock import current_clock
+from shared.adapters.enterprises import EnterpriseRepository
+from shared.api.entrypoint import api_handler
+from shared.api.resolver import json_response, make_resolver, route
+from shared.domain.enterprise import Uscc
+from shared.domain.filings import AnnualReport, DeclarationVolume, Person
+from shared.usecases.filings import file_annual_report, record_declaration_volume, record_person
+
+router = APIGatewayRouter()
+_CREATED = "Created (or replayed: same natural key and body)"
+_UNKNOWN = {422: {"description": "Validation failed, or the enterprise is not registered (loc path.uscc)"}}
+
+
+@route(router, "POST", "/v1/enterprises/{uscc}/declaration-volumes",
+       responses={201: {"description": _CREATED}, **_UNKNOWN},
+       description="Once per `uscc` + `year` + `business_line`; another `documents` figure for the same key is "
+                   "409 with the stored one (corrections are an officer matter, not a re-post).")
+def post_declaration_volume(uscc: Annotated[Uscc, Path()],
+                            volume: Annotated[DeclarationVolume, Body()]) -> Response[dict[str, Any]]:
+    return json_response(201, record_declaration_volume(EnterpriseRepository(), current_clock(), uscc, volume))
+
+
+@route(router, "POST", "/v1/enterprises/{uscc}/persons", responses={201: {"description": _CREATED}, **_UNKNOWN},
+       description="Once per `uscc` + `person_id`.")
+def post_person(uscc: Annotated[Uscc, Path()], person: Annotated[Person, Body()]) -> Response[dict[str, Any]]:
+    return json_response(201, record_person(EnterpriseRepository(), current_clock(), uscc, person))
+
+
+@route(router, "POST", "/v1/enterprises/{uscc}/annual-reports",
+       responses={201: {"description": _CREATED + "; `late: true` when filed after 30 June"}, **_UNKNOWN},
+       description="Art 11: the report for year Y is filed from 1 January to 30 June of Y+1; the first is for "
+                   "the registration year. Before its window opens, or for a year before registration, 422. A "
+                   "late filing is accepted, kept, and answered with `late: true`. Once per `uscc` + `year`.")
+def post_annual_report(uscc: Annotated[Uscc, Path()],
+                       report: Annotated[AnnualReport, Body()]) -> Response[dict[str, Any]]:
+    return json_response(201, file_annual_report(EnterpriseRepository(), current_clock(), uscc, report))
+
+
+app = make_resolver(router)
+lambda_handler = api_handler(app)

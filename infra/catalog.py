@@ -1,0 +1,174 @@
+"""The function catalog: every Lambda function of the system as one row of data.
+
+The constructs read this table and nothing else to decide which functions exist, what each may
+touch and what starts it. Adding a function is adding one `FunctionSpec` row (plus its
+`functions/<name>/handler.py`); its routes come from `shared.api.contract.ROUTES`, its async
+triggers (bus rules, schedules) are listed on the row.
+
+    FunctionSpec(
+        "arrears_watch",
+        "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold",
+        main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+        triggers=(SCHEDULES["arrears-watch"],),
+    )
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from infra.outputs import camel
+from shared.api.contract import ROUTES
+
+EVENT_SOURCE: Final = "customs.credit"
+"""`source` of every event the system publishes on the `credit` bus (API.md, Events)."""
+
+SCHEDULE_TIMEZONE: Final = "Asia/Shanghai"
+
+
+class Access(StrEnum):
+    """What a function may do with one data resource. Each value maps to one `grant_*` call."""
+
+    NONE = "none"
+    READ = "read"
+    READWRITE = "readwrite"
+    APPEND = "append"
+    """Audit table only: PutItem (new items; no update, no delete) and nothing else."""
+    PUT = "put"
+    """Event bus only: events:PutEvents."""
+
+
+@dataclass(frozen=True)
+class BusRule:
+    """Invoke the function for events of these detail types on the `credit` bus."""
+
+    detail_types: tuple[str, ...]
+    source: str = EVENT_SOURCE
+
+    @property
+    def id(self) -> str:
+        return "On" + "".join(self.detail_types)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """An EventBridge Scheduler schedule. `cron` is the six-field AWS form (minutes hours
+    day-of-month month day-of-week year), evaluated in `tz`."""
+
+    name: str
+    cron: str
+    description: str
+    tz: str = SCHEDULE_TIMEZONE
+
+    @property
+    def expression(self) -> str:
+        return f"cron({self.cron})"
+
+    @property
+    def id(self) -> str:
+        return "Schedule" + camel(self.name)
+
+
+Trigger = BusRule | Schedule
+
+SCHEDULES: Final[dict[str, Schedule]] = {
+    s.name: s
+    for s in (
+        Schedule("disclosure-expiry", "10 0 * * ? *", "Ends disclosures whose maximum period has passed"),
+        Schedule("arrears-watch", "20 0 * * ? *",
+                 "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold"),
+        Schedule("clean-period-upgrades", "30 0 * * ? *", "Automatic upgrades after the clean period"),
+        Schedule("recertification-due", "0 1 * * ? *",
+                 "Starts ACE 5-year re-certification and CE assessment-triggered cases"),
+        Schedule("annual-report-overdue", "5 0 1 7 ? *",
+                 "Marks enterprises that have not filed last year's annual report"),
+    )
+}
+"""API.md's schedules table, by name: the only schedules a function row may refer to."""
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str
+    """Function name in the catalog, the contract's `Route.function`, and the code folder."""
+    description: str
+    main: Access = Access.NONE
+    """Main table: NONE | READ | READWRITE."""
+    idempotency: Access = Access.NONE
+    """Powertools idempotency table: NONE | READWRITE."""
+    audit: Access = Access.NONE
+    """Audit table: NONE | APPEND."""
+    bus: Access = Access.NONE
+    """`credit` event bus: NONE | PUT."""
+    memory_mb: int = 512
+    timeout_s: int = 10
+    triggers: tuple[Trigger, ...] = ()
+    """Async triggers. API routes are not listed here: they come from `contract.ROUTES`."""
+    handler: str = "handler.lambda_handler"
+    code_dir: str | None = None
+    """Folder of the function's code, relative to the repository root; default `functions/<name>`."""
+
+    @property
+    def code_path(self) -> str:
+        return self.code_dir or f"functions/{self.name}"
+
+    @property
+    def routes(self) -> list[str]:
+        return [f"{r.method} {r.path}" for r in ROUTES if r.function == self.name]
+
+    @property
+    def schedules(self) -> tuple[Schedule, ...]:
+        return tuple(t for t in self.triggers if isinstance(t, Schedule))
+
+    @property
+    def bus_rules(self) -> tuple[BusRule, ...]:
+        return tuple(t for t in self.triggers if isinstance(t, BusRule))
+
+    @property
+    def is_async_target(self) -> bool:
+        """Invoked asynchronously (by EventBridge or Scheduler): needs an on-failure DLQ."""
+        return bool(self.triggers)
+
+
+FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
+    FunctionSpec("registry", "Enterprise registry: register enterprises, read full records",
+                 main=Access.READWRITE, idempotency=Access.READWRITE),
+    FunctionSpec("ingestion", "Report ingestion: credit events, declaration volumes, personnel, annual reports",
+                 main=Access.READWRITE, idempotency=Access.READWRITE, bus=Access.PUT),
+    FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ),
+    FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
+)
+
+_ALLOWED: Final[dict[str, frozenset[Access]]] = {
+    "main": frozenset({Access.NONE, Access.READ, Access.READWRITE}),
+    "idempotency": frozenset({Access.NONE, Access.READWRITE}),
+    "audit": frozenset({Access.NONE, Access.APPEND}),
+    "bus": frozenset({Access.NONE, Access.PUT}),
+}
+
+
+def validate(functions: tuple[FunctionSpec, ...]) -> None:
+    """Fail synthesis on a catalog that cannot be right: duplicate names, a route whose function
+    is missing, an access level a resource does not have, a schedule not in API.md's table or
+    used twice."""
+    names = [f.name for f in functions]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"function catalog lists these names twice: {duplicates}")
+    missing = sorted({r.function for r in ROUTES} - set(names))
+    if missing:
+        raise ValueError(f"contract.ROUTES names functions missing from infra/catalog.py: {missing}")
+    seen_schedules: set[str] = set()
+    for spec in functions:
+        for resource, allowed in _ALLOWED.items():
+            level = getattr(spec, resource)
+            if level not in allowed:
+                raise ValueError(f"{spec.name}: {resource} access {level!r} is not one of {sorted(allowed)}")
+        for schedule in spec.schedules:
+            if SCHEDULES.get(schedule.name) != schedule:
+                raise ValueError(f"{spec.name}: schedule {schedule.name!r} is not API.md's (use SCHEDULES[...])")
+            if schedule.name in seen_schedules:
+                raise ValueError(f"schedule {schedule.name!r} targets more than one function")
+            seen_schedules.add(schedule.name)
