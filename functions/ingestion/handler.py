@@ -1,4 +1,5 @@
-"""Report ingestion: declaration volumes and personnel (registry), annual reports (enterprise)."""
+"""Report ingestion: credit events (agencies), declaration volumes and personnel (registry), annual
+reports (enterprise)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,26 @@ from shared.api.entrypoint import api_handler
 from shared.api.resolver import json_response, make_resolver, route
 from shared.domain.enterprise import Uscc
 from shared.domain.filings import AnnualReport, DeclarationVolume, Person
+from shared.usecases.credit_events import CreditEventBatch, ingest_credit_events
 from shared.usecases.filings import file_annual_report, record_declaration_volume, record_person
 
 router = APIGatewayRouter()
 _CREATED = "Created (or replayed: same natural key and body)"
 _UNKNOWN = {422: {"description": "Validation failed, or the enterprise is not registered (loc path.uscc)"}}
+
+
+@route(router, "POST", "/v1/credit-events",
+       responses={202: {"description": "Accepted: `created` or `duplicate` per event, in request order"},
+                  409: {"description": "An event_id already stored with other content; nothing stored"},
+                  422: {"description": "Every bad item listed by index (loc body.events.<i>.<field>); "
+                                       "nothing stored"}},
+       description="All-or-nothing: the whole batch is validated (fields, future `decided_on`, `refers_to` "
+                   "known, of the right kind and of the same enterprise — in the batch or stored) before "
+                   "anything is stored. Each event is then stored once by `event_id`; the same event again is "
+                   "`duplicate`. An enterprise not yet registered is created as UNREGISTERED_RELATED "
+                   "(Art 41). The tier is re-evaluated asynchronously (see `/decisions`).")
+def post_credit_events(batch: Annotated[CreditEventBatch, Body()]) -> Response[dict[str, Any]]:
+    return json_response(202, {"results": ingest_credit_events(current_clock(), batch)})
 
 
 @route(router, "POST", "/v1/enterprises/{uscc}/declaration-volumes",

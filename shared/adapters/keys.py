@@ -27,3 +27,28 @@ def person_sk(person_id: str) -> str:
 
 def annual_report_sk(year: int) -> str:
     return f"AR#{year}"
+
+
+EVENT_GUARD_SK = "EVTID"
+
+
+def event_guard_pk(event_id: str) -> str:
+    """Global uniqueness of a partner's `event_id`, whatever enterprise it names."""
+    return f"EVTID#{event_id}"
+
+
+def event_sk(event_id: str) -> str:
+    return f"EVT#{event_id}"
+
+
+def decision_sk(effective_at: str, decision_id: str) -> str:
+    return f"DEC#{effective_at}#{decision_id}"
+
+
+def due_pk(kind: str, day: str) -> str:
+    """Sparse date index (gsi2): items with a duty on `day`, e.g. ARREARS#2026-05-01."""
+    return f"{kind}#{day}"
+
+
+def schedule_pk(name: str) -> str:
+    return f"SCHEDULE#{name}"

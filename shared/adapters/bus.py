@@ -1,0 +1,47 @@
+"""EventBridge publisher for the `credit` bus (source `customs.credit`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from shared.adapters.settings import settings
+
+SOURCE = "customs.credit"
+_MAX_ENTRIES = 10  # PutEvents limit per call
+_client: Any = None
+
+
+def events_client() -> Any:
+    global _client
+    if _client is None:
+        import boto3  # deferred: only publishing paths pay the import
+
+        _client = boto3.client("events")
+    return _client
+
+
+def reset_clients() -> None:
+    global _client
+    _client = None
+
+
+class PublishFailed(RuntimeError):
+    """Some entries were not accepted; raised so the caller's retry (Lambda async, EventBridge) runs."""
+
+
+def publish(detail_type: str, details: Iterable[dict[str, Any]]) -> int:
+    """Publish one event per detail; returns the number of PutEvents calls made."""
+    entries = [
+        {"Source": SOURCE, "DetailType": detail_type, "Detail": json.dumps(d, default=str),
+         "EventBusName": settings().event_bus_name}
+        for d in details
+    ]
+    calls = 0
+    for start in range(0, len(entries), _MAX_ENTRIES):
+        response = events_client().put_events(Entries=entries[start:start + _MAX_ENTRIES])
+        calls += 1
+        if response.get("FailedEntryCount"):
+            raise PublishFailed(f"{response['FailedEntryCount']} {detail_type} event(s) were not accepted")
+    return calls
