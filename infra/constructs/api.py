@@ -1,0 +1,158 @@
+"""The public REST API, built from `shared.api.contract.ROUTES` and nothing else: one resource path
+and method per route, a Lambda proxy integration to the route's function, the Cognito authorizer
+with exactly the route's scopes on protected methods, and no authorizer on public ones. Errors that
+API Gateway answers itself (no token, throttling, unknown route) are RFC 9457 problems too."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.constructs.functions import LOG_RETENTION
+from infra.nag import acknowledge
+from shared.api.contract import ROUTES
+from shared.api.problems import PROBLEM_BASE, PROBLEM_JSON
+
+API_NAME = "customs-credit"
+STAGE_NAME = "api"
+"""Routes already start with `/v1` (the version is part of the path), so the stage name is not a
+version; it is not an environment name either (environments are separate stacks/accounts)."""
+THROTTLING_RATE_LIMIT = 100
+THROTTLING_BURST_LIMIT = 200
+
+# API Gateway's own errors (the request never reached a function) → the problem a handler would
+# have answered. MISSING_AUTHENTICATION_TOKEN is what REST APIs answer for an unknown resource or
+# method when the method has no IAM auth: to a caller that is "no such route". `None` keeps the
+# status API Gateway chose (the DEFAULT_* catch-alls); the body then has no `status` member, which
+# RFC 9457 allows, rather than one that could contradict the real status line.
+GATEWAY_PROBLEMS: dict[apigw.ResponseType, tuple[int | None, str, str]] = {
+    apigw.ResponseType.BAD_REQUEST_BODY: (400, "bad-request", "Bad request"),
+    apigw.ResponseType.BAD_REQUEST_PARAMETERS: (400, "bad-request", "Bad request"),
+    apigw.ResponseType.UNAUTHORIZED: (401, "unauthorized", "Unauthorized"),
+    apigw.ResponseType.EXPIRED_TOKEN: (401, "unauthorized", "Unauthorized"),
+    apigw.ResponseType.ACCESS_DENIED: (403, "forbidden", "Forbidden"),
+    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: (404, "not-found", "Not found"),
+    apigw.ResponseType.RESOURCE_NOT_FOUND: (404, "not-found", "Not found"),
+    apigw.ResponseType.REQUEST_TOO_LARGE: (413, "request-too-large", "Request too large"),
+    apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE: (415, "unsupported-media-type", "Unsupported media type"),
+    apigw.ResponseType.THROTTLED: (429, "throttled", "Too many requests"),
+    apigw.ResponseType.QUOTA_EXCEEDED: (429, "throttled", "Too many requests"),
+    apigw.ResponseType.INTEGRATION_FAILURE: (502, "bad-gateway", "Bad gateway"),
+    apigw.ResponseType.INTEGRATION_TIMEOUT: (504, "timeout", "Gateway timeout"),
+    apigw.ResponseType.DEFAULT_4_XX: (None, "request-failed", "Request failed"),
+    apigw.ResponseType.DEFAULT_5_XX: (None, "internal-error", "Internal error"),
+}
+
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "ip": "$context.identity.sourceIp",
+    "caller": "$context.identity.caller",
+    "user": "$context.identity.user",
+    "clientId": "$context.authorizer.claims.client_id",
+    "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "path": "$context.path",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "errorMessage": "$context.error.message",
+    "authorizerError": "$context.authorizer.error",
+}
+"""One JSON line per request: who (client_id claim, ip), what (method, resource), outcome, timing."""
+
+
+def problem_template(status: int | None, slug: str, title: str) -> str:
+    """RFC 9457 body as a gateway-response mapping template (same shape as `shared/api/problems.py`;
+    `detail` is API Gateway's own message, already JSON-quoted by `messageString`)."""
+    body: dict[str, object] = {"type": PROBLEM_BASE + slug, "title": title}
+    if status is not None:
+        body["status"] = status
+    body |= {"detail": "__DETAIL__", "instance": "$context.path", "errors": []}
+    return json.dumps(body).replace('"__DETAIL__"', "$context.error.messageString")
+
+
+class Api(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, user_pool: cognito.IUserPool,
+                 functions: Mapping[str, lambda_.IFunction]) -> None:
+        super().__init__(scope, construct_id)
+        self.access_logs = logs.LogGroup(self, "AccessLogs", retention=LOG_RETENTION,
+                                         removal_policy=RemovalPolicy.RETAIN)
+        self.rest_api = apigw.RestApi(
+            self, "RestApi",
+            rest_api_name=API_NAME,
+            description="China Customs enterprise credit management (GACC Order 282), API v1",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            # Execution logs (ERROR level) need the account-level CloudWatch role of API Gateway.
+            cloud_watch_role=True,
+            deploy_options=apigw.StageOptions(
+                stage_name=STAGE_NAME,
+                tracing_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,  # bodies carry enterprise data; access logs suffice
+                metrics_enabled=True,
+                throttling_rate_limit=THROTTLING_RATE_LIMIT,
+                throttling_burst_limit=THROTTLING_BURST_LIMIT,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS)),
+            ),
+        )
+        self.authorizer = apigw.CognitoUserPoolsAuthorizer(
+            self, "Authorizer", cognito_user_pools=[user_pool], authorizer_name="cognito-client-credentials")
+        self.methods: dict[tuple[str, str], apigw.Method] = {}
+        for route in ROUTES:
+            resource = self.rest_api.root.resource_for_path(route.path)
+            integration = apigw.LambdaIntegration(functions[route.function], proxy=True, allow_test_invoke=False)
+            if route.public:
+                method = resource.add_method(route.method, integration,
+                                             authorization_type=apigw.AuthorizationType.NONE)
+                for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+                    acknowledge(method, rule,
+                                f"{route.method} {route.path} is public by contract (API.md: public credit "
+                                "views, disclosures, lists and docs); the stage is throttled.")
+            else:
+                method = resource.add_method(
+                    route.method, integration,
+                    authorization_type=apigw.AuthorizationType.COGNITO,
+                    authorizer=self.authorizer,
+                    authorization_scopes=sorted(set(route.scopes) | {"credit/officer"}),
+                )
+            self.methods[(route.method, route.path)] = method
+
+        for response_type, (status, slug, title) in GATEWAY_PROBLEMS.items():
+            self.rest_api.add_gateway_response(
+                f"Problem{response_type.response_type}",
+                type=response_type,
+                status_code=str(status) if status is not None else None,
+                response_headers={
+                    "Content-Type": f"'{PROBLEM_JSON}'",
+                    "x-correlation-id": "method.request.header.x-correlation-id",
+                },
+                templates={"application/json": problem_template(status, slug, title)},
+            )
+
+        # RestApi's own `Endpoint` output has a hashed name; the stack publishes `RestApiUrl` instead.
+        self.rest_api.node.try_remove_child("Endpoint")
+        cloud_watch_role = self.rest_api.node.find_child("CloudWatchRole")
+        acknowledge(cloud_watch_role,
+                    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                    "AmazonAPIGatewayPushToCloudWatchLogs]",
+                    "API Gateway's account-level logging role: the AWS managed policy is the documented, "
+                    "service-maintained minimum for execution logs (CloudWatch Logs writes only).")
+        acknowledge(self.rest_api, "AwsSolutions-APIG2",
+                    "Request validation is done by the handlers (pydantic), which answer RFC 9457 "
+                    "problems listing every offending field; an API Gateway validator would answer a "
+                    "different, less precise error shape.")
+        acknowledge(self.rest_api.deployment_stage, "AwsSolutions-APIG3",
+                    "No WAF web ACL in this stack: callers are OAuth clients of known agencies plus "
+                    "throttled public reads; a WAF belongs to the account's edge policy "
+                    "(Firewall Manager) and can be associated with the stage without a code change.")

@@ -1,0 +1,141 @@
+"""One Lambda function per catalog row, each with its own role holding only the grants its row
+names, its own log group, and the shared layer (locked runtime dependencies + `shared`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+from aws_cdk import CfnElement, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.catalog import Access, FunctionSpec
+from infra.constructs.queues import dead_letter_queue
+from infra.constructs.tables import Tables
+from infra.nag import acknowledge, default_policy
+from infra.outputs import camel
+
+RUNTIME = lambda_.Runtime.PYTHON_3_12
+ARCHITECTURE = lambda_.Architecture.ARM_64
+METRICS_NAMESPACE = "CustomsCredit"
+
+LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+"""Function logs are compliance data: they tie each x-correlation-id to the decision it produced.
+An enterprise may contest a decision by objection (Art 39), administrative reconsideration (60 days)
+or litigation (6 months from knowing of it); a year covers those windows with margin. The audit
+table (retained, PITR) is the long-term record, so logs need not live as long as credit records."""
+
+ASYNC_RETRY_ATTEMPTS = 2
+ASYNC_MAX_EVENT_AGE = Duration.hours(6)
+
+
+class Functions(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, specs: tuple[FunctionSpec, ...],
+                 tables: Tables, bus: events.IEventBus, bus_name: str, root: Path) -> None:
+        super().__init__(scope, construct_id)
+        layer_dir = root / ".layer"
+        if not (layer_dir / "python").is_dir():
+            raise FileNotFoundError(f"{layer_dir}/python is missing: run `make layer` (scripts/build-layer.sh)")
+        self.layer = lambda_.LayerVersion(
+            self, "SharedLayer",
+            code=lambda_.Code.from_asset(str(layer_dir), exclude=[".built"]),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description="Locked runtime dependencies (arm64, cp312) and the repository's `shared` package",
+        )
+        self.specs = {spec.name: spec for spec in specs}
+        self.functions: dict[str, lambda_.Function] = {}
+        self.dead_letter_queues: dict[str, sqs.Queue] = {}
+        for spec in specs:
+            self.functions[spec.name] = self._function(spec, tables, bus, bus_name, root)
+
+    def _function(self, spec: FunctionSpec, tables: Tables, bus: events.IEventBus, bus_name: str,
+                  root: Path) -> lambda_.Function:
+        scope = Construct(self, camel(spec.name))
+        code_dir = root / spec.code_path
+        if not code_dir.is_dir():
+            raise FileNotFoundError(f"{spec.name}: code folder {code_dir} does not exist")
+
+        log_group = logs.LogGroup(scope, "Logs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN)
+        role = iam.Role(
+            scope, "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Runs the {spec.name} function: only the grants its catalog row names",
+        )
+        # Instead of AWSLambdaBasicExecutionRole (logs:* on every log group): this log group only.
+        log_group.grant_write(role)
+
+        environment = {
+            "POWERTOOLS_SERVICE_NAME": spec.name,
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            # Lambda active tracing is on; the Powertools Tracer (X-Ray SDK import, ~135 ms cold
+            # start) is opt-in per function, see shared/api/observability.py.
+            "POWERTOOLS_TRACER": "off",
+        }
+        environment |= _grant_tables(spec, tables, role)
+        if spec.bus == Access.PUT:
+            bus.grant_put_events_to(role)
+            environment["EVENT_BUS_NAME"] = bus_name
+
+        async_dlq = None
+        if spec.is_async_target:
+            async_dlq = dead_letter_queue(scope, "AsyncDlq")
+            self.dead_letter_queues[f"{camel(spec.name)}Async"] = async_dlq
+
+        function = lambda_.Function(
+            scope, "Function",
+            description=spec.description,
+            code=lambda_.Code.from_asset(str(code_dir), exclude=["__pycache__", "*.pyc"]),
+            handler=spec.handler,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            layers=[self.layer],
+            memory_size=spec.memory_mb,
+            timeout=Duration.seconds(spec.timeout_s),
+            tracing=lambda_.Tracing.ACTIVE,
+            log_group=log_group,
+            role=role,
+            environment=environment,
+            # Async invocations (bus rules, schedules): Lambda retries, then parks the event.
+            dead_letter_queue=async_dlq,
+            retry_attempts=ASYNC_RETRY_ATTEMPTS if async_dlq else None,
+            max_event_age=ASYNC_MAX_EVENT_AGE if async_dlq else None,
+        )
+        acknowledge(default_policy(role), "AwsSolutions-IAM5[Resource::*]",
+                    "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no "
+                    "resource-level permissions, so X-Ray requires Resource '*'.")
+        acknowledge(function, "AwsSolutions-L1",
+                    "Pinned to python3.12 on purpose: the shared layer is built for cp312/arm64 and "
+                    "local runs and tests use the same minor version; moving on is a deliberate upgrade.")
+        return function
+
+
+def _grant_tables(spec: FunctionSpec, tables: Tables, role: iam.Role) -> dict[str, str]:
+    """Grants for the tables the row names; returns the env vars that tell the code their names."""
+    env: dict[str, str] = {}
+    if spec.main == Access.READ:
+        tables.main.grant_read_data(role)
+    elif spec.main == Access.READWRITE:
+        tables.main.grant_read_write_data(role)
+    if spec.main != Access.NONE:
+        env["TABLE_NAME"] = tables.main.table_name
+        main_table = cast(CfnElement, tables.main.node.default_child)
+        index_arns = f"<{Stack.of(role).get_logical_id(main_table)}.Arn>/index/*"
+        acknowledge(default_policy(role), f"AwsSolutions-IAM5[Resource::{index_arns}]",
+                    "Queries on the main table's sparse GSIs (gsi1 public lists, gsi2 due dates): "
+                    "grant_*_data names the indexes as <table>/index/*, and this table has only those two.")
+    if spec.idempotency == Access.READWRITE:
+        # Exactly what Powertools' DynamoDBPersistenceLayer calls (no Scan, no batch writes).
+        tables.idempotency.grant(role, "dynamodb:GetItem", "dynamodb:PutItem",
+                                 "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+        env["IDEMPOTENCY_TABLE_NAME"] = tables.idempotency.table_name
+    if spec.audit == Access.APPEND:
+        # PutItem only (also covers Put inside TransactWriteItems). Never Update/Delete.
+        tables.audit.grant(role, "dynamodb:PutItem", "dynamodb:UpdateItem")
+        env["AUDIT_TABLE_NAME"] = tables.audit.table_name
+    return env

@@ -1,0 +1,92 @@
+"""State: the main single-table, the Powertools idempotency table and the append-only audit table.
+
+The key layout of the main table is documented (and implemented) in `shared/adapters/dynamodb.py`
+and `shared/adapters/keys.py`. `dynamodb.Table`, not `TableV2`: TableV2 synthesizes
+`AWS::DynamoDB::GlobalTable`, which the local runtime's emulator (moto) cannot create."""
+
+from __future__ import annotations
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+STRING = dynamodb.AttributeType.STRING
+
+AUDIT_FORBIDDEN_ACTIONS = (
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:PartiQLUpdate",
+    "dynamodb:PartiQLDelete",
+)
+"""Item-changing actions nobody may call on the audit table (enforced by its resource policy)."""
+
+
+class Tables(Construct):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        pitr = dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True)
+
+        self.main = dynamodb.Table(
+            self, "Main",
+            partition_key=dynamodb.Attribute(name="pk", type=STRING),
+            sort_key=dynamodb.Attribute(name="sk", type=STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=pitr,
+            deletion_protection=True,
+            # Credit records are legal records: a stack deletion must never take them along.
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        # Sparse indexes: only items that carry the index keys are projected.
+        # gsi1: public lists (LIST#<list> / <tier_since>#<uscc>).
+        self.main.add_global_secondary_index(
+            index_name="gsi1",
+            partition_key=dynamodb.Attribute(name="gsi1pk", type=STRING),
+            sort_key=dynamodb.Attribute(name="gsi1sk", type=STRING),
+        )
+        # gsi2: date-driven duties (disclosure ends, arrears thresholds, case deadlines), so the
+        # scheduled jobs read what is due instead of scanning the table.
+        self.main.add_global_secondary_index(
+            index_name="gsi2",
+            partition_key=dynamodb.Attribute(name="gsi2pk", type=STRING),
+            sort_key=dynamodb.Attribute(name="gsi2sk", type=STRING),
+        )
+
+        # Powertools idempotency records; TTL only cleans up expired replay records (it is never a
+        # legal clock). Losing them loses nothing but replays, so DESTROY is fine; PITR stays on
+        # because it costs next to nothing at this size and keeps every table under one rule.
+        self.idempotency = dynamodb.Table(
+            self, "Idempotency",
+            partition_key=dynamodb.Attribute(name="id", type=STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            time_to_live_attribute="expiration",
+            point_in_time_recovery_specification=pitr,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+
+        # The record of truth for every state change. Append-only: roles get PutItem only (see
+        # Functions), and this resource policy denies the item-changing actions to every principal,
+        # including administrators, so a mistaken grant cannot open it either. PutItem itself can
+        # overwrite an item with the same key; writers use `attribute_not_exists(pk)` conditions
+        # and unique sort keys (IAM has no condition key that could enforce that).
+        # `resources=["*"]` means "this table": a resource policy cannot reference the ARN of the
+        # table it is attached to (circular dependency in CloudFormation).
+        self.audit = dynamodb.Table(
+            self, "Audit",
+            partition_key=dynamodb.Attribute(name="pk", type=STRING),
+            sort_key=dynamodb.Attribute(name="sk", type=STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=pitr,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+            resource_policy=iam.PolicyDocument(statements=[
+                iam.PolicyStatement(
+                    sid="AppendOnly",
+                    effect=iam.Effect.DENY,
+                    principals=[iam.AnyPrincipal()],
+                    actions=list(AUDIT_FORBIDDEN_ACTIONS),
+                    resources=["*"],
+                ),
+            ]),
+        )

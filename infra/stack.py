@@ -1,0 +1,61 @@
+"""The one stack: composes one construct per capability and publishes what the local runtime and
+operators need to find (CloudFormation outputs). No resource is defined here directly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import CfnOutput, Stack
+from constructs import Construct
+
+from infra import outputs
+from infra.catalog import FunctionSpec, validate
+from infra.constructs.api import STAGE_NAME, Api
+from infra.constructs.auth import Auth
+from infra.constructs.events import Events
+from infra.constructs.functions import Functions
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.schedules import Schedules
+from infra.constructs.tables import Tables
+
+
+class CustomsCreditStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, specs: tuple[FunctionSpec, ...],
+                 root: Path, cognito_domain_prefix: str, **kwargs: object) -> None:
+        super().__init__(scope, construct_id, description="China Customs enterprise credit management "
+                         "(GACC Order 282): API, functions, tables, schedules", **kwargs)  # type: ignore[arg-type]
+        validate(specs)
+        self.tables = Tables(self, "Tables")
+        self.auth = Auth(self, "Auth", domain_prefix=cognito_domain_prefix)
+        self.events = Events(self, "Events")
+        self.functions = Functions(self, "Functions", specs=specs, tables=self.tables,
+                                   bus=self.events.bus, bus_name=self.events.bus_name, root=root)
+        functions = dict(self.functions.functions)
+        self.events.subscribe(specs, functions)
+        self.api = Api(self, "Api", user_pool=self.auth.user_pool, functions=functions)
+        self.schedules = Schedules(self, "Schedules", specs=specs, functions=functions)
+        self.monitoring = Monitoring(
+            self, "Monitoring",
+            functions=functions,
+            dead_letter_queues={**self.functions.dead_letter_queues, **self.events.dead_letter_queues,
+                                **self.schedules.dead_letter_queues},
+            rest_api=self.api.rest_api,
+        )
+        self._outputs()
+
+    def _outputs(self) -> None:
+        values = {
+            outputs.MAIN_TABLE: self.tables.main.table_name,
+            outputs.IDEMPOTENCY_TABLE: self.tables.idempotency.table_name,
+            outputs.AUDIT_TABLE: self.tables.audit.table_name,
+            outputs.EVENT_BUS: self.events.bus_name,
+            outputs.REST_API_ID: self.api.rest_api.rest_api_id,
+            outputs.REST_API_URL: self.api.rest_api.url,
+            outputs.API_STAGE: STAGE_NAME,
+            outputs.USER_POOL_ID: self.auth.user_pool.user_pool_id,
+            outputs.TOKEN_URL: self.auth.domain.base_url() + "/oauth2/token",
+        }
+        values |= {outputs.function_output(name): fn.function_name
+                   for name, fn in self.functions.functions.items()}
+        for key, value in values.items():
+            CfnOutput(self, key, value=value)

@@ -1,0 +1,70 @@
+"""`python -m local` (what `make local` runs): the whole system on loopback until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from local.banner import banner
+from local.runtime import Options, Runtime
+
+
+def parse_args(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 3000)),
+                        help="API and /_local routes (default 3000; 0 picks a free port)")
+    parser.add_argument("--emulator-port", type=int, default=int(os.environ.get("EMULATOR_PORT", 4566)),
+                        help="the AWS emulator endpoint for the AWS CLI and boto3 (default 4566; 0 = free port)")
+    parser.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1, loopback only)")
+    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("LOCAL_DATA_DIR", ".local-data")),
+                        help="where DynamoDB contents, clients and the signing key are kept (default .local-data)")
+    parser.add_argument("--cdk-out", type=Path, default=Path("cdk.out"), help="the synthesized cloud assembly")
+    parser.add_argument("--stack", default=None, help="stack name when the assembly holds several")
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--fresh", action="store_true", help="start with empty tables and no created clients")
+    parser.add_argument("--seed", choices=["demo"], help="register the demo enterprises through the API")
+    parser.add_argument("--save-every", type=float, default=30.0, help="seconds between table snapshots")
+    parser.add_argument("--log-level", default=os.environ.get("LOCAL_LOG_LEVEL", "INFO"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("botocore").setLevel(logging.WARNING)
+    return Options(port=args.port, emulator_port=args.emulator_port, host=args.host, data_dir=args.data_dir,
+                   cdk_out=args.cdk_out, stack=args.stack, region=args.region, fresh=args.fresh, seed=args.seed,
+                   save_every_s=args.save_every)
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():  # a second Ctrl-C: the user means it
+            os._exit(130)
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    runtime = Runtime(options)
+    try:
+        runtime.start()
+    except Exception as exc:
+        logging.getLogger("local").error("the local runtime could not start: %s", exc, exc_info=True)
+        runtime.stop()
+        return 1
+    print(banner(runtime), flush=True)
+    while not stop.wait(0.5):
+        pass
+    print("\nstopping: saving tables ...", flush=True)
+    runtime.stop()
+    print("stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

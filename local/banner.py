@@ -1,0 +1,41 @@
+"""What `make local` prints once the system is up: where everything is and how to get a token."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from local.runtime import Runtime
+
+
+def banner(runtime: Runtime) -> str:
+    options = runtime.options
+    api = f"http://{options.host}:{runtime.http.port}"
+    emulator = runtime.emulator.endpoint
+    clients = runtime.services.clients.all() if runtime.services.clients else []
+    width = max((len(c.client_id) for c in clients), default=10)
+    client_lines = "\n".join(
+        f"    {c.client_id:<{width}}  {c.client_secret:<{width + 7}}  {' '.join(c.scopes)}"
+        + (f"  uscc={c.uscc}" if c.uscc else "")
+        for c in clients)
+    schedules = runtime.scheduler.entries() if runtime.scheduler else []
+    schedule_line = ", ".join(e.name for e in schedules) or "none in the template"
+    skipped = ", ".join(getattr(runtime, "not_emulated", [])) or "none"
+    stage = runtime.model.stage if getattr(runtime, "model", None) else "-"
+    return f"""
+Local runtime is up ({runtime.startup_s or 0:.1f} s) — stack {runtime.stack.name if runtime.stack else '?'}, stage {stage}
+  API              {api}/v1/...            (e.g. {api}/v1/openapi.json)
+  Operator page    {api}/_local/executions (Step Functions executions; JSON with Accept: application/json)
+  Local routes     {api}/_local            (token, clients, clock, schedules, health)
+  AWS emulator     {emulator}
+    AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION={options.region} \\
+      aws --endpoint-url {emulator} stepfunctions list-state-machines
+  Data folder      {options.data_dir}  (tables saved on exit and every {options.save_every_s:.0f} s; --fresh to start empty)
+  Clock            real time; POST {api}/_local/clock {{"now": "2027-01-01T00:00:00+08:00"}} to travel
+  Schedules        {schedule_line}
+  Not emulated     {skipped}
+
+  Demo clients (POST {api}/_local/token {{"client_id": ..., "client_secret": ...}}):
+{client_lines}
+
+Ctrl-C stops it.""".rstrip()

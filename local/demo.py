@@ -1,0 +1,47 @@
+"""Demo data: the documented demo clients and the demo enterprises that `--seed demo` registers.
+
+Secrets are fixed and published on purpose: this runs on loopback only, and a README that says
+"use demo-registry / demo-registry-secret" is worth more than secrecy here. Every USCC below is
+valid (GB 32100-2015 check character, verified with `stdnum.cn.uscc` in the tests).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.api.contract import SCOPE_ENTERPRISE, SCOPE_EVENTS, SCOPE_OFFICER, SCOPE_REGISTRY
+
+from local.tokens import Client
+
+DEMO_ENTERPRISES: tuple[dict[str, Any], ...] = (
+    {"uscc": "91110000600037341L", "name": "Beijing Demo Trading Co., Ltd.", "customs_code": "1101910001",
+     "registration_status": "REGISTERED", "business_types": ["CONSIGNOR_CONSIGNEE"], "registered_on": "2015-03-18"},
+    {"uscc": "91310000MA1FL0000N", "name": "Shanghai Demo Customs Brokerage Co., Ltd.", "customs_code": "3122960002",
+     "registration_status": "REGISTERED", "business_types": ["CUSTOMS_BROKER"], "registered_on": "2016-07-01"},
+    {"uscc": "91440300MA5D000002", "name": "Shenzhen Demo Electronics Import & Export Co., Ltd.",
+     "customs_code": "4403960003", "registration_status": "REGISTERED",
+     "business_types": ["CONSIGNOR_CONSIGNEE", "CUSTOMS_BROKER"], "registered_on": "2017-11-20"},
+    {"uscc": "91320500MA1MX0000R", "name": "Suzhou Demo Precision Manufacturing Co., Ltd.",
+     "registration_status": "FILED", "business_types": ["CONSIGNOR_CONSIGNEE"], "registered_on": "2019-05-06"},
+)
+
+
+def _system(role: str, scope: str) -> Client:
+    return Client(client_id=f"demo-{role}", client_secret=f"demo-{role}-secret", scopes=(scope,),
+                  name=f"Demo {role} system", demo=True)
+
+
+def _enterprise(enterprise: dict[str, Any]) -> Client:
+    uscc = enterprise["uscc"]
+    return Client(client_id=f"demo-enterprise-{uscc}", client_secret=f"demo-enterprise-{uscc}-secret",
+                  scopes=(SCOPE_ENTERPRISE,), uscc=uscc, name=enterprise["name"], demo=True)
+
+
+def demo_clients() -> tuple[Client, ...]:
+    """One client per system scope, and one enterprise client per demo enterprise."""
+    return (
+        _system("registry", SCOPE_REGISTRY),
+        _system("events", SCOPE_EVENTS),
+        _system("officer", SCOPE_OFFICER),
+        *(_enterprise(e) for e in DEMO_ENTERPRISES),
+    )

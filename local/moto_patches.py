@@ -1,0 +1,329 @@
+"""Every place where the local runtime reaches into moto's internals (moto is pinned ==5.2.5).
+
+moto's public surface (its HTTP server, speaking the AWS APIs) is used everywhere else. What it
+cannot do without Docker or does not do at all is filled in here, and only here:
+
+| patch                                   | why                                                        |
+|-----------------------------------------|------------------------------------------------------------|
+| `LambdaSimpleBackend.invoke`            | without Docker moto returns canned payloads; run the real  |
+|                                         | handler in-process instead (`local.lambdas`)               |
+| `events Rule.send_to_targets`           | moto raises for Lambda and Step Functions targets and      |
+|                                         | ignores InputPath/Input; deliver them (`local.delivery`)   |
+| `StateMachine` CloudFormation handlers  | the template's state machines would land in moto's         |
+|                                         | non-executing backend; create them where they execute      |
+| `StepFunctionsParserBackend.start_execution` | an unnamed execution gets ARN `...:None`; name it      |
+|                                         | with a UUID as AWS does                                    |
+| `EventBus.physical_resource_id`         | missing, so `{"Ref": bus}` resolves to the Python object   |
+|                                         | and every rule on a custom bus fails to deploy             |
+| CloudFormation `AWS::Scheduler::Schedule` / `ScheduleGroup` | not supported; create them in   |
+|                                         | moto's Scheduler backend so the runtime (and the AWS CLI)  |
+|                                         | can list and fire them                                     |
+
+Reads of internals (no behaviour change): `resolve_in_stack` (CloudFormation intrinsic
+resolution against a deployed stack) and `lambda_function` (a function's code and settings).
+
+`tests/integration/local_runtime/test_moto_patches.py` checks every patched attribute and every
+signature the replacements assume, so a moto upgrade fails loudly there instead of subtly here.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from moto.awslambda.models import LambdaFunction
+from moto.awslambda_simple.models import LambdaSimpleBackend, lambda_simple_backends
+from moto.cloudformation import parsing as cfn_parsing
+from moto.cloudformation.models import cloudformation_backends
+from moto.core.common_models import CloudFormationModel
+from moto.core.config import default_user_config
+from moto.events.models import EventBus, Rule
+from moto.scheduler.models import scheduler_backends
+from moto.stepfunctions.models import StateMachine
+from moto.stepfunctions.parser.models import StepFunctionsParserBackend, stepfunctions_parser_backends
+
+
+class Hooks(Protocol):
+    """What the runtime provides to the patched methods."""
+
+    def invoke_lambda(self, function: LambdaFunction, body: Any, headers: Any,
+                      response_headers: dict[str, str]) -> bytes: ...
+
+    def deliver_rule_target(self, rule: Rule, target: dict[str, Any], event: dict[str, Any]) -> bool:
+        """Deliver `event` to `target`; False leaves the target to moto's own delivery."""
+        ...
+
+
+@dataclass
+class Patch:
+    owner: Any
+    attribute: str
+    replacement: Any
+    why: str
+    original: Any = None
+
+
+_hooks: Hooks | None = None
+_applied: list[Patch] = []
+
+
+def configure_emulator() -> None:
+    """moto's documented switches: run state machines, and no Docker for Lambda (our runner
+    replaces the simple backend's canned answers)."""
+    default_user_config["stepfunctions"] = {"execute_state_machine": True}
+    default_user_config["lambda"] = {"use_docker": False}
+
+
+# --- Lambda -----------------------------------------------------------------------------------
+
+def _invoke(self: LambdaSimpleBackend, function_name: str, qualifier: str | None, body: Any,
+            headers: Any, response_headers: Any) -> bytes | None:
+    function = self.get_function(function_name, qualifier)
+    if _hooks is None:  # pragma: no cover - apply() always installs hooks first
+        raise RuntimeError("local runtime hooks are not installed")
+    return _hooks.invoke_lambda(function, body, headers, response_headers)
+
+
+def lambda_function(account_id: str, region: str, name_or_arn: str) -> LambdaFunction:
+    """The function as moto stores it (code location, handler, environment, timeout)."""
+    return lambda_simple_backends[account_id][region].get_function(name_or_arn, None)
+
+
+# --- EventBridge ------------------------------------------------------------------------------
+
+_original_send_to_targets: Callable[..., None] = Rule.send_to_targets
+
+
+def _send_to_targets(self: Rule, original_event: dict[str, Any], transform_input: bool = True) -> None:
+    if self.state == "DISABLED" or not self.event_pattern.matches_event(original_event):
+        return
+    for target in self.targets:
+        if _hooks is not None and _hooks.deliver_rule_target(self, target, original_event):
+            continue
+        # Targets moto handles itself (logs, archives, other buses, API destinations).
+        single = copy.copy(self)
+        single.targets = [target]
+        _original_send_to_targets(single, original_event, transform_input)
+
+
+def _event_bus_physical_id(self: EventBus) -> str:
+    return self.name
+
+
+# --- Step Functions ---------------------------------------------------------------------------
+
+def _executing_backend(account_id: str, region: str) -> StepFunctionsParserBackend:
+    return stepfunctions_parser_backends[account_id][region]
+
+
+def _sfn_create_from_cfn(cls: type, resource_name: str, cloudformation_json: Any, account_id: str,
+                         region_name: str, **kwargs: Any) -> StateMachine:
+    properties = cloudformation_json["Properties"]
+    backend = _executing_backend(account_id, region_name)
+    return backend.create_state_machine(
+        name=properties.get("StateMachineName", resource_name),
+        definition=properties.get("DefinitionString", ""),
+        roleArn=properties.get("RoleArn", ""),
+        tags=[{"key": t["Key"], "value": t["Value"]} for t in properties.get("Tags", [])],
+        loggingConfiguration=_lower_keys(properties.get("LoggingConfiguration")),
+        tracingConfiguration=_lower_keys(properties.get("TracingConfiguration")),
+        sm_type=properties.get("StateMachineType", "STANDARD"),
+    )
+
+
+def _lower_keys(value: Any) -> Any:
+    """CloudFormation spells `Level`, the API `level`."""
+    if isinstance(value, dict):
+        return {k[:1].lower() + k[1:]: _lower_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_lower_keys(v) for v in value]
+    return value
+
+
+def _sfn_delete_from_cfn(cls: type, resource_name: str, cloudformation_json: Any, account_id: str,
+                         region_name: str) -> None:
+    _executing_backend(account_id, region_name).delete_state_machine(resource_name)
+
+
+def _sfn_update_from_cfn(cls: type, original_resource: Any, new_resource_name: str, cloudformation_json: Any,
+                         account_id: str, region_name: str) -> StateMachine:
+    properties = cloudformation_json.get("Properties", {})
+    backend = _executing_backend(account_id, region_name)
+    return backend.update_state_machine(original_resource.arn, definition=properties.get("DefinitionString"),
+                                        role_arn=properties.get("RoleArn"))
+
+
+_original_start_execution: Callable[..., Any] = StepFunctionsParserBackend.start_execution
+
+
+def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, name: str | None = None,
+                     execution_input: str | None = None, trace_header: str | None = None) -> Any:
+    return _original_start_execution(self, state_machine_arn, name or str(uuid.uuid4()), execution_input,
+                                     trace_header)
+
+
+# --- EventBridge Scheduler through CloudFormation ---------------------------------------------
+
+class _ScheduleGroupResource(CloudFormationModel):
+    def __init__(self, name: str, arn: str) -> None:
+        self.name = name
+        self.arn = arn
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Scheduler::ScheduleGroup"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        return self.arn
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[override]
+            cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str,
+            **kwargs: Any) -> _ScheduleGroupResource:
+        properties = cloudformation_json.get("Properties", {})
+        backend = scheduler_backends[account_id][region_name]
+        tags = [{"Key": t["Key"], "Value": t["Value"]} for t in properties.get("Tags", [])]
+        group = backend.create_schedule_group(name=properties.get("Name", resource_name), tags=tags)
+        return cls(group.name, group.arn)
+
+
+class _ScheduleResource(CloudFormationModel):
+    def __init__(self, name: str, group: str, arn: str) -> None:
+        self.name = name
+        self.group = group
+        self.arn = arn
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Scheduler::Schedule"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Arn"
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        return self.arn
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[override]
+            cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str,
+            **kwargs: Any) -> _ScheduleResource:
+        p = cloudformation_json.get("Properties", {})
+        backend = scheduler_backends[account_id][region_name]
+        group = p.get("GroupName") or "default"
+        schedule = backend.create_schedule(
+            description=p.get("Description"), end_date=p.get("EndDate"),
+            flexible_time_window=p.get("FlexibleTimeWindow", {"Mode": "OFF"}), group_name=group,
+            kms_key_arn=p.get("KmsKeyArn"), name=p.get("Name", resource_name),
+            schedule_expression=p["ScheduleExpression"],
+            schedule_expression_timezone=p.get("ScheduleExpressionTimezone"),
+            start_date=p.get("StartDate"), state=p.get("State"), target=p["Target"],
+            action_after_completion=None,
+        )
+        return cls(schedule.name, group, schedule.arn)
+
+    @classmethod
+    def delete_from_cloudformation_json(  # type: ignore[override]
+            cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> None:
+        group = cloudformation_json.get("Properties", {}).get("GroupName")
+        scheduler_backends[account_id][region_name].delete_schedule(group, resource_name)
+
+
+def _register_cloudformation_models() -> None:
+    # moto finds resource classes through CloudFormationModel.__subclasses__(), cached once.
+    cfn_parsing.get_model_map.cache_clear()
+    cfn_parsing.get_name_type_map.cache_clear()
+
+
+def resolve_in_stack(account_id: str, region: str, stack_name: str, value: Any) -> Any:
+    """Resolve CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, ...) in `value`
+    against a deployed stack, exactly as moto resolved them during the deploy."""
+    backend = cloudformation_backends[account_id][region]
+    for stack in backend.stacks.values():
+        if stack.name == stack_name and stack.status != "DELETE_COMPLETE":
+            return cfn_parsing.clean_json(copy.deepcopy(value), stack.resource_map)
+    raise LookupError(f"stack {stack_name} is not deployed")
+
+
+def unsupported_resource_types(types: set[str]) -> list[str]:
+    """Which CloudFormation resource types moto's CloudFormation skips (created as nothing)."""
+    supported = set(cfn_parsing.get_model_map())
+    return sorted(t for t in types if t not in supported and t not in cfn_parsing.NULL_MODELS
+                  and not t.startswith("Custom::"))
+
+
+# --- installation -----------------------------------------------------------------------------
+
+def patches() -> list[Patch]:
+    return [
+        Patch(LambdaSimpleBackend, "invoke", _invoke, "run the function's handler in-process"),
+        Patch(Rule, "send_to_targets", _send_to_targets,
+              "deliver to Lambda, Step Functions and SQS targets with InputPath/Input/InputTransformer"),
+        Patch(StateMachine, "create_from_cloudformation_json", classmethod(_sfn_create_from_cfn),
+              "deploy state machines into the executing backend"),
+        Patch(StateMachine, "delete_from_cloudformation_json", classmethod(_sfn_delete_from_cfn),
+              "delete them from the executing backend"),
+        Patch(StateMachine, "update_from_cloudformation_json", classmethod(_sfn_update_from_cfn),
+              "update them in the executing backend"),
+        Patch(StepFunctionsParserBackend, "start_execution", _start_execution,
+              "name unnamed executions with a UUID"),
+        Patch(EventBus, "physical_resource_id", property(_event_bus_physical_id),
+              "Ref of an event bus is its name"),
+    ]
+
+
+def apply(hooks: Hooks) -> None:
+    """Install the runtime's hooks and every patch (idempotent; the hooks can be replaced)."""
+    global _hooks
+    _hooks = hooks
+    configure_emulator()
+    if _applied:
+        return
+    for patch in patches():
+        patch.original = patch.owner.__dict__.get(patch.attribute)
+        setattr(patch.owner, patch.attribute, patch.replacement)
+        _applied.append(patch)
+    _register_cloudformation_models()
+
+
+def revert() -> None:
+    """Undo every patch (tests)."""
+    global _hooks
+    for patch in reversed(_applied):
+        if patch.original is None:
+            delattr(patch.owner, patch.attribute)
+        else:
+            setattr(patch.owner, patch.attribute, patch.original)
+    _applied.clear()
+    _hooks = None
+
+
+def scheduler_cloudformation_types() -> tuple[type[CloudFormationModel], ...]:
+    return (_ScheduleResource, _ScheduleGroupResource)
+
+
+__all__ = ["Hooks", "apply", "configure_emulator", "lambda_function", "patches", "resolve_in_stack", "revert",
+           "scheduler_cloudformation_types", "unsupported_resource_types"]

@@ -1,0 +1,112 @@
+"""DynamoDB contents survive a restart: every table of the stack is written to
+`<data>/dynamodb.json` (DynamoDB's typed JSON, so nothing is lost in translation) on clean
+shutdown and periodically, and loaded into the freshly deployed tables at start.
+
+Tables are matched by their logical id in the template, because a table without an explicit name
+gets a new physical name on every deploy. Step Functions executions, SQS messages and the clock
+are not kept: they start afresh with each run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("local.persistence")
+
+FORMAT_VERSION = 1
+SAVE_EVERY_S = 30.0
+BATCH = 25
+
+
+class TableSnapshots:
+    def __init__(self, path: Path, client: Callable[[], Any], tables: dict[str, str]) -> None:
+        """`tables`: logical id → physical table name of the deployed stack."""
+        self.path = path
+        self.client = client
+        self.tables = tables
+        self._last_digest: str | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def save(self) -> int:
+        """Write every table; skips the write when nothing changed. Returns the item count."""
+        with self._lock:
+            dynamodb = self.client()
+            document: dict[str, Any] = {"version": FORMAT_VERSION, "tables": {}}
+            count = 0
+            for logical, name in sorted(self.tables.items()):
+                items = _scan(dynamodb, name)
+                count += len(items)
+                document["tables"][logical] = {"name": name, "items": items}
+            text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            if digest != self._last_digest:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                partial = self.path.with_suffix(".tmp")
+                partial.write_text(text)
+                os.replace(partial, self.path)
+                self._last_digest = digest
+            return count
+
+    def load(self) -> int:
+        if not self.path.exists():
+            return 0
+        try:
+            document = json.loads(self.path.read_text())
+        except ValueError:
+            broken = self.path.with_suffix(".unreadable")
+            os.replace(self.path, broken)
+            log.error("%s was not readable JSON; moved aside to %s, starting empty", self.path, broken)
+            return 0
+        dynamodb = self.client()
+        count = 0
+        for logical, saved in (document.get("tables") or {}).items():
+            name = self.tables.get(logical) or (saved.get("name") if saved.get("name") in self.tables.values() else None)
+            if name is None:
+                log.warning("saved table %s is no longer in the stack; its %d items are not loaded",
+                            logical, len(saved.get("items", [])))
+                continue
+            items = saved.get("items", [])
+            for start in range(0, len(items), BATCH):
+                requests = {name: [{"PutRequest": {"Item": item}} for item in items[start:start + BATCH]]}
+                while requests:
+                    requests = dynamodb.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
+            count += len(items)
+        with self._lock:
+            self._last_digest = None
+        return count
+
+    def start(self, every_s: float = SAVE_EVERY_S) -> None:
+        def loop() -> None:
+            while not self._stop.wait(every_s):
+                try:
+                    self.save()
+                except Exception:
+                    log.exception("periodic save of the DynamoDB tables failed")
+
+        self._thread = threading.Thread(target=loop, name="table-snapshots", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def _scan(dynamodb: Any, table: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"TableName": table}
+    while True:
+        page = dynamodb.scan(**kwargs)
+        items.extend(page.get("Items", []))
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,326 @@
+"""The whole system on loopback: start-up, wiring and shutdown of the local runtime.
+
+Start-up order: the HTTP server listens first (health answers 503 "deploying"), then the emulator
+starts, the synthesized template is deployed into it through CloudFormation, saved tables are
+loaded, and the gateway opens; health turns 200 once demo data (if asked for) is in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import threading
+import time
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from werkzeug import Request, Response
+
+from local import api_model, assembly, moto_patches
+from local.clock import RuntimeClock
+from local.delivery import AsyncInvoker, TargetDelivery
+from local.demo import DEMO_ENTERPRISES, demo_clients
+from local.emulator import Emulator
+from local.executions import ExecutionsView
+from local.gateway import Gateway
+from local.http_server import HttpServer
+from local.lambdas import CodeLocator, FunctionConfig, Invocation, LambdaRunner
+from local.local_api import LocalApi, LocalServices
+from local.persistence import TableSnapshots
+from local.schedules import Scheduler
+from local.stack import DeployedStack
+from local.tokens import ClientRegistry, TokenIssuer, load_or_create_key
+from shared.api.problems import PROBLEM_JSON, problem_body
+
+log = logging.getLogger("local")
+
+
+@dataclass
+class Options:
+    port: int = 3000
+    emulator_port: int = 4566
+    host: str = "127.0.0.1"
+    data_dir: Path = Path(".local-data")
+    cdk_out: Path = Path("cdk.out")
+    stack: str | None = None
+    region: str = "us-east-1"
+    fresh: bool = False
+    seed: str | None = None
+    save_every_s: float = 30.0
+    warm: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _Hooks:
+    """What the moto patches call back into."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def invoke_lambda(self, function: Any, body: Any, headers: Any, response_headers: dict[str, str]) -> bytes:
+        config = FunctionConfig.from_moto(function)
+        invocation_type = _header(headers, "X-Amz-Invocation-Type") or "RequestResponse"
+        payload = body.encode() if isinstance(body, str) else bytes(body or b"")
+        if invocation_type == "DryRun":
+            return b""
+        if invocation_type == "Event":
+            response_headers["x-amzn-RequestId"] = self.runtime.invoker.submit(config.name, payload)
+            return b""
+        try:
+            event = json.loads(payload) if payload.strip() else {}
+        except ValueError:
+            response_headers["x-amz-function-error"] = "Unhandled"
+            return json.dumps({"errorType": "InvalidRequestContentException",
+                               "errorMessage": "Could not parse request body into json"}).encode()
+        result = self.runtime.runner.invoke(config, event)
+        response_headers["x-amz-executed-version"] = "$LATEST"
+        if result.failed:
+            response_headers["x-amz-function-error"] = "Unhandled"
+        return result.payload
+
+    def deliver_rule_target(self, rule: Any, target: dict[str, Any], event: dict[str, Any]) -> bool:
+        return self.runtime.delivery.deliver_rule_target(rule, target, event)
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if headers is None:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            return str(value)
+    return None
+
+
+class Runtime:
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.clock = RuntimeClock()
+        self.services = LocalServices(clock=self.clock, status="starting")
+        self.local_api = LocalApi(self.services)
+        self.gateway: Gateway | None = None
+        self.http = HttpServer(self._wsgi, options.host, options.port)
+        self.emulator = Emulator(options.host, options.emulator_port, options.region)
+        self.stack: DeployedStack | None = None
+        self.snapshots: TableSnapshots | None = None
+        self.scheduler: Scheduler | None = None
+        self.startup_s: float | None = None
+        self._stopped = threading.Event()
+
+    # --- the one WSGI application -----------------------------------------------------------
+    def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
+        request = Request(environ)
+        if request.path == "/_local" or request.path.startswith("/_local/"):
+            response = self.local_api.handle(request)
+        elif self.gateway is None:
+            body = problem_body(503, f"the local runtime is {self.services.status}; try again shortly",
+                                instance=request.path)
+            response = Response(json.dumps(body), status=503, content_type=PROBLEM_JSON,
+                                headers={"Retry-After": "1"})
+        else:
+            try:
+                response = self.gateway.handle(request)
+            except Exception:
+                log.exception("gateway failed on %s %s", request.method, request.path)
+                body = problem_body(500, "the local gateway failed; see the runtime's log", instance=request.path)
+                response = Response(json.dumps(body), status=500, content_type=PROBLEM_JSON)
+        if "x-correlation-id" not in response.headers:
+            response.headers["x-correlation-id"] = request.headers.get("x-correlation-id") or str(uuid.uuid4())
+        return response(environ, start_response)
+
+    # --- start ------------------------------------------------------------------------------
+    def start(self) -> None:
+        started = time.perf_counter()
+        options = self.options
+        data = options.data_dir
+        if options.fresh and data.exists():
+            for child in ("dynamodb.json", "clients.json", "lambda-code"):
+                path = data / child
+                if path.is_dir():
+                    shutil.rmtree(path)
+                elif path.exists():
+                    path.unlink()
+        data.mkdir(parents=True, exist_ok=True)
+
+        from shared.adapters import clock as clock_adapter
+
+        clock_adapter.install_clock(self.clock)
+        self.http.start()
+        self.services.status = "deploying"
+
+        cloud = assembly.load(options.cdk_out, options.stack)
+        self.runner = LambdaRunner(
+            CodeLocator({a.object_key: a.source for a in cloud.assets if a.packaging == "zip"}, data / "lambda-code"),
+            process_resets=_process_resets(),
+        )
+        self.invoker = AsyncInvoker(self.runner, self.function, self._async_policy, self._dead_letter)
+        self.delivery = TargetDelivery(self.invoker, self.emulator.client, self.clock.now)
+        moto_patches.apply(_Hooks(self))
+        self.emulator.start()
+        self.invoker.start()
+
+        deployed = _deploy(cloud, self.emulator)
+        self.not_emulated = moto_patches.unsupported_resource_types(
+            {r.get("Type", "") for r in cloud.resources.values()})
+        self.stack = DeployedStack(cloud, self.emulator.account, self.emulator.region, deployed["resources"])
+
+        tables = {logical: physical for logical, physical in deployed["resources"].items()
+                  if deployed["types"].get(logical) == "AWS::DynamoDB::Table" and physical}
+        self.snapshots = TableSnapshots(data / "dynamodb.json", lambda: self.emulator.client("dynamodb"), tables)
+        loaded = self.snapshots.load()
+        if loaded:
+            log.info("loaded %d saved DynamoDB items from %s", loaded, self.snapshots.path)
+
+        model = api_model.build(cloud, deployed["resources"])
+        key = load_or_create_key(data / "signing-key.pem")
+        issuer = f"https://cognito-idp.{options.region}.amazonaws.com/{options.region}_local"
+        tokens = TokenIssuer(key, issuer, self.clock.now)
+        from shared.api.contract import ALL_SCOPES
+
+        self.services.tokens = tokens
+        self.services.clients = ClientRegistry(data / "clients.json", demo_clients())
+        self.services.scopes = (model.scopes if model and model.scopes else frozenset()) | frozenset(ALL_SCOPES)
+        self.services.executions = ExecutionsView(self.emulator.client)
+        self.scheduler = Scheduler(self.emulator.client, self.clock.now, self.delivery, self.runner, self.function,
+                                   self.emulator.account, self.emulator.region)
+        self.scheduler.reload()
+        self.clock.on_change(self.scheduler.clock_changed)
+        self.services.scheduler = self.scheduler
+        if model is not None:
+            self.gateway = Gateway(model, tokens, self.invoke, self.emulator.account, self.clock.now)
+        else:
+            log.warning("the template defines no REST API; only /_local routes are served")
+        self.model = model
+        self.services.ready = True  # /_local routes work from here (seeding needs a token)
+
+        if options.seed:
+            self.services.ready = False
+            self.services.status = "seeding"
+            self._seed(options.seed)
+        self.scheduler.start()
+        self.snapshots.start(options.save_every_s)
+        self.services.ready = True
+        self.services.status = "ok"
+        self.startup_s = time.perf_counter() - started
+        if options.warm:
+            threading.Thread(target=self._warm, name="warm-handlers", daemon=True).start()
+
+    def function(self, name_or_arn: str) -> FunctionConfig:
+        try:
+            fn = moto_patches.lambda_function(self.emulator.account, self.emulator.region, name_or_arn)
+        except Exception as exc:
+            raise LookupError(f"function {name_or_arn} is not deployed") from exc
+        return FunctionConfig.from_moto(fn)
+
+    def invoke(self, function_name: str, event: dict[str, Any]) -> Invocation:
+        return self.runner.invoke(self.function(function_name), event)
+
+    def _async_policy(self, function_name: str) -> Any:
+        assert self.stack is not None
+        return self.stack.async_policy(function_name)
+
+    def _dead_letter(self, arn: str, payload: bytes, attributes: dict[str, str]) -> None:
+        if arn.split(":")[2] == "sqs":
+            self.delivery.send_to_queue(arn, payload, attributes)
+        else:
+            self.delivery.send(arn, payload.decode(), {})
+
+    def _warm(self) -> None:
+        lam = self.emulator.client("lambda")
+        for fn in lam.list_functions().get("Functions", []):
+            if self._stopped.is_set():
+                return
+            self.runner.warm(self.function(fn["FunctionName"]))
+
+    def _seed(self, kind: str) -> None:
+        if kind != "demo":
+            raise ValueError(f"unknown seed {kind!r} (only 'demo')")
+        import urllib.request
+
+        base = f"http://{self.options.host}:{self.http.port}"
+        self.services.ready = True
+        token_request = urllib.request.Request(
+            f"{base}/_local/token", method="POST", headers={"Content-Type": "application/json"},
+            data=json.dumps({"client_id": "demo-registry", "client_secret": "demo-registry-secret"}).encode())
+        with urllib.request.urlopen(token_request, timeout=30) as response:
+            token = json.loads(response.read())["access_token"]
+        for enterprise in DEMO_ENTERPRISES:
+            request = urllib.request.Request(
+                f"{base}/v1/enterprises", method="POST", data=json.dumps(enterprise).encode(),
+                headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                         "Idempotency-Key": f"seed-demo-{enterprise['uscc']}"})
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    status = response.status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+                log.warning("seeding %s answered %d: %s", enterprise["uscc"], status, exc.read()[:300])
+            log.info("seeded %s (%s): %d", enterprise["uscc"], enterprise["name"], status)
+
+    # --- stop -------------------------------------------------------------------------------
+    def stop(self) -> None:
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        self.services.ready = False
+        self.services.status = "stopping"
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        if self.snapshots is not None:
+            self.snapshots.stop()
+        self.invoker.stop() if hasattr(self, "invoker") else None
+        if self.snapshots is not None:
+            try:
+                count = self.snapshots.save()
+                log.info("saved %d DynamoDB items to %s", count, self.snapshots.path)
+            except Exception:
+                log.exception("could not save the DynamoDB tables")
+        _stop_executions(self.emulator)
+        self.http.stop()
+        self.emulator.stop()
+        from shared.adapters import clock as clock_adapter
+
+        clock_adapter.install_clock(None)
+
+
+def _deploy(cloud: assembly.Assembly, emulator: Emulator) -> dict[str, Any]:
+    from infra.local_deploy import deploy_to_moto
+
+    with warnings.catch_warnings():
+        # moto warns once per resource type it skips (Cognito, alarms, ...); the banner lists them.
+        warnings.simplefilter("ignore")
+        return deploy_to_moto(cloud.directory, stack_name=cloud.stack_name, region=emulator.region,
+                              cfn_client=emulator.client("cloudformation"), s3_client=emulator.client("s3"),
+                              account=emulator.account)
+
+
+def _process_resets() -> tuple[Any, ...]:
+    """Caches of the repository's `shared` package that hold one function's configuration."""
+    import os
+
+    from shared.adapters.settings import settings
+    from shared.api import idempotency
+
+    def log_as_this_function() -> None:
+        # The shared Logger was built once, under whichever function ran first.
+        from shared.api.observability import logger
+
+        logger.append_keys(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "service_undefined"))
+
+    return (settings.cache_clear, idempotency.reset, log_as_this_function)
+
+
+def _stop_executions(emulator: Emulator) -> None:
+    """Waiting executions hold threads; stop them so the process ends promptly."""
+    try:
+        sfn = emulator.client("stepfunctions")
+        for machine in sfn.list_state_machines().get("stateMachines", []):
+            running = sfn.list_executions(stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING")
+            for execution in running.get("executions", []):
+                sfn.stop_execution(executionArn=execution["executionArn"], error="LocalRuntimeStopped",
+                                   cause="the local runtime was stopped")
+    except Exception:
+        log.debug("could not stop running executions", exc_info=True)

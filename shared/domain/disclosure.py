@@ -1,0 +1,54 @@
+"""Record severity and disclosure windows (Arts 33-35): `classify(event, facts, pack, as_of=None)`.
+
+The rules are in `shared.domain.rules.severity` (module docstring there): severity from the rules a
+record grounded, MINOR/GENERAL by penalty otherwise, overdue arrears disclosed only from the day they
+become a ground; window from `decided_on` with the class's minimum (before restoration) and maximum
+(automatic end) months; a per-record `DisclosureOverride` (a law setting another period) wins.
+
+`evaluate` already returns the classification of every record (`Evaluation.records`); `classify` is
+for one record on its own. Whether a record grounded a rule can depend on other records (D3 counts
+a window of them) and on time (D4/D5), so it takes the enterprise's facts and an evaluation instant:
+`as_of=None` means "as the facts stand", i.e. on the latest `decided_on` among the facts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from shared.domain.clock import china_date
+from shared.domain.credit_events import EventLike
+from shared.domain.rules.counting import count_events
+from shared.domain.rules.engine import _grounded
+from shared.domain.rules.facts import EnterpriseFacts
+from shared.domain.rules.grounds import find_occurrences
+from shared.domain.rules.model import RulePack, Severity
+from shared.domain.rules.severity import RecordClassification, classify_record
+
+__all__ = ["RecordClassification", "Severity", "classify"]
+
+
+def classify(event: EventLike, facts: EnterpriseFacts, pack: RulePack,
+             as_of: datetime | date | None = None) -> RecordClassification:
+    """The class and disclosure window of `event` (which need not be among `facts.events`)."""
+    events = facts.events if any(e.event_id == event.event_id for e in facts.events) else (*facts.events, event)
+    if as_of is None:
+        day = max(e.decided_on for e in events)
+    elif isinstance(as_of, datetime):
+        if as_of.tzinfo is None:
+            raise ValueError("as_of must be timezone-aware")
+        day = china_date(as_of)
+    else:
+        day = as_of
+    counted = count_events(events, day)
+    revocation = counted.revocations.get(event.event_id)
+    if revocation is not None:
+        counted_all = count_events(events, day, apply_revocations=False)
+        grounded = _grounded(find_occurrences(pack, counted_all, facts), pack)
+    else:
+        grounded = _grounded(find_occurrences(pack, counted, facts), pack)
+    restored = [china_date(r.at) for r in facts.record_restorations
+                if event.event_id in r.event_ids and china_date(r.at) <= day]
+    rule_ids = grounded.rule_ids(event.event_id)
+    ground_from = grounded.first_day.get(event.event_id) if rule_ids else None
+    return classify_record(event, pack, rule_ids, ground_from, facts.disclosure_overrides.get(event.event_id),
+                           None if revocation is None else revocation.decided_on, min(restored) if restored else None)

@@ -1,0 +1,42 @@
+"""Grounds that one event establishes on its own: D1, D2, D6, D7, D8 (Art 15), S1, S2 (Art 16),
+and the bribery/obstruction part of S3 when enabled.
+
+The ground arises on the event's `decided_on` (a judgment: its effective date; a penalty: the
+date of the customs decision). `require_intentional`: a non-intentional event grounds nothing
+(D8). `fine_above`: only a fine strictly above the amount grounds the rule (S2: > CNY 2,500,000).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import partial
+
+from shared.domain.credit_events import EventLike, fine_amount
+from shared.domain.rules.counting import Counted
+from shared.domain.rules.facts import EnterpriseFacts
+from shared.domain.rules.grounds.occurrence import Occurrence
+from shared.domain.rules.model import EventTrigger, GroundRule
+
+
+def _describe(rule: GroundRule, event: EventLike, fine: Decimal | None, above: Decimal | None) -> str:
+    detail = f", fine CNY {fine:,.2f} > CNY {above:,.2f}" if fine is not None and above is not None else ""
+    return f"{rule.title}: {event.type.value} {event.event_id} decided on {event.decided_on.isoformat()}{detail}"
+
+
+def occurrences(rule: GroundRule, trigger: EventTrigger, counted: Counted,
+                facts: EnterpriseFacts) -> list[Occurrence]:
+    found: list[Occurrence] = []
+    for etype in trigger.event_types:
+        for event in counted.by_type.get(etype, ()):
+            if trigger.require_intentional and not event.intentional:
+                continue
+            fine = None
+            if trigger.fine_above is not None:
+                fine = fine_amount(event)
+                if fine <= trigger.fine_above:
+                    continue
+            day: date = event.decided_on
+            found.append(Occurrence(rule, day, (event.event_id,),
+                                    partial(_describe, rule, event, fine, trigger.fine_above)))
+    return found

@@ -1,0 +1,307 @@
+"""The shape of a rule pack: rules as data, each with its id, article and source label.
+
+A `RulePack` is everything the engine needs to know about one legal regime (ORDER_282, later
+ORDER_251): which event types ground which rule, every threshold and period, the record
+severities and disclosure windows, the upgrade and restoration routes, the annual report window
+and the Art 32 measures. The engine reads these objects; it holds no figure of its own.
+
+Trigger kinds (one engine module per kind, `rules/grounds/`):
+
+- `EventTrigger` — one event of the listed types grounds the rule (D1, D2, D6, D7, D8, S1, S2);
+  optionally only when intentional (D8) or only when its fine is above an amount (S2).
+- `ViolationThresholdTrigger` — count and fines of violations in a rolling window, per business
+  line, against the previous calendar year's declaration documents (D3).
+- `ArrearsTrigger` — an amount still unpaid more than N months after its due date (D4, D5).
+- `RepeatTrigger` — at least N events of the listed types in a rolling window (S3, off by default).
+
+Provenance labels (`source`) are those of `spec/regulation-research.md` §0: [A] Order 282 official
+interpretation, [B✓]/[B~] Order 251 (confirmed / recalled), [N] national restoration framework,
+[C] commentary, [H] historical, [S~] certification standards, [D] labelled default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum, StrEnum
+from fractions import Fraction
+from functools import cached_property
+from typing import Any
+
+from shared.domain.credit_events import BusinessLine, CreditEventType, PenaltyKind
+from shared.domain.measures import MeasuresCatalogue
+from shared.domain.tiers import Tier
+
+
+class Severity(StrEnum):
+    """Record classes of Arts 34-35 (minor / general / serious)."""
+
+    MINOR = "MINOR"
+    GENERAL = "GENERAL"
+    SERIOUS = "SERIOUS"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.MINOR: 0, Severity.GENERAL: 1, Severity.SERIOUS: 2}
+
+
+class CountedFrom(StrEnum):
+    """Where an upgrade waiting period starts."""
+
+    DETERMINATION = "DETERMINATION"  # the date the ground arose (the enterprise became DISCREDITED on it)
+    SETTLEMENT = "SETTLEMENT"  # the date the arrears were paid (D4, D5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Triggers
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventTrigger:
+    """Any single counted event of `event_types` grounds the rule."""
+
+    event_types: frozenset[CreditEventType]
+    require_intentional: bool = False
+    fine_above: Decimal | None = None  # the event's fine must be strictly above this amount
+
+
+@dataclass(frozen=True)
+class LineThreshold:
+    """D3 thresholds of one business line: count > ratio x last year's documents AND fines > amount."""
+
+    business_line: BusinessLine
+    ratio: Fraction
+    fines_above: Decimal
+
+
+@dataclass(frozen=True)
+class ViolationThresholdTrigger:
+    event_types: frozenset[CreditEventType]
+    window_months: int
+    lines: tuple[LineThreshold, ...]
+    # Not counted: non-intentional violations on these lines (fault tolerance) ...
+    non_intentional_excluded_lines: frozenset[BusinessLine]
+    # ... and voluntary disclosures punished by one of these kinds or by a fine <= the amount.
+    voluntary_disclosure_exempt_kinds: frozenset[PenaltyKind]
+    voluntary_disclosure_exempt_fine_max: Decimal
+
+    @cached_property
+    def by_line(self) -> Mapping[BusinessLine, LineThreshold]:
+        return {line.business_line: line for line in self.lines}
+
+
+@dataclass(frozen=True)
+class ArrearsTrigger:
+    """Unpaid more than `months` months after `due_on` (and, if set, amount strictly above `amount_above`)."""
+
+    event_types: frozenset[CreditEventType]
+    months: int
+    amount_above: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class RepeatTrigger:
+    """At least `min_count` counted events of `event_types` within a rolling window."""
+
+    event_types: frozenset[CreditEventType]
+    min_count: int
+    window_months: int
+    require_intentional: bool = False
+
+
+Trigger = EventTrigger | ViolationThresholdTrigger | ArrearsTrigger | RepeatTrigger
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UpgradeRoute:
+    """Upgrade on application (Arts 29-30): months spent downgraded before the enterprise may apply.
+    `months=None`: no application route, only the automatic one."""
+
+    months: int | None
+    counted_from: CountedFrom
+    source: str
+
+
+@dataclass(frozen=True)
+class GroundRule:
+    rule_id: str
+    article: str
+    title: str
+    text: str  # the rule in plain words, to be checked against the article
+    source: str
+    consequence: Tier  # DISCREDITED (Art 15) or SERIOUSLY_DISCREDITED (Art 16)
+    triggers: tuple[Trigger, ...]
+    upgrade: UpgradeRoute
+    record_severity: Severity  # the class of a record that grounds this rule (Arts 34-35)
+    enabled: bool = True
+    restorable: bool = True  # Art 40: False when a law excludes restoration of such records
+
+    @property
+    def citation(self) -> dict[str, str]:
+        return {"rule_id": self.rule_id, "article": self.article}
+
+
+@dataclass(frozen=True)
+class SeverityRule:
+    """Disclosure of one record class (Arts 33-35). Months count from the disclosure start.
+    `min_months=None`: restorable as soon as obligations are fulfilled; `max_months=None`: no automatic end."""
+
+    severity: Severity
+    article: str
+    text: str
+    source: str
+    published: bool
+    min_months: int | None
+    max_months: int | None
+
+
+@dataclass(frozen=True)
+class RecordRules:
+    """Which records are MINOR when they ground no rule, and which are no record until they ground one."""
+
+    article: str
+    text: str
+    source: str
+    minor_penalty_kinds: frozenset[PenaltyKind]  # warning only
+    minor_fine_ceiling: Decimal  # or a fine <= this amount
+    # Overdue arrears are records only once they become a ground (RULES.md: "disclosed from the
+    # day they become a ground"); until then, or when settled in time, they are no record.
+    ground_only_types: frozenset[CreditEventType]
+
+
+@dataclass(frozen=True)
+class AutomaticRestoration:
+    from_tier: Tier
+    clean_months: int  # months with no new ground
+    article: str
+    source: str
+
+
+@dataclass(frozen=True)
+class TierRestorationRules:
+    """Arts 29-30: where upgrades lead, the automatic clean periods, the certification bar."""
+
+    article: str
+    text: str
+    source: str
+    target_tier: Tier
+    automatic: tuple[AutomaticRestoration, ...]
+    certification_bar_months: int
+
+    @cached_property
+    def automatic_months(self) -> Mapping[Tier, int]:
+        return {rule.from_tier: rule.clean_months for rule in self.automatic}
+
+
+@dataclass(frozen=True)
+class RestorationRules:
+    """Arts 36-40: conditions, documents, timelines, refusals (used by the restoration workflow)."""
+
+    article: str
+    text: str
+    source: str
+    required_documents: tuple[str, ...]
+    substitutes: Mapping[str, str]  # document type -> the required type it replaces
+    decision_working_days: int
+    extension_max_working_days: int
+    feedback_working_days: int
+    objection_review_days: int
+    refusals: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AnnualReportRules:
+    article: str
+    text: str
+    source: str
+    opens: tuple[int, int]  # (month, day) in year Y+1
+    closes: tuple[int, int]
+    first_report_year_offset: int  # 0: the report for the registration year is the first one
+    overdue_changes_tier: bool
+
+
+@dataclass(frozen=True)
+class RulePack:
+    pack_id: str
+    title: str
+    effective_from: date  # CST date from which the pack is in force
+    source: str
+    grounds: tuple[GroundRule, ...]
+    severities: tuple[SeverityRule, ...]
+    records: RecordRules
+    tier_restoration: TierRestorationRules
+    restoration: RestorationRules
+    annual_report: AnnualReportRules
+    measures: MeasuresCatalogue
+    notes: tuple[str, ...] = field(default=())
+
+    # -- indexes the engine uses (computed once per pack object) ------------------------------
+    @cached_property
+    def rules_by_id(self) -> Mapping[str, GroundRule]:
+        return {rule.rule_id: rule for rule in self.grounds}
+
+    @cached_property
+    def active_grounds(self) -> tuple[GroundRule, ...]:
+        return tuple(rule for rule in self.grounds if rule.enabled)
+
+    @cached_property
+    def rule_order(self) -> Mapping[str, int]:
+        return {rule.rule_id: index for index, rule in enumerate(self.grounds)}
+
+    @cached_property
+    def severity_rules(self) -> Mapping[Severity, SeverityRule]:
+        return {rule.severity: rule for rule in self.severities}
+
+    @cached_property
+    def arrears_triggers(self) -> tuple[tuple[GroundRule, ArrearsTrigger], ...]:
+        return tuple((rule, trig) for rule in self.active_grounds for trig in rule.triggers
+                     if isinstance(trig, ArrearsTrigger))
+
+    def rule(self, rule_id: str) -> GroundRule:
+        return self.rules_by_id[rule_id]
+
+    def with_rule(self, rule_id: str, **changes: Any) -> RulePack:
+        """A copy of the pack with one rule changed (e.g. `enabled=True`): packs are values."""
+        import dataclasses
+
+        grounds = tuple(dataclasses.replace(rule, **changes) if rule.rule_id == rule_id else rule
+                        for rule in self.grounds)
+        if grounds == self.grounds and rule_id not in self.rules_by_id:
+            raise KeyError(rule_id)
+        return dataclasses.replace(self, grounds=grounds)
+
+    def describe(self) -> dict[str, Any]:
+        """The whole pack as JSON-ready data (for documentation and an eventual read-only endpoint)."""
+        result = to_jsonable(self)
+        assert isinstance(result, dict)
+        return result
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, enums, dates, decimals and fractions as plain JSON data."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Mapping):
+        return {str(to_jsonable(k)): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted(to_jsonable(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [to_jsonable(v) for v in value]
+    return value

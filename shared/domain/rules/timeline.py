@@ -1,0 +1,167 @@
+"""The tier over time: replay ground occurrences and tier facts in order, up to the evaluation instant.
+
+Rules of the replay (RULES.md "Tiers", "Upgrade", regulation-research §4 invariants):
+
+- Start: REGULAR, no certificate (new enterprises start REGULAR).
+- A ground takes effect at 00:00 CST of the day it arose. A DISCREDITED ground makes a
+  REGULAR/CERTIFIED/ADVANCED_CERTIFIED enterprise DISCREDITED; an SD ground makes any enterprise
+  SERIOUSLY_DISCREDITED. Entry removes the certificate. Grounds arising while already downgraded
+  join the current episode (an SD enterprise stays SD on a DISCREDITED ground) and restart the
+  automatic clean period.
+- Downgrades are sticky: the tier stays until an approved upgrade (`TierFact UPGRADED`) or the
+  automatic clean period passes with no new ground (DISCREDITED 24 months, SD 36 months, from the
+  last ground of the episode; effective at 00:00 CST of that day, before any ground of that day).
+  Both lead to the pack's target tier (REGULAR): a certificate lost on entry is not given back.
+- `CERTIFIED` sets the certified tier and `CERTIFICATE_WITHDRAWN` returns an AEO to REGULAR, but
+  only outside a downgrade: while DISCREDITED/SD such facts (and upgrades of a non-downgraded
+  enterprise) change nothing and are reported as notes.
+- Ties: grounds before facts at the same instant; facts by (kind, fact_id). The result therefore
+  depends only on the facts, never on the order they arrived in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from shared.domain.rules.dates import add_months, start_of_day
+from shared.domain.rules.facts import TierFact, TierFactKind
+from shared.domain.rules.grounds import Occurrence
+from shared.domain.rules.model import RulePack
+from shared.domain.tiers import AEO_TIERS, Tier
+
+_DOWNGRADED = frozenset({Tier.DISCREDITED, Tier.SERIOUSLY_DISCREDITED})
+_FACT_ORDER = {TierFactKind.UPGRADED: 0, TierFactKind.CERTIFICATE_WITHDRAWN: 1, TierFactKind.CERTIFIED: 2}
+
+
+class Cause(StrEnum):
+    GROUND = "GROUND"
+    UPGRADE = "UPGRADE"
+    AUTOMATIC_RESTORATION = "AUTOMATIC_RESTORATION"
+    CERTIFIED = "CERTIFIED"
+    CERTIFICATE_WITHDRAWN = "CERTIFICATE_WITHDRAWN"
+
+
+@dataclass(frozen=True)
+class Transition:
+    at: datetime
+    from_tier: Tier
+    to_tier: Tier
+    cause: Cause
+    rule_ids: tuple[str, ...] = ()  # GROUND: the grounds; UPGRADE/AUTOMATIC: the grounds lifted
+    evidence: tuple[str, ...] = ()
+    reference: str = ""  # the TierFact's fact_id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "from_tier": self.from_tier.value, "to_tier": self.to_tier.value,
+                "cause": self.cause.value, "rule_ids": list(self.rule_ids), "evidence": list(self.evidence),
+                "reference": self.reference}
+
+
+@dataclass(frozen=True)
+class Replay:
+    tier: Tier
+    since: datetime | None  # instant of the last transition (None: REGULAR from the start)
+    episode: tuple[Occurrence, ...]  # grounds of the downgrade in force (empty when not downgraded)
+    last_ground_on: date | None  # last ground of the episode (starts the automatic clean period)
+    transitions: tuple[Transition, ...]
+    notes: tuple[str, ...]
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[TierFact, ...],
+           as_of: datetime) -> Replay:
+    """Replay `occurrences` (sorted by day) and the tier facts up to `as_of`."""
+    restore = pack.tier_restoration
+    automatic = restore.automatic_months
+    target = restore.target_tier
+    facts = sorted((f for f in tier_facts if f.at <= as_of),
+                   key=lambda f: (f.at, _FACT_ORDER[f.kind], f.fact_id, f.tier or ""))
+
+    tier = Tier.REGULAR
+    since: datetime | None = None
+    episode: list[Occurrence] = []
+    last_ground: date | None = None
+    automatic_on: date | None = None  # the day the downgrade in force ends automatically
+    transitions: list[Transition] = []
+    notes: list[str] = []
+
+    def lift(at: datetime, cause: Cause, reference: str) -> None:
+        nonlocal tier, since, episode, last_ground, automatic_on
+        transitions.append(Transition(at, tier, target, cause, _unique([o.rule_id for o in episode]),
+                                      _unique([e for o in episode for e in o.evidence]), reference))
+        tier, since, episode, last_ground, automatic_on = target, at, [], None, None
+
+    def automatic_lift() -> None:
+        assert automatic_on is not None
+        assert last_ground is not None
+        lift(start_of_day(automatic_on), Cause.AUTOMATIC_RESTORATION,
+             f"no new ground for {automatic[tier]} months since {last_ground.isoformat()}")
+
+    def apply_fact(fact: TierFact) -> None:
+        nonlocal tier, since
+        if automatic_on is not None and start_of_day(automatic_on) <= fact.at:
+            automatic_lift()
+        when = fact.at.isoformat()
+        if fact.kind is TierFactKind.UPGRADED:
+            if tier in _DOWNGRADED:
+                lift(fact.at, Cause.UPGRADE, fact.fact_id)
+            else:
+                notes.append(f"Upgrade {fact.fact_id or ''} at {when} changed nothing: "
+                             f"the enterprise was {tier.value}.")
+        elif tier in _DOWNGRADED:
+            notes.append(f"{fact.kind.value} {fact.fact_id or ''} at {when} changed nothing: the enterprise was "
+                         f"{tier.value} (entry removes any certificate).")
+        elif fact.kind is TierFactKind.CERTIFIED:
+            assert fact.tier is not None
+            if fact.tier is not tier:
+                transitions.append(Transition(fact.at, tier, fact.tier, Cause.CERTIFIED, reference=fact.fact_id))
+                tier, since = fact.tier, fact.at
+        elif tier in AEO_TIERS:
+            transitions.append(Transition(fact.at, tier, Tier.REGULAR, Cause.CERTIFICATE_WITHDRAWN,
+                                          reference=fact.fact_id))
+            tier, since = Tier.REGULAR, fact.at
+        else:
+            notes.append(f"CERTIFICATE_WITHDRAWN {fact.fact_id or ''} at {when} changed nothing: "
+                         "no certificate held.")
+
+    next_fact = 0
+    for occurrence in occurrences:
+        day = occurrence.arose_on
+        if next_fact < len(facts):
+            instant = start_of_day(day)
+            while next_fact < len(facts) and facts[next_fact].at < instant:  # grounds before facts on ties
+                apply_fact(facts[next_fact])
+                next_fact += 1
+        if automatic_on is not None and automatic_on <= day:
+            automatic_lift()
+        episode.append(occurrence)
+        if last_ground is None or day > last_ground:
+            last_ground = day
+        consequence = occurrence.rule.consequence
+        new_tier = consequence if tier not in _DOWNGRADED or consequence.rank < tier.rank else tier
+        months = automatic.get(new_tier)
+        automatic_on = None if months is None else add_months(last_ground, months)
+        if new_tier is tier:
+            continue
+        instant = start_of_day(day)
+        previous = transitions[-1] if transitions else None
+        if previous is not None and previous.at == instant and previous.cause is Cause.GROUND:
+            # several grounds on one day: one transition from the tier held before that day
+            transitions[-1] = Transition(instant, previous.from_tier, new_tier, Cause.GROUND,
+                                         _unique([*previous.rule_ids, occurrence.rule_id]),
+                                         _unique([*previous.evidence, *occurrence.evidence]))
+        else:
+            transitions.append(Transition(instant, tier, new_tier, Cause.GROUND, (occurrence.rule_id,),
+                                          occurrence.evidence))
+        tier, since = new_tier, instant
+    for fact in facts[next_fact:]:
+        apply_fact(fact)
+    if automatic_on is not None and start_of_day(automatic_on) <= as_of:
+        automatic_lift()
+    return Replay(tier, since, tuple(episode), last_ground, tuple(transitions), tuple(notes))

@@ -1,0 +1,137 @@
+"""The REST API is `contract.ROUTES`, method for method: authorizer and scopes, integrations,
+stage settings (access logs, X-Ray, throttling), RFC 9457 gateway responses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from infra import outputs
+from infra.constructs.api import ACCESS_LOG_FIELDS, STAGE_NAME
+from shared.api.contract import ROUTES, Route
+from shared.api.problems import PROBLEM_JSON
+from tests.infra.conftest import Synthesized
+from tests.infra.support import logical_id_of_output
+
+
+def resource_paths(synthesized: Synthesized) -> dict[str, str]:
+    """Logical id of each API resource (and of the root) → its full path."""
+    resources = synthesized.resources("AWS::ApiGateway::Resource")
+    rest_api_id = logical_id_of_output(synthesized.raw, outputs.REST_API_ID)
+    paths: dict[str, str] = {}
+
+    def path_of(logical_id: str) -> str:
+        if logical_id not in paths:
+            props = resources[logical_id]["Properties"]
+            parent = props["ParentId"]
+            prefix = "" if "Fn::GetAtt" in parent and parent["Fn::GetAtt"][0] == rest_api_id else path_of(parent["Ref"])
+            paths[logical_id] = f"{prefix}/{props['PathPart']}"
+        return paths[logical_id]
+
+    for logical_id in resources:
+        path_of(logical_id)
+    return paths
+
+
+def methods_by_route(synthesized: Synthesized) -> dict[tuple[str, str], dict[str, Any]]:
+    paths = resource_paths(synthesized)
+    return {(m["Properties"]["HttpMethod"], paths[m["Properties"]["ResourceId"]["Ref"]]): m["Properties"]
+            for m in synthesized.resources("AWS::ApiGateway::Method").values()}
+
+
+def test_one_method_per_route(synthesized: Synthesized) -> None:
+    # Given the contract's route table / When listing the API's methods
+    methods = methods_by_route(synthesized)
+    # Then they are exactly the routes, nothing more (no CORS preflights, no proxy catch-all)
+    assert len(synthesized.resources("AWS::ApiGateway::Method")) == len(ROUTES)
+    assert set(methods) == {(r.method, r.path) for r in ROUTES}
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if not r.public], ids=lambda r: f"{r.method} {r.path}")
+def test_protected_method_has_the_authorizer_and_exactly_its_scopes(synthesized: Synthesized, route: Route) -> None:
+    # Given a protected route / When reading its method
+    method = methods_by_route(synthesized)[(route.method, route.path)]
+    (authorizer_id,) = synthesized.resources("AWS::ApiGateway::Authorizer")
+    # Then the one Cognito authorizer checks exactly the contract's scopes
+    assert method["AuthorizationType"] == "COGNITO_USER_POOLS"
+    assert method["AuthorizerId"] == {"Ref": authorizer_id}
+    assert method["AuthorizationScopes"] == list(route.scopes)
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.public], ids=lambda r: f"{r.method} {r.path}")
+def test_public_method_says_so_explicitly(synthesized: Synthesized, route: Route) -> None:
+    # Given a public route / When reading its method
+    method = methods_by_route(synthesized)[(route.method, route.path)]
+    # Then it has no authorizer and no scopes
+    assert method["AuthorizationType"] == "NONE"
+    assert "AuthorizerId" not in method
+    assert "AuthorizationScopes" not in method
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_method_proxies_to_the_routes_function(synthesized: Synthesized, route: Route) -> None:
+    # Given a route / When reading its integration
+    integration = methods_by_route(synthesized)[(route.method, route.path)]["Integration"]
+    function_id = logical_id_of_output(synthesized.raw, outputs.function_output(route.function))
+    # Then it is a Lambda proxy integration to the function the contract names
+    assert integration["Type"] == "AWS_PROXY"
+    assert integration["IntegrationHttpMethod"] == "POST"
+    assert f'"{function_id}"' in json.dumps(integration["Uri"])
+
+
+def test_authorizer_uses_the_user_pool(synthesized: Synthesized) -> None:
+    # Given the authorizer / When reading its providers
+    (authorizer,) = synthesized.resources("AWS::ApiGateway::Authorizer").values()
+    pool_id = logical_id_of_output(synthesized.raw, outputs.USER_POOL_ID)
+    # Then it trusts the stack's user pool and reads the Authorization header
+    assert authorizer["Properties"]["Type"] == "COGNITO_USER_POOLS"
+    assert authorizer["Properties"]["ProviderARNs"] == [{"Fn::GetAtt": [pool_id, "Arn"]}]
+    assert authorizer["Properties"]["IdentitySource"] == "method.request.header.Authorization"
+
+
+def test_stage_logs_traces_and_throttles(synthesized: Synthesized) -> None:
+    # Given the one stage / When reading its settings
+    (stage,) = synthesized.resources("AWS::ApiGateway::Stage").values()
+    props = stage["Properties"]
+    access_log = props["AccessLogSetting"]
+    log_format = json.loads(access_log["Format"])
+    (settings,) = props["MethodSettings"]
+    # Then JSON access logs carry who/what/outcome, X-Ray is on, and every method is throttled
+    assert props["StageName"] == STAGE_NAME
+    assert props["TracingEnabled"] is True
+    assert synthesized.raw["Resources"][access_log["DestinationArn"]["Fn::GetAtt"][0]]["Type"] == "AWS::Logs::LogGroup"
+    assert log_format == ACCESS_LOG_FIELDS
+    for field in ("requestId", "ip", "caller", "user", "requestTime", "httpMethod", "resourcePath",
+                  "status", "protocol", "responseLength", "clientId"):
+        assert field in log_format
+    assert (settings["HttpMethod"], settings["ResourcePath"]) == ("*", "/*")
+    assert settings["ThrottlingRateLimit"] > 0
+    assert settings["ThrottlingBurstLimit"] > 0
+    assert settings["LoggingLevel"] == "ERROR"
+    assert settings["DataTraceEnabled"] is False
+
+
+@pytest.mark.parametrize(("response_type", "status"), [
+    ("UNAUTHORIZED", 401), ("ACCESS_DENIED", 403), ("MISSING_AUTHENTICATION_TOKEN", 404),
+    ("THROTTLED", 429), ("DEFAULT_4XX", None), ("DEFAULT_5XX", None),
+])
+def test_gateway_errors_are_problem_details(synthesized: Synthesized, response_type: str, status: int | None) -> None:
+    # Given API Gateway's own error response of a type
+    responses = {r["Properties"]["ResponseType"]: r["Properties"]
+                 for r in synthesized.resources("AWS::ApiGateway::GatewayResponse").values()}
+    response = responses[response_type]
+    # When rendering its template with a message (as API Gateway's `messageString` would)
+    body = json.loads(response["ResponseTemplates"]["application/json"]
+                      .replace("$context.error.messageString", json.dumps("Unauthorized")))
+    # Then it is an RFC 9457 problem with the status the contract promises
+    assert response["ResponseParameters"]["gatewayresponse.header.Content-Type"] == f"'{PROBLEM_JSON}'"
+    assert set(body) >= {"type", "title", "detail", "instance", "errors"}
+    assert body["detail"] == "Unauthorized"
+    if status is None:
+        assert "StatusCode" not in response
+        assert "status" not in body
+    else:
+        assert response["StatusCode"] == str(status)
+        assert body["status"] == status

@@ -1,0 +1,130 @@
+"""Events, schedules, DLQs and alarms. The catalog-extension probe (`extended`) exercises the hooks
+a real row will use: a schedule of API.md's table and a bus rule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from infra import outputs
+from infra.catalog import FUNCTIONS, SCHEDULES
+from tests.infra.conftest import PROBE, Synthesized
+from tests.infra.support import as_list, logical_id_of_output, mentions
+
+
+def queue_alarm_targets(synthesized: Synthesized) -> set[str]:
+    """Queues (logical ids) watched by an ApproximateNumberOfMessagesVisible > 0 alarm."""
+    watched = set()
+    for alarm in synthesized.resources("AWS::CloudWatch::Alarm").values():
+        props = alarm["Properties"]
+        if props.get("MetricName") == "ApproximateNumberOfMessagesVisible":
+            assert (props["Threshold"], props["ComparisonOperator"]) == (0, "GreaterThanThreshold")
+            (dimension,) = props["Dimensions"]
+            watched.add(dimension["Value"]["Fn::GetAtt"][0])
+    return watched
+
+
+def test_bus_is_named_credit_and_archived(synthesized: Synthesized) -> None:
+    # Given the template / When reading the bus and its archive
+    bus_id = logical_id_of_output(synthesized.raw, outputs.EVENT_BUS)
+    (archive,) = synthesized.resources("AWS::Events::Archive").values()
+    # Then the bus has the contract's name and an archive keeps its events for replay
+    assert synthesized.raw["Resources"][bus_id]["Properties"]["Name"] == "credit"
+    assert mentions(archive["Properties"]["SourceArn"], bus_id)
+    assert archive["Properties"]["RetentionDays"] > 0
+
+
+def test_real_catalog_schedules_exactly_its_rows(synthesized: Synthesized) -> None:
+    # Given the real catalog / When listing the template's schedules
+    names = {s["Properties"]["Name"] for s in synthesized.resources("AWS::Scheduler::Schedule").values()}
+    # Then a schedule exists for each row's schedule and for nothing else
+    assert names == {s.name for spec in FUNCTIONS for s in spec.schedules}
+
+
+def test_probe_schedule_fires_in_shanghai_time_with_dlq_and_retries(extended: Synthesized) -> None:
+    # Given a row that names one of API.md's schedules
+    probe_id = logical_id_of_output(extended.raw, outputs.function_output(PROBE))
+    schedules = [s["Properties"] for s in extended.resources("AWS::Scheduler::Schedule").values()
+                 if mentions(s["Properties"]["Target"]["Arn"], probe_id)]
+    # When reading its schedule
+    (schedule,) = schedules
+    target = schedule["Target"]
+    # Then it runs at the table's time in Asia/Shanghai, on the minute, with the name as input
+    assert schedule["Name"] in SCHEDULES
+    assert schedule["ScheduleExpression"] == SCHEDULES[schedule["Name"]].expression
+    assert schedule["ScheduleExpressionTimezone"] == "Asia/Shanghai"
+    assert schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    assert json.loads(target["Input"]) == {"schedule": schedule["Name"]}
+    # And undeliverable invocations are retried, then parked in a watched DLQ
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0
+    dlq_id = target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+    assert extended.raw["Resources"][dlq_id]["Type"] == "AWS::SQS::Queue"
+    assert dlq_id in queue_alarm_targets(extended)
+    role = extended.raw["Resources"][target["RoleArn"]["Fn::GetAtt"][0]]
+    assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "scheduler.amazonaws.com"}
+
+
+def test_probe_bus_rule_targets_the_function_with_dlq_and_retries(extended: Synthesized) -> None:
+    # Given a row with a bus rule / When reading the rule
+    probe_id = logical_id_of_output(extended.raw, outputs.function_output(PROBE))
+    bus_id = logical_id_of_output(extended.raw, outputs.EVENT_BUS)
+    rules = [r["Properties"] for r in extended.resources("AWS::Events::Rule").values()
+             if any(mentions(t["Arn"], probe_id) for t in r["Properties"]["Targets"])]
+    (rule,) = rules
+    (target,) = rule["Targets"]
+    # Then it listens on the credit bus for the system's events of those types
+    assert mentions(rule["EventBusName"], bus_id)
+    assert rule["EventPattern"] == {"source": ["customs.credit"], "detail-type": ["TierChanged", "DisclosureEnded"]}
+    # And the target retries, then parks the event in a watched DLQ
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0
+    dlq_id = target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+    assert dlq_id in queue_alarm_targets(extended)
+
+
+def test_async_function_has_its_own_failure_dlq(extended: Synthesized) -> None:
+    # Given a function invoked asynchronously (by the bus and the scheduler)
+    probe_id = logical_id_of_output(extended.raw, outputs.function_output(PROBE))
+    props = extended.raw["Resources"][probe_id]["Properties"]
+    # When reading its configuration / Then its own failures also land in a watched DLQ
+    dlq_id = props["DeadLetterConfig"]["TargetArn"]["Fn::GetAtt"][0]
+    assert dlq_id in queue_alarm_targets(extended)
+    invoke_configs = [c["Properties"] for c in extended.resources("AWS::Lambda::EventInvokeConfig").values()
+                      if mentions(c["Properties"]["FunctionName"], probe_id)]
+    assert len(invoke_configs) == 1
+    assert invoke_configs[0]["MaximumRetryAttempts"] > 0
+
+
+def test_api_only_functions_have_no_dlq(synthesized: Synthesized) -> None:
+    # Given rows with no async trigger / Then their functions have no DLQ to watch (API is synchronous)
+    for spec in FUNCTIONS:
+        logical_id = logical_id_of_output(synthesized.raw, outputs.function_output(spec.name))
+        function = synthesized.raw["Resources"][logical_id]
+        assert ("DeadLetterConfig" in function["Properties"]) == spec.is_async_target
+
+
+def test_every_queue_is_encrypted_tls_only_and_watched(extended: Synthesized) -> None:
+    # Given every SQS queue (all of them are DLQs)
+    queues = extended.resources("AWS::SQS::Queue")
+    policies = extended.resources("AWS::SQS::QueuePolicy").values()
+    assert len(queues) == 3  # probe: function DLQ, rule target DLQ, schedule target DLQ
+    for queue_id, queue in queues.items():
+        # Then it is encrypted at rest, refuses plain HTTP and raises an alarm when not empty
+        assert queue["Properties"]["SqsManagedSseEnabled"] is True
+        tls_denials = [s for p in policies if mentions(p["Properties"]["Queues"], queue_id)
+                       for s in as_list(p["Properties"]["PolicyDocument"]["Statement"])
+                       if s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}]
+        assert tls_denials, queue_id
+    assert set(queues) == queue_alarm_targets(extended)
+
+
+def test_every_function_and_the_api_5xx_raise_alarms(synthesized: Synthesized) -> None:
+    # Given the alarms / When grouping them by metric
+    alarms: list[dict[str, Any]] = [a["Properties"] for a in synthesized.resources("AWS::CloudWatch::Alarm").values()]
+    errors = {a["Dimensions"][0]["Value"]["Ref"] for a in alarms if a.get("MetricName") == "Errors"}
+    server_errors = [a for a in alarms if a.get("MetricName") == "5XXError"]
+    # Then each function's errors and the API's 5xx answers alarm on the first occurrence
+    assert errors == {logical_id_of_output(synthesized.raw, outputs.function_output(s.name)) for s in FUNCTIONS}
+    assert len(server_errors) == 1
+    assert server_errors[0]["Threshold"] == 0
+    assert all(a["TreatMissingData"] == "notBreaching" for a in alarms)
