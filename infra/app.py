@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,8 @@ from infra.stack import CustomsCreditStack  # noqa: E402
 
 DEFAULT_DOMAIN_PREFIX = "customs-credit-{stage}"
 VALIDATION_REPORT = "validation-report.json"
-"""Written into the cloud assembly by CDK when a validation plugin (cdk-nag) reports findings."""
+"""Written into the cloud assembly on every synthesis with a validation plugin (cdk-nag): its
+`pluginReports` list the unacknowledged findings (empty when there are none)."""
 
 
 def cdk_json_context() -> dict[str, Any]:
@@ -56,16 +58,16 @@ def build_app(outdir: str | Path = "cdk.out", *, functions: tuple[FunctionSpec, 
         cognito_domain_prefix=domain_prefix,
         synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
     )
-    # Unacknowledged findings make app.synth() raise and write policy-validation-report.json.
+    # Unacknowledged findings make app.synth() raise and write validation-report.json. The
+    # acknowledgements are also written into each resource's Metadata (cdk_nag.rules_to_suppress),
+    # so the template itself shows what was accepted and why (the infra tests read them there).
     Validations.of(app).add_plugins(AwsSolutionsChecks(app, write_suppressions_to_cloud_formation=True))
     return app
 
 
 def main() -> None:
-    app = build_app()
-    # A report left by an earlier failed synth would read as a current failure.
-    (Path(app.outdir) / VALIDATION_REPORT).unlink(missing_ok=True)
-    app.synth()
+    # The CDK CLI (if used) tells the app where to write through CDK_OUTDIR.
+    build_app(os.environ.get("CDK_OUTDIR", "cdk.out")).synth()
 
 
 if __name__ == "__main__":

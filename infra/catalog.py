@@ -115,10 +115,6 @@ class FunctionSpec:
         return self.code_dir or f"functions/{self.name}"
 
     @property
-    def routes(self) -> list[str]:
-        return [f"{r.method} {r.path}" for r in ROUTES if r.function == self.name]
-
-    @property
     def schedules(self) -> tuple[Schedule, ...]:
         return tuple(t for t in self.triggers if isinstance(t, Schedule))
 

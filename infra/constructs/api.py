@@ -124,7 +124,7 @@ class Api(Construct):
                     route.method, integration,
                     authorization_type=apigw.AuthorizationType.COGNITO,
                     authorizer=self.authorizer,
-                    authorization_scopes=sorted(set(route.scopes) | {"credit/officer"}),
+                    authorization_scopes=list(route.scopes),
                 )
             self.methods[(route.method, route.path)] = method
 

@@ -48,7 +48,6 @@ class Functions(Construct):
             compatible_architectures=[ARCHITECTURE],
             description="Locked runtime dependencies (arm64, cp312) and the repository's `shared` package",
         )
-        self.specs = {spec.name: spec for spec in specs}
         self.functions: dict[str, lambda_.Function] = {}
         self.dead_letter_queues: dict[str, sqs.Queue] = {}
         for spec in specs:
@@ -136,6 +135,6 @@ def _grant_tables(spec: FunctionSpec, tables: Tables, role: iam.Role) -> dict[st
         env["IDEMPOTENCY_TABLE_NAME"] = tables.idempotency.table_name
     if spec.audit == Access.APPEND:
         # PutItem only (also covers Put inside TransactWriteItems). Never Update/Delete.
-        tables.audit.grant(role, "dynamodb:PutItem", "dynamodb:UpdateItem")
+        tables.audit.grant(role, "dynamodb:PutItem")
         env["AUDIT_TABLE_NAME"] = tables.audit.table_name
     return env

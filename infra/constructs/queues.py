@@ -18,7 +18,7 @@ def dead_letter_queue(scope: Construct, construct_id: str) -> sqs.Queue:
     queue = sqs.Queue(
         scope, construct_id,
         encryption=sqs.QueueEncryption.SQS_MANAGED,
-        enforce_ssl=False,
+        enforce_ssl=True,
         retention_period=DLQ_RETENTION,
     )
     return queue

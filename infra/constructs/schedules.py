@@ -57,7 +57,7 @@ class Schedules(Construct):
                 schedule_name=schedule.name,
                 description=f"{schedule.description} ({spec.name})",
                 schedule=scheduler.ScheduleExpression.expression(schedule.expression, TimeZone.of(schedule.tz)),
-                time_window=scheduler.TimeWindow.flexible(Duration.minutes(15)),
+                time_window=scheduler.TimeWindow.off(),
                 target=scheduler_targets.LambdaInvoke(
                     functions[spec.name],
                     input=scheduler.ScheduleTargetInput.from_object(schedule_input(schedule.name)),
