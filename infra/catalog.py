@@ -133,6 +133,11 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  main=Access.READWRITE, idempotency=Access.READWRITE),
     FunctionSpec("ingestion", "Report ingestion: credit events, declaration volumes, personnel, annual reports",
                  main=Access.READWRITE, idempotency=Access.READWRITE, bus=Access.PUT),
+    FunctionSpec("evaluation", "Tier evaluation: runs the rule pack, records decisions, emits TierChanged",
+                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+                 triggers=(BusRule(("CreditFactsRecorded", "ReevaluationRequested")),)),
+    FunctionSpec("arrears_watch", "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold",
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=120, triggers=(SCHEDULES["arrears-watch"],)),
     FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
 )

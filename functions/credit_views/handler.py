@@ -1,30 +1,42 @@
-"""Public credit views: `GET /v1/enterprises/{uscc}/credit?as_of=`."""
+"""Credit views: public point-in-time view, decisions, simulations, measures, public lists."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from shared.adapters.clock import current_clock
-from shared.adapters.enterprises import EnterpriseRepository
 from shared.api.entrypoint import api_handler
+from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.api.resolver import json_response, make_resolver, route
 from shared.api.schemas import CreditView
 from shared.domain.enterprise import Uscc
 from shared.domain.errors import ValidationFailed
-from shared.usecases.enterprises import load_enterprise, public_credit_view
+from shared.usecases.credit_views import (
+    SimulationRequest,
+    credit_view,
+    decisions_page,
+    list_page,
+    measures_now,
+    simulate_enterprise,
+)
 
 router = APIGatewayRouter()
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size, default {DEFAULT_LIMIT}")]
+NextToken = Annotated[str | None, Query(max_length=2048, description="opaque token from the previous page")]
 
 
 @route(router, "GET", "/v1/enterprises/{uscc}/credit",
        responses={200: {"description": "Credit view", "content": {"application/json": {"model": CreditView}}},
                   404: {"description": "Unknown enterprise, or not under management at `as_of`"}},
-       description="`as_of` is an RFC 3339 instant with offset (default now); any past instant is answered.")
+       description="`as_of` is an RFC 3339 instant with offset (default now); any past instant is answered from "
+                   "the recorded decisions (the tier that was official then). `disclosures` are the records whose "
+                   "disclosure window contains `as_of` (CST date; `disclosure_until` is exclusive), not withdrawn "
+                   "or restored by then, and already known to the system at `as_of`.")
 def get_credit(
     uscc: Annotated[Uscc, Path()],
     as_of: Annotated[datetime | None, Query(description="RFC 3339 instant with offset")] = None,
@@ -32,8 +44,39 @@ def get_credit(
     now = current_clock().now()
     if as_of is not None and as_of.tzinfo is None:
         raise ValidationFailed("as_of needs an offset", errors=[{"loc": ["query", "as_of"], "msg": "offset required"}])
-    enterprise = load_enterprise(EnterpriseRepository(), uscc)
-    return json_response(200, public_credit_view(enterprise, as_of or now, now))
+    return json_response(200, credit_view(uscc, as_of or now, now))
+
+
+@route(router, "GET", "/v1/enterprises/{uscc}/decisions",
+       responses={200: {"description": "`{items: [decision], next_token}`"},
+                  404: {"description": "Unknown enterprise"}})
+def get_decisions(uscc: Annotated[Uscc, Path()], limit: Limit = DEFAULT_LIMIT,
+                  next_token: NextToken = None) -> Response[dict[str, Any]]:
+    return json_response(200, decisions_page(uscc, limit, next_token))
+
+
+@route(router, "POST", "/v1/enterprises/{uscc}/simulations",
+       responses={200: {"description": "The tier, grounds and records that would result; `stored: false`"},
+                  404: {"description": "Unknown enterprise"}},
+       description="Stores nothing, so no `Idempotency-Key` is needed. `as_of` may be in the future: the "
+                   "answer is what would hold then if nothing but `extra_events` happened (e.g. unpaid arrears "
+                   "crossing their threshold). Extra events are validated like `POST /v1/credit-events` items and "
+                   "must concern this enterprise.")
+def post_simulation(uscc: Annotated[Uscc, Path()],
+                    request: Annotated[SimulationRequest, Body()]) -> Response[dict[str, Any]]:
+    return json_response(200, simulate_enterprise(uscc, request, current_clock().now()))
+
+
+@route(router, "GET", "/v1/measures", responses={200: {"description": "Measures by tier, best first"}})
+def get_measures() -> Response[dict[str, Any]]:
+    return json_response(200, measures_now(current_clock().now()))
+
+
+@route(router, "GET", "/v1/lists/{name}",
+       responses={200: {"description": "`{items, next_token}`"}, 404: {"description": "Unknown list name"}})
+def get_list(name: Annotated[str, Path(max_length=64)], limit: Limit = DEFAULT_LIMIT,
+             next_token: NextToken = None) -> Response[dict[str, Any]]:
+    return json_response(200, list_page(name, limit, next_token))
 
 
 app = make_resolver(router)

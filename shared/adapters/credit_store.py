@@ -42,7 +42,7 @@ def transact(items: Sequence[dict[str, Any]]) -> int:
     client = dynamodb_client()
     for start in range(0, len(items), _TRANSACT_MAX):
         try:
-            client.transact_write_items(TransactItems=list(items[start:start + _TRANSACT_MAX]))
+            client.transact_write_items(TransactItems=list(items[start:start + _TRANSACT_MAX]))  # type: ignore[arg-type]
         except Exception as exc:
             if is_condition_failure(exc):
                 raise Conflict("the stored state changed while this request was processed; retry") from exc

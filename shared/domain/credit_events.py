@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, NamedTuple, Protocol
 
 from pydantic import (
     AfterValidator,
@@ -237,16 +237,21 @@ def effective_penalty_kind(event: EventLike) -> PenaltyKind:
     """The penalty kind the rules read: as reported, else FINE when an amount above 0 is given, else OTHER."""
     kind = event.penalty_kind
     if kind is not None:
-        return PenaltyKind(kind)
+        return kind  # an enum member already (CreditEvent and EventRecord convert on the way in)
     amount = event.amount_cny
     return PenaltyKind.FINE if amount is not None and amount > 0 else PenaltyKind.OTHER
 
 
+_NO_FINE = Decimal(0)
+
+
 def fine_amount(event: EventLike) -> Decimal:
     """The fine imposed by a penalty event (0 when it is not a fine)."""
-    if effective_penalty_kind(event) is PenaltyKind.FINE:
-        return event.amount_cny or Decimal(0)
-    return Decimal(0)
+    kind = event.penalty_kind
+    amount = event.amount_cny
+    if amount is None or (kind is not None and kind != PenaltyKind.FINE):
+        return _NO_FINE
+    return amount
 
 
 def check_against(event: CreditEvent, today: date, referenced: CreditEvent | None) -> list[dict[str, Any]]:
@@ -330,79 +335,55 @@ def content_hash(event: CreditEvent) -> str:
     return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-class EventRecord:
-    """A lightweight, immutable event for the engine's hot path: built from trusted storage data
-    without pydantic validation. Only for data that was validated as a `CreditEvent` when it came in."""
+_TYPES = {member.value: member for member in CreditEventType}
+_LINES = {member.value: member for member in BusinessLine}
+_KINDS = {member.value: member for member in PenaltyKind}
 
-    __slots__ = ("amount_cny", "business_line", "decided_on", "due_on", "event_id", "intentional",
-                 "penalty_kind", "refers_to", "type", "uscc", "voluntary_disclosure")
+
+def _day(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+class EventRecord(NamedTuple):
+    """A lightweight, immutable event for the engine's hot path, built from trusted storage data
+    without pydantic validation (only for data validated as a `CreditEvent` when it came in).
+
+    Build it with `EventRecord.of(event)` or `EventRecord.from_plain(mapping)`, which convert enum
+    values and dates; the plain constructor expects them converted already."""
 
     event_id: str
     uscc: str
     type: CreditEventType
     business_line: BusinessLine
     decided_on: date
-    amount_cny: Decimal | None
-    due_on: date | None
-    penalty_kind: PenaltyKind | None
-    intentional: bool
-    voluntary_disclosure: bool
-    refers_to: str | None
-
-    def __init__(self, *, event_id: str, uscc: str, type: CreditEventType | str,
-                 business_line: BusinessLine | str, decided_on: date, amount_cny: Decimal | None = None,
-                 due_on: date | None = None, penalty_kind: PenaltyKind | str | None = None,
-                 intentional: bool = True, voluntary_disclosure: bool = False,
-                 refers_to: str | None = None) -> None:
-        setter = object.__setattr__
-        setter(self, "event_id", event_id)
-        setter(self, "uscc", uscc)
-        setter(self, "type", CreditEventType(type))
-        setter(self, "business_line", BusinessLine(business_line))
-        setter(self, "decided_on", decided_on)
-        setter(self, "amount_cny", amount_cny)
-        setter(self, "due_on", due_on)
-        setter(self, "penalty_kind", None if penalty_kind is None else PenaltyKind(penalty_kind))
-        setter(self, "intentional", intentional)
-        setter(self, "voluntary_disclosure", voluntary_disclosure)
-        setter(self, "refers_to", refers_to)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError("EventRecord is immutable")
-
-    def __repr__(self) -> str:
-        return f"EventRecord({self.event_id!r}, {self.type.value}, {self.decided_on})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, EventRecord):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
-
-    def __hash__(self) -> int:
-        return hash(self.event_id)
+    amount_cny: Decimal | None = None
+    due_on: date | None = None
+    penalty_kind: PenaltyKind | None = None
+    intentional: bool = True
+    voluntary_disclosure: bool = False
+    refers_to: str | None = None
 
     @classmethod
     def of(cls, event: EventLike) -> EventRecord:
-        return cls(event_id=event.event_id, uscc=getattr(event, "uscc", ""), type=event.type,
-                   business_line=event.business_line, decided_on=event.decided_on,
-                   amount_cny=event.amount_cny, due_on=event.due_on, penalty_kind=event.penalty_kind,
-                   intentional=event.intentional, voluntary_disclosure=event.voluntary_disclosure,
-                   refers_to=event.refers_to)
+        return cls(event.event_id, getattr(event, "uscc", ""), _TYPES[event.type], _LINES[event.business_line],
+                   event.decided_on, event.amount_cny, event.due_on,
+                   None if event.penalty_kind is None else _KINDS[event.penalty_kind],
+                   event.intentional, event.voluntary_disclosure, event.refers_to)
 
     @classmethod
     def from_plain(cls, item: Mapping[str, Any]) -> EventRecord:
-        """From a plain mapping as stored (ISO date strings, decimal strings or Decimals)."""
+        """From a plain mapping as stored: ISO date strings or dates, decimal strings, numbers or Decimals."""
         amount = item.get("amount_cny")
-        due = item.get("due_on")
+        kind = item.get("penalty_kind")
         decided = item["decided_on"]
         return cls(
-            event_id=item["event_id"], uscc=item.get("uscc", ""), type=item["type"],
-            business_line=item["business_line"],
-            decided_on=decided if isinstance(decided, date) else date.fromisoformat(decided),
-            amount_cny=None if amount is None else Decimal(amount),
-            due_on=None if due is None else (due if isinstance(due, date) else date.fromisoformat(due)),
-            penalty_kind=item.get("penalty_kind"), intentional=item.get("intentional", True),
-            voluntary_disclosure=item.get("voluntary_disclosure", False), refers_to=item.get("refers_to"),
+            item["event_id"], item.get("uscc", ""), _TYPES[item["type"]], _LINES[item["business_line"]],
+            decided if isinstance(decided, date) else date.fromisoformat(decided),
+            None if amount is None else (amount if isinstance(amount, Decimal) else Decimal(str(amount))),
+            _day(item.get("due_on")), None if kind is None else _KINDS[kind],
+            item.get("intentional", True), item.get("voluntary_disclosure", False), item.get("refers_to"),
         )
 
 

@@ -4,7 +4,8 @@ each event stored once by `event_id`, then one `CreditFactsRecorded` per enterpr
 
 from __future__ import annotations
 
-from datetime import date
+from contextlib import suppress
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +15,7 @@ from shared.adapters.bus import publish
 from shared.adapters.credit_store import batch_get, put_new, transact
 from shared.adapters.enterprises import EnterpriseAlreadyExists, EnterpriseRepository
 from shared.adapters.settings import settings
+from shared.domain.bus_events import CreditFactsRecorded
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.credit_events import (
     BusinessLine,
@@ -65,8 +67,6 @@ def guard_item(event: CreditEvent) -> dict[str, Any]:
 
 
 def ingest_credit_events(clock: Clock, batch: CreditEventBatch) -> list[dict[str, str]]:
-    from shared.domain.rules import arrears_threshold_date, pack_for
-
     now = clock.now()
     today = china_date(now)
     events = batch.events
@@ -98,16 +98,26 @@ def ingest_credit_events(clock: Clock, batch: CreditEventBatch) -> list[dict[str
         else:
             new.append(event)
             results.append({"event_id": event.event_id, "status": "created"})
-    if not new:
-        return results
+    if new:
+        _store(new, known_usccs, now, today)
+    # Every enterprise the batch names is re-evaluated, duplicates included: a retry after a failed
+    # publish (events stored, trigger lost) heals itself, and evaluation is idempotent.
+    publish(FACTS_RECORDED, [CreditFactsRecorded(uscc=uscc, event_ids=sorted({e.event_id for e in events
+                                                                             if e.uscc == uscc}),
+                                                 recorded_at=iso_instant(now)).model_dump()
+                             for uscc in sorted(usccs)])
+    return results
 
+
+def _store(new: list[CreditEvent], known_usccs: set[str], now: datetime, today: date) -> None:
+    from shared.domain.rules import arrears_threshold_date, pack_for
+
+    table = settings().table_name
     repo = EnterpriseRepository(table)
     for uscc in sorted({e.uscc for e in new} - known_usccs):
         lines = {e.business_line for e in new if e.uscc == uscc}
-        try:
+        with suppress(EnterpriseAlreadyExists):  # registered meanwhile: nothing to do
             repo.create(new_enterprise(unregistered_related(uscc, lines, today), now))
-        except EnterpriseAlreadyExists:
-            pass  # registered meanwhile: nothing to do
     received_at = iso_instant(now)
     pack = pack_for(now)
     writes: list[dict[str, Any]] = []
@@ -115,9 +125,3 @@ def ingest_credit_events(clock: Clock, batch: CreditEventBatch) -> list[dict[str
         writes += [put_new(table, guard_item(event)),
                    put_new(table, event_item(event, received_at, arrears_threshold_date(event, pack)))]
     transact(writes)
-    by_enterprise: dict[str, list[str]] = {}
-    for event in new:
-        by_enterprise.setdefault(event.uscc, []).append(event.event_id)
-    publish(FACTS_RECORDED, [{"schema_version": 1, "uscc": uscc, "event_ids": ids, "recorded_at": received_at}
-                             for uscc, ids in sorted(by_enterprise.items())])
-    return results

@@ -15,7 +15,7 @@ from shared.domain.enterprise import (
     new_enterprise,
     same_registration,
 )
-from shared.domain.errors import Conflict, NotFound, ValidationFailed
+from shared.domain.errors import Conflict, NotFound
 
 
 def register_enterprise(
@@ -79,22 +79,4 @@ def enterprise_record(enterprise: Enterprise, now: datetime) -> dict[str, Any]:
         "created_at": iso_instant(enterprise.created_at),
         "updated_at": iso_instant(enterprise.updated_at),
         "version": enterprise.version,
-    }
-
-
-def public_credit_view(enterprise: Enterprise, as_of: datetime, now: datetime) -> dict[str, Any]:
-    """The public view (`GET /v1/enterprises/{uscc}/credit`). An instant after `now` has no answer yet;
-    an instant before the enterprise came under management has none either."""
-    if as_of > now:
-        raise ValidationFailed("as_of is in the future",
-                               errors=[{"loc": ["query", "as_of"], "msg": "must not be in the future"}])
-    if as_of < enterprise.created_at:
-        raise NotFound(f"enterprise {enterprise.uscc} was not under credit management at {iso_instant(as_of)}")
-    return {
-        "uscc": enterprise.uscc,
-        "name": enterprise.name,
-        **credit_state(enterprise),
-        "as_of": iso_instant(as_of),
-        "measures": [],
-        "disclosures": [],
     }

@@ -11,11 +11,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from shared.adapters import bus as bus_adapter
 from shared.adapters import clock as clock_adapter
 from shared.adapters import dynamodb as dynamodb_adapter
 from shared.adapters.settings import settings
 from shared.api import idempotency
 from shared.domain.clock import FixedClock
+from tests.support.bus import WiredBus, bus_name, wire_bus
 from tests.support.lambdas import LambdaContext, handler_module
 from tests.support.template import create_tables
 
@@ -45,13 +47,39 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         client = boto3.client("dynamodb")
         for env, name in create_tables(client).items():
             monkeypatch.setenv(env, name)
-        settings.cache_clear()
-        dynamodb_adapter.reset_clients()
-        idempotency.reset()
+        monkeypatch.setenv("EVENT_BUS_NAME", bus_name())
+        _reset()
         yield client
+    _reset()
+
+
+def _reset() -> None:
     settings.cache_clear()
     dynamodb_adapter.reset_clients()
+    bus_adapter.reset_clients()
     idempotency.reset()
+
+
+@pytest.fixture
+def bus(aws: Any) -> WiredBus:
+    """The template's rules on the `credit` bus, delivering to capture queues (one per target function)."""
+    return wire_bus(boto3.client("events"), boto3.client("sqs"))
+
+
+@pytest.fixture
+def deliver(bus: WiredBus, invoke: Any) -> Any:
+    """Deliver what the rules matched to their functions until nothing is pending (EventBridge's job)."""
+
+    def _deliver() -> list[dict[str, Any]]:
+        outcomes: list[dict[str, Any]] = []
+        while True:
+            pending = [(f, e) for f in bus.queues if f != "*" for e in bus.drain(f)]
+            if not pending:
+                return outcomes
+            for function, event in pending:
+                outcomes.append(invoke(function, event))
+
+    return _deliver
 
 
 @pytest.fixture

@@ -31,10 +31,11 @@ dependence on the order facts arrived in. Semantics (see each module for details
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property, partial
 from itertools import chain
 from typing import Any
 
@@ -171,8 +172,12 @@ class Correction:
                 "tier_without_correction": self.tier_without_correction.value}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Evaluation:
+    """The result of `evaluate`. Immutable. `records` (the per-record classification) is derived on
+    first access and cached: bulk re-evaluations that read the tier and grounds do not pay for it.
+    Equality compares every field and the records."""
+
     uscc: str
     as_of: datetime
     tier: Tier
@@ -183,12 +188,26 @@ class Evaluation:
     rule_pack_note: str | None
     explanation: str
     restoration_notice: RestorationNotice
-    records: tuple[RecordClassification, ...]  # every counted record, then withdrawn ones
+    classify_records: Callable[[], tuple[RecordClassification, ...]] = field(repr=False)
     corrections: tuple[Correction, ...]
     transitions: tuple[Transition, ...]  # the tier history up to as_of
     notes: tuple[str, ...]
     next_change_on: date | None  # the next day the tier may change without new facts
     simulated_event_ids: tuple[str, ...] = ()
+
+    @cached_property
+    def records(self) -> tuple[RecordClassification, ...]:
+        """Every counted record (by decided_on, event_id), then the withdrawn ones, classified (Arts 33-35)."""
+        return self.classify_records()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        names = [f.name for f in fields(self) if f.name != "classify_records"]
+        return (all(getattr(self, n) == getattr(other, n) for n in names)
+                and self.records == other.records)
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def is_aeo(self) -> bool:
@@ -233,7 +252,7 @@ def _selection(as_of: datetime, pack: RulePack | None, registry: PackRegistry) -
 class Grounded:
     """Which rules each event grounded, from a list of occurrences (any time in the history)."""
 
-    __slots__ = ("first_day", "per_rule")
+    __slots__ = ("by_event", "first_day", "per_rule")
 
     def __init__(self, occurrences: Iterable[Occurrence], order: Mapping[str, int]) -> None:
         per_rule: dict[str, set[str]] = {}
@@ -251,12 +270,15 @@ class Grounded:
                 first_day[evidence[0]] = occurrence.arose_on
         self.per_rule = sorted(per_rule.items(), key=lambda item: order[item[0]])
         self.first_day = first_day
-
-    def __contains__(self, event_id: str) -> bool:
-        return any(event_id in ids for _rule, ids in self.per_rule)
+        by_event: dict[str, tuple[str, ...]] = {}
+        for rule_id, ids in self.per_rule:
+            for event_id in ids:
+                by_event[event_id] = (*by_event.get(event_id, ()), rule_id)
+        self.by_event = by_event
 
     def rule_ids(self, event_id: str) -> tuple[str, ...]:
-        return tuple(rule_id for rule_id, ids in self.per_rule if event_id in ids)
+        """The rules `event_id` grounded, in pack order."""
+        return self.by_event.get(event_id, ())
 
 
 def _grounded(occurrences: Iterable[Occurrence], pack: RulePack) -> Grounded:
@@ -276,11 +298,11 @@ def _records(pack: RulePack, facts: EnterpriseFacts, counted: Counted, occurrenc
                 restored[event_id] = day
     overrides = facts.disclosure_overrides
     result: list[RecordClassification] = []
-    per_rule = grounded.per_rule
+    by_event = grounded.by_event
     first_day = grounded.first_day
     for event in counted.records:
         event_id = event.event_id
-        rule_ids = tuple(rule_id for rule_id, ids in per_rule if event_id in ids) if per_rule else ()
+        rule_ids = by_event.get(event_id, ())
         result.append(classify_record(
             event, pack, rule_ids, first_day.get(event_id) if rule_ids else None,
             overrides.get(event_id) if overrides else None, None, restored.get(event_id) if restored else None,
@@ -418,7 +440,6 @@ def evaluate(facts: EnterpriseFacts, as_of: datetime, pack: RulePack | None = No
     groups = _by_rule(state.episode)
     grounds = _grounds(groups)
     notice = _notice(rules, state, groups)
-    records = _records(rules, facts, counted, occurrences, withdrawn_grounds)
     upcoming = list(pending_thresholds(rules, counted))
     if notice.automatic_on is not None:
         upcoming.append(notice.automatic_on)
@@ -426,7 +447,9 @@ def evaluate(facts: EnterpriseFacts, as_of: datetime, pack: RulePack | None = No
         uscc=facts.uscc, as_of=as_of, tier=state.tier, tier_since=state.since, grounds=grounds,
         rule_pack=rules.pack_id, rule_pack_in_force=selection.in_force, rule_pack_note=selection.note,
         explanation=_explanation(facts, day, selection, state, grounds, notice, corrections),
-        restoration_notice=notice, records=records, corrections=corrections, transitions=state.transitions,
+        restoration_notice=notice,
+        classify_records=partial(_records, rules, facts, counted, occurrences, withdrawn_grounds),
+        corrections=corrections, transitions=state.transitions,
         notes=state.notes, next_change_on=min(upcoming) if upcoming else None,
     )
 

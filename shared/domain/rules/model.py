@@ -22,7 +22,7 @@ interpretation, [B✓]/[B~] Order 251 (confirmed / recalled), [N] national resto
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum, StrEnum
@@ -77,6 +77,11 @@ class LineThreshold:
     business_line: BusinessLine
     ratio: Fraction
     fines_above: Decimal
+
+    @cached_property
+    def ratio_terms(self) -> tuple[int, int]:
+        """(numerator, denominator) as plain ints for the exact test count x den > num x documents."""
+        return (self.ratio.numerator, self.ratio.denominator)
 
 
 @dataclass(frozen=True)
@@ -271,13 +276,10 @@ class RulePack:
 
     def with_rule(self, rule_id: str, **changes: Any) -> RulePack:
         """A copy of the pack with one rule changed (e.g. `enabled=True`): packs are values."""
-        import dataclasses
-
-        grounds = tuple(dataclasses.replace(rule, **changes) if rule.rule_id == rule_id else rule
-                        for rule in self.grounds)
-        if grounds == self.grounds and rule_id not in self.rules_by_id:
+        if rule_id not in self.rules_by_id:
             raise KeyError(rule_id)
-        return dataclasses.replace(self, grounds=grounds)
+        grounds = tuple(replace(rule, **changes) if rule.rule_id == rule_id else rule for rule in self.grounds)
+        return replace(self, grounds=grounds)
 
     def describe(self) -> dict[str, Any]:
         """The whole pack as JSON-ready data (for documentation and an eventual read-only endpoint)."""

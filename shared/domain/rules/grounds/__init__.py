@@ -7,6 +7,7 @@ up to the evaluation date, sorted by (day, rule order in the pack, evidence).
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from shared.domain.rules.counting import Counted
@@ -17,6 +18,8 @@ from shared.domain.rules.grounds.occurrence import Occurrence
 from shared.domain.rules.model import ArrearsTrigger, EventTrigger, RepeatTrigger, RulePack, ViolationThresholdTrigger
 
 __all__ = ["EVALUATORS", "Occurrence", "arrears_threshold_date", "find_occurrences", "pending_thresholds"]
+
+_BY_DAY = attrgetter("arose_on")
 
 EVALUATORS: dict[type, Callable[..., list[Occurrence]]] = {
     EventTrigger: single_event.occurrences,
@@ -31,10 +34,11 @@ def find_occurrences(pack: RulePack, counted: Counted, facts: EnterpriseFacts) -
     by_type = counted.by_type
     for rule in pack.active_grounds:
         for trigger in rule.triggers:
-            if not any(etype in by_type for etype in trigger.event_types):
+            if by_type.keys().isdisjoint(trigger.event_types):
                 continue
             evaluator: Any = EVALUATORS[type(trigger)]
             found.extend(evaluator(rule, trigger, counted, facts))
-    order = pack.rule_order
-    found.sort(key=lambda o: (o.arose_on, order[o.rule.rule_id], o.evidence))
+    # Each evaluator returns its occurrences in a canonical order and rules are visited in pack order,
+    # so a stable sort by day yields (day, rule order in the pack, evaluator order): no input order leaks.
+    found.sort(key=_BY_DAY)
     return found

@@ -63,6 +63,7 @@ def occurrences(rule: GroundRule, trigger: ArrearsTrigger, counted: Counted,
                 continue
             found.append(Occurrence(rule, threshold, (event.event_id,),
                                     partial(_describe, rule, trigger, event, threshold, settled), settled))
+    found.sort(key=lambda o: (o.arose_on, o.evidence))  # thresholds are not in decision order
     return found
 
 

@@ -39,4 +39,6 @@ def occurrences(rule: GroundRule, trigger: EventTrigger, counted: Counted,
             day: date = event.decided_on
             found.append(Occurrence(rule, day, (event.event_id,),
                                     partial(_describe, rule, event, fine, trigger.fine_above)))
+    if len(trigger.event_types) > 1:  # several types: merge them in (day, event id) order
+        found.sort(key=lambda o: (o.arose_on, o.evidence))
     return found

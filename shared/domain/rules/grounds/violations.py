@@ -12,18 +12,19 @@ disclosures punished by a warning or a fine of at most CNY 500,000; revoked ones
 confiscations). The ratio test is exact integer arithmetic: count x denominator > numerator x documents.
 
 The window rolls, but a downgrade is sticky, so the engine needs the days the ground *arose*, not
-only whether it holds at the evaluation date. The ground can only start holding on a day a
-counted violation was decided (count and fines grow only then) or on 1 January (the denominator
-switches to the new previous year). D3 therefore arises:
-- on every day a counted violation of the line is decided and the window holds (new conduct
-  while the thresholds are exceeded is a new ground: it restarts the automatic clean period);
-- on 1 January when the window holds that day but did not hold on 31 December.
-The evidence is every violation in the window that day.
+only whether it holds at the evaluation date. D3 is assessed on the days the conduct happens: it
+arises on every day a counted violation of the line is decided and the window ending that day
+exceeds both thresholds (new conduct while the thresholds are exceeded is a new ground: it
+restarts the automatic clean period). The evidence is every violation in that window.
+
+Choice: the denominator is the previous calendar year of the day assessed. A window that would
+only pass the ratio because 1 January brought a smaller denominator, with no violation since,
+does not arise until the next counted violation (assessing on conduct days keeps "another
+penalty never raises the tier" true; see tests/unit/rules/test_invariants.py).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -31,7 +32,7 @@ from functools import partial
 
 from shared.domain.credit_events import BusinessLine, EventLike, PenaltyKind, effective_penalty_kind, fine_amount
 from shared.domain.rules.counting import Counted
-from shared.domain.rules.dates import ONE_DAY, add_months
+from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds.occurrence import Occurrence
 from shared.domain.rules.model import GroundRule, LineThreshold, ViolationThresholdTrigger
@@ -53,9 +54,10 @@ def is_counted(event: EventLike, trigger: ViolationThresholdTrigger) -> bool:
 
 
 class _LineWindow:
+    """The counted violations of one line in decision order, with running fine totals."""
+
     def __init__(self, events: list[EventLike], threshold: LineThreshold, window_months: int,
                  volumes: Mapping[tuple[int, BusinessLine], int]) -> None:
-        self.events = events
         self.dates = [e.decided_on for e in events]
         cumulative = [_ZERO]
         total = _ZERO
@@ -65,21 +67,8 @@ class _LineWindow:
         self.cumulative = cumulative
         self.threshold = threshold
         self.line = threshold.business_line
-        self.window_months = -window_months
+        self.window_months = window_months
         self.volumes = volumes
-
-    def window(self, day: date) -> tuple[int, int] | None:
-        """The window's bounds in `events` when the ground holds on `day`, else None."""
-        dates = self.dates
-        lo, hi = bisect_right(dates, add_months(day, self.window_months)), bisect_right(dates, day)
-        cumulative = self.cumulative
-        if cumulative[hi] - cumulative[lo] <= self.threshold.fines_above:
-            return None
-        documents = self.volumes.get((day.year - 1, self.line))
-        if documents is None:
-            return lo, hi
-        ratio = self.threshold.ratio
-        return (lo, hi) if (hi - lo) * ratio.denominator > ratio.numerator * documents else None
 
     def describe(self, rule: GroundRule, day: date, lo: int, hi: int) -> str:
         count, fines = hi - lo, self.cumulative[hi] - self.cumulative[lo]
@@ -91,20 +80,28 @@ class _LineWindow:
                     f"{self.threshold.fines_above:,.2f}")
         else:
             test = (f"count > {ratio.numerator}/{ratio.denominator} x {documents} documents of {year} "
-                    f"= {ratio * documents} and fines > CNY {self.threshold.fines_above:,.2f}")
+                    f"= {float(ratio * documents):g} and fines > CNY {self.threshold.fines_above:,.2f}")
         return (f"{rule.title}: {count} counted violation(s) on the {self.line.value} line in the "
-                f"{-self.window_months} months to {day.isoformat()}, fines CNY {fines:,.2f} ({test})")
+                f"{self.window_months} months to {day.isoformat()}, fines CNY {fines:,.2f} ({test})")
 
 
 def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: Counted,
                 facts: EnterpriseFacts) -> list[Occurrence]:
     per_line: dict[BusinessLine, list[EventLike]] = {}
+    excluded_lines = trigger.non_intentional_excluded_lines
     for etype in trigger.event_types:
         for event in counted.by_type.get(etype, ()):
-            if is_counted(event, trigger):
-                per_line.setdefault(event.business_line, []).append(event)
+            if (event.voluntary_disclosure or (not event.intentional and event.business_line in excluded_lines)) \
+                    and not is_counted(event, trigger):
+                continue
+            bucket = per_line.get(event.business_line)
+            if bucket is None:
+                per_line[event.business_line] = [event]
+            else:
+                bucket.append(event)
     found: list[Occurrence] = []
     volumes = facts.declaration_volumes
+    months = -trigger.window_months
     for line, events in per_line.items():
         threshold = trigger.by_line.get(line)
         if threshold is None:
@@ -112,20 +109,28 @@ def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: C
         if len(trigger.event_types) > 1:
             events.sort(key=lambda e: (e.decided_on, e.event_id))
         window = _LineWindow(events, threshold, trigger.window_months, volumes)
-        if window.cumulative[-1] <= threshold.fines_above:
+        cumulative = window.cumulative
+        fines_above = threshold.fines_above
+        if cumulative[-1] <= fines_above:
             continue  # all fines together do not pass the amount: no window can
-        days = sorted(set(window.dates))
-        if volumes and any(key[1] == line for key in volumes):
-            event_days = set(days)
-            for year in range(days[0].year + 1, min(counted.day.year, days[-1].year + 1) + 1):
-                first = date(year, 1, 1)
-                if first not in event_days and window.window(first) and not window.window(first - ONE_DAY):
-                    days.append(first)
-            days.sort()
+        dates = window.dates
         ids = [e.event_id for e in events]
-        for day in days:
-            bounds = window.window(day)
-            if bounds is not None:
-                lo, hi = bounds
-                found.append(Occurrence(rule, day, tuple(ids[lo:hi]), partial(window.describe, rule, day, lo, hi)))
+        numerator, denominator = threshold.ratio_terms
+        # Sweep the violation days in order: the window (lo, hi] only moves forward.
+        count = len(dates)
+        lo = index = 0
+        while index < count:
+            day = dates[index]
+            hi = index + 1
+            while hi < count and dates[hi] == day:
+                hi += 1
+            start = add_months(day, months)
+            while dates[lo] <= start:
+                lo += 1
+            if cumulative[hi] - cumulative[lo] > fines_above:
+                documents = volumes.get((day.year - 1, line)) if volumes else None
+                if documents is None or (hi - lo) * denominator > numerator * documents:
+                    found.append(Occurrence(rule, day, tuple(ids[lo:hi]),
+                                            partial(window.describe, rule, day, lo, hi)))
+            index = hi
     return found

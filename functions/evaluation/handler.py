@@ -1,0 +1,23 @@
+"""Tier evaluation, invoked asynchronously by EventBridge (`CreditFactsRecorded`,
+`ReevaluationRequested` on the `credit` bus). Failures raise: Lambda retries, then the DLQ."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.adapters.clock import current_clock
+from shared.api.observability import logger
+from shared.usecases.evaluation import evaluate_enterprise
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    detail = event.get("detail") or {}
+    uscc = detail.get("uscc")
+    if not isinstance(uscc, str) or not uscc:
+        logger.error("event without uscc; dropped", extra={"event_id": event.get("id")})
+        return {"changed": False, "reason": "no uscc"}
+    logger.append_keys(uscc=uscc, trigger=event.get("detail-type"))
+    outcome = evaluate_enterprise(current_clock(), uscc, trigger=str(event.get("detail-type", "unknown")))
+    logger.info("evaluated", extra=outcome)
+    return outcome

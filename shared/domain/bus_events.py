@@ -1,0 +1,53 @@
+"""Details of the events on the `credit` bus (source `customs.credit`). Each is versioned by
+`schema_version`; consumers accept the versions they know and reject others loudly."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.domain.tiers import Tier
+
+
+class _Detail(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CreditFactsRecorded(_Detail):
+    """Internal: new facts were stored for an enterprise; its tier must be re-evaluated."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    event_ids: list[str] = []
+    recorded_at: str
+
+
+class ReevaluationRequested(_Detail):
+    """Internal: a date-driven duty (e.g. an arrears threshold) fell due for an enterprise."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    reason: str
+    due_on: str
+
+
+class Citation(_Detail):
+    rule_id: str
+    article: str
+    summary: str
+    evidence: list[str]
+
+
+class TierChanged(_Detail):
+    """Public: an enterprise's tier changed by a recorded decision."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    decision_id: str
+    from_tier: Tier
+    to_tier: Tier
+    effective_at: str
+    rule_pack: str
+    grounds: list[Citation]
+    correction: bool = False

@@ -1,0 +1,125 @@
+"""Credit views: the public point-in-time view, decision history, public lists, measures, and the
+what-if simulation. Reads only; a simulation stores nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.adapters import keys
+from shared.adapters.credit_store import get_item, load_enterprise_items, query_index, query_partition
+from shared.adapters.enterprises import enterprise_from
+from shared.api.pagination import decode_token, encode_token
+from shared.domain.clock import china_date, iso_instant
+from shared.domain.credit_events import CreditEvent, EventRecord
+from shared.domain.errors import NotFound, ValidationFailed
+from shared.domain.tiers import LIST_NAMES
+from shared.usecases.decisions import public_decision, tier_at
+from shared.usecases.evaluation import facts_from
+
+_RECORD_FIELDS = ("event_id", "type", "business_line", "decided_on", "amount_cny", "penalty_kind", "document_no",
+                  "authority", "description")
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def disclosed_on(event: dict[str, Any], day: date, known_by: str) -> bool:
+    """Published record whose window contains `day`, not withdrawn or restored by then, and already
+    known to the system at the instant asked about (`received_at` ≤ as_of: the feed never shows the past
+    something it did not know then). The window is enforced here, at read time, not only by the expiry job."""
+    c = event.get("classification") or {}
+    if not c.get("severity") or not c.get("published") or event.get("received_at", "") > known_by:
+        return False
+    start = _day(c.get("disclosure_from"))
+    ends = [d for d in (_day(c.get("disclosure_until")), _day(c.get("withdrawn_on")), _day(c.get("restored_on")))
+            if d is not None]
+    return start is not None and start <= day and all(day < end for end in ends)
+
+
+def public_record(event: dict[str, Any]) -> dict[str, Any]:
+    c = event.get("classification") or {}
+    return {**{k: event[k] for k in _RECORD_FIELDS if event.get(k) is not None},
+            "uscc": event["uscc"], "severity": c.get("severity"), "rule_ids": c.get("rule_ids", []),
+            "disclosure_from": c.get("disclosure_from"), "disclosure_until": c.get("disclosure_until")}
+
+
+def credit_view(uscc: str, as_of: datetime, now: datetime) -> dict[str, Any]:
+    from shared.domain.measures import measures_for
+    from shared.domain.rules import pack_for
+
+    if as_of > now:
+        raise ValidationFailed("as_of is in the future",
+                               errors=[{"loc": ["query", "as_of"], "msg": "must not be in the future"}])
+    items = load_enterprise_items(uscc)
+    if items.profile is None:
+        raise NotFound(f"no enterprise with uscc {uscc}")
+    enterprise = enterprise_from(items.profile)
+    if as_of < enterprise.created_at:
+        raise NotFound(f"enterprise {uscc} was not under credit management at {iso_instant(as_of)}")
+    tier, since = tier_at(items.decisions, as_of, enterprise.created_at)
+    cutoff, day = iso_instant(as_of), china_date(as_of)
+    return {
+        "uscc": uscc, "name": enterprise.name, "tier": tier.value, "is_aeo": tier.is_aeo,
+        "tier_since": iso_instant(since), "as_of": cutoff,
+        "measures": [m.to_dict() for m in measures_for(tier, pack_for(as_of))],
+        "disclosures": [public_record(e) for e in sorted(items.events, key=lambda e: (e["decided_on"], e["event_id"]))
+                        if disclosed_on(e, day, cutoff)],
+    }
+
+
+def decisions_page(uscc: str, limit: int, token: str | None) -> dict[str, Any]:
+    items, last = query_partition(keys.enterprise_pk(uscc), "DEC#", limit=limit, start=decode_token(token),
+                                  forward=False)
+    if not items and token is None and get_item(keys.enterprise_pk(uscc), keys.PROFILE) is None:
+        raise NotFound(f"no enterprise with uscc {uscc}")
+    return {"items": [public_decision(i) for i in items], "next_token": encode_token(last)}
+
+
+def list_page(name: str, limit: int, token: str | None) -> dict[str, Any]:
+    if name not in LIST_NAMES:
+        raise NotFound(f"no public list {name!r}; lists: {', '.join(sorted(LIST_NAMES))}")
+    items, last = query_index("gsi1", "gsi1pk", keys.list_pk(name), limit=limit, start=decode_token(token))
+    return {"items": [{"uscc": i["uscc"], "name": i["name"], "tier": i["tier"], "tier_since": i["tier_since"],
+                       "registration_status": i["registration_status"]} for i in items],
+            "next_token": encode_token(last)}
+
+
+class SimulationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    as_of: datetime | None = Field(default=None, description="RFC 3339 instant with offset; default now; "
+                                                              "may be in the future (what will hold then)")
+    extra_events: Annotated[list[CreditEvent], Field(max_length=100)] = []
+
+
+def simulate_enterprise(uscc: str, request: SimulationRequest, now: datetime) -> dict[str, Any]:
+    from shared.domain.rules import simulate
+
+    if request.as_of is not None and request.as_of.tzinfo is None:
+        raise ValidationFailed("as_of needs an offset", errors=[{"loc": ["body", "as_of"], "msg": "offset required"}])
+    foreign = [{"loc": ["body", "extra_events", i, "uscc"], "msg": f"must be {uscc}, the simulated enterprise"}
+               for i, e in enumerate(request.extra_events) if e.uscc != uscc]
+    if foreign:
+        raise ValidationFailed("extra events must concern the simulated enterprise", errors=foreign)
+    items = load_enterprise_items(uscc)
+    if items.profile is None:
+        raise NotFound(f"no enterprise with uscc {uscc}")
+    as_of = request.as_of or now
+    evaluation = simulate(facts_from(items), [EventRecord.of(e) for e in request.extra_events], as_of)
+    return {
+        "uscc": uscc, "as_of": iso_instant(as_of), "stored": False, "tier": evaluation.tier.value,
+        "is_aeo": evaluation.is_aeo, "rule_pack": evaluation.rule_pack, "grounds": evaluation.citations(),
+        "explanation": evaluation.explanation, "restoration_notice": evaluation.restoration_notice.to_dict(),
+        "records": [r.to_dict() for r in evaluation.records],
+    }
+
+
+def measures_now(now: datetime) -> dict[str, Any]:
+    from shared.domain.measures import measures_catalogue
+    from shared.domain.rules import pack_for
+
+    return measures_catalogue(pack_for(now))

@@ -1,0 +1,138 @@
+"""Tier evaluation of one enterprise (the evaluation function's use case).
+
+Loads every fact kept under the enterprise (one Query), runs the rule pack in force at the
+injected clock's instant, and when the tier changes writes the new state, the decision and the
+audit entry in ONE transaction conditional on the profile's `version`: a concurrent evaluation
+loses by condition, reloads and re-evaluates; it never overwrites. Record classifications
+(severity, disclosure window) are stored on the event items, in the same transaction when the
+tier changes. A `TierChanged` event goes on the bus after the commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shared.adapters import keys
+from shared.adapters.bus import publish
+from shared.adapters.credit_store import (
+    EnterpriseItems,
+    load_enterprise_items,
+    put_new,
+    put_versioned,
+    set_attributes,
+    transact,
+)
+from shared.adapters.enterprises import enterprise_from, enterprise_item
+from shared.adapters.settings import settings
+from shared.domain.bus_events import Citation, TierChanged
+from shared.domain.clock import Clock, iso_instant
+from shared.domain.credit_events import BusinessLine, EventRecord
+from shared.domain.enterprise import Enterprise
+from shared.domain.errors import Conflict
+from shared.domain.rules import EnterpriseFacts, Evaluation, evaluate
+
+MAX_ATTEMPTS = 5
+TIER_CHANGED = "TierChanged"
+
+
+def facts_from(items: EnterpriseItems) -> EnterpriseFacts:
+    """Storage items → the engine's facts (trusted data: validated when it came in)."""
+    assert items.profile is not None
+    profile = items.profile
+    volumes = {(int(v["year"]), BusinessLine(v["business_line"])): int(v["documents"]) for v in items.volumes}
+    return EnterpriseFacts(
+        uscc=profile["uscc"],
+        events=tuple(EventRecord.from_plain(e) for e in items.events),
+        business_types=frozenset(profile["business_types"]),
+        registration_status=profile["registration_status"],
+        declaration_volumes=volumes,
+    )
+
+
+def _compact(value: Any) -> Any:
+    """As DynamoDB returns it: None dropped from maps (so stored and computed forms compare equal)."""
+    if isinstance(value, dict):
+        return {k: _compact(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_compact(v) for v in value]
+    return value
+
+
+def classification_changes(items: EnterpriseItems, evaluation: Evaluation) -> list[tuple[str, dict[str, Any]]]:
+    stored = {e["event_id"]: e.get("classification") for e in items.events}
+    changes = []
+    for record in evaluation.records:
+        computed = _compact({k: v for k, v in record.to_dict().items() if k != "event_id"})
+        if record.event_id in stored and stored[record.event_id] != computed:
+            changes.append((record.event_id, computed))
+    return changes
+
+
+def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, trigger: str) -> dict[str, Any]:
+    new_version = enterprise.version + 1
+    correction = evaluation.corrections[0].revocation_event_id if evaluation.corrections else None
+    return {
+        "decision_id": f"D-{enterprise.uscc}-{new_version:05d}",
+        "uscc": enterprise.uscc,
+        "from_tier": enterprise.tier.value,
+        "to_tier": evaluation.tier.value,
+        "effective_at": iso_instant(now),
+        "rule_pack": evaluation.rule_pack,
+        "grounds": evaluation.citations()
+        + [{"rule_id": "CORRECTION", "article": "Art 39", "evidence": [c.revocation_event_id, c.revoked_event_id],
+            "summary": f"{c.revoked_event_id} revoked by {c.revocation_event_id} on {c.revoked_on.isoformat()}: "
+                       f"what it grounded ({', '.join(c.rule_ids)}) no longer counts"}
+           for c in evaluation.corrections],
+        "explanation": evaluation.explanation,
+        "restoration_notice": evaluation.restoration_notice.to_dict(),
+        "ground_since": None if evaluation.tier_since is None else iso_instant(evaluation.tier_since),
+        "correction_of": correction,
+        "trigger": trigger,
+    }
+
+
+def evaluate_enterprise(clock: Clock, uscc: str, trigger: str) -> dict[str, Any]:
+    """Re-evaluate one enterprise now. Returns what happened (for logs and tests)."""
+    table, audit_table = settings().table_name, settings().audit_table_name
+    for _attempt in range(MAX_ATTEMPTS):
+        items = load_enterprise_items(uscc, table)
+        if items.profile is None:
+            return {"uscc": uscc, "changed": False, "reason": "unknown enterprise"}
+        enterprise = enterprise_from(items.profile)
+        now = clock.now()
+        evaluation = evaluate(facts_from(items), now)
+        records = classification_changes(items, evaluation)
+        writes = [set_attributes(table, keys.enterprise_pk(uscc), keys.event_sk(event_id), {"classification": c})
+                  for event_id, c in records]
+        decision = None
+        if evaluation.tier is not enterprise.tier:
+            decision = decision_of(enterprise, evaluation, now, trigger)
+            changed = enterprise.model_copy(update={"tier": evaluation.tier, "tier_since": now, "updated_at": now,
+                                                    "version": enterprise.version + 1})
+            decision_item = {"pk": keys.enterprise_pk(uscc), "sk": keys.decision_sk(decision["effective_at"],
+                                                                                    decision["decision_id"]),
+                             "entity": "DECISION", **decision}
+            audit_item = {"pk": keys.enterprise_pk(uscc), "sk": f"{decision['effective_at']}#{decision['decision_id']}",
+                          "action": TIER_CHANGED, "actor": "evaluation", "decision_id": decision["decision_id"],
+                          "from_tier": decision["from_tier"], "to_tier": decision["to_tier"], "trigger": trigger,
+                          "rule_pack": decision["rule_pack"]}
+            # The profile write carries the version condition; it goes first so a lost race fails fast.
+            writes = [put_versioned(table, enterprise_item(changed), enterprise.version),
+                      put_new(table, decision_item), put_new(audit_table, audit_item), *writes]
+        if not writes:
+            return {"uscc": uscc, "changed": False, "tier": enterprise.tier.value}
+        try:
+            transact(writes)
+        except Conflict:
+            continue  # another evaluation committed first: reload and decide again on its result
+        if decision is not None:
+            detail = TierChanged(uscc=uscc, decision_id=decision["decision_id"], from_tier=decision["from_tier"],
+                                 to_tier=decision["to_tier"], effective_at=decision["effective_at"],
+                                 rule_pack=decision["rule_pack"],
+                                 grounds=[Citation(**{k: g[k] for k in ("rule_id", "article", "summary", "evidence")})
+                                          for g in decision["grounds"]],
+                                 correction=decision["correction_of"] is not None)
+            publish(TIER_CHANGED, [detail.model_dump(mode="json")])
+        return {"uscc": uscc, "changed": decision is not None, "tier": evaluation.tier.value,
+                "records_classified": len(records), "decision_id": decision and decision["decision_id"]}
+    raise Conflict(f"evaluation of {uscc} lost {MAX_ATTEMPTS} races in a row; the event will be retried")
