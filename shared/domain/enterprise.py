@@ -6,8 +6,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_serializer
 
+from shared.domain.clock import iso_instant
 from shared.domain.tiers import INITIAL_TIER, Tier
 from shared.domain.uscc import USCC_PATTERN, validate_uscc
 
@@ -65,6 +66,11 @@ class Enterprise(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int = 1
+
+    @field_serializer("tier_since", "created_at", "updated_at")
+    def _instant(self, value: datetime) -> str:
+        """One wire and storage form for instants: UTC, milliseconds, `Z` (sorts as a string)."""
+        return iso_instant(value)
 
     @property
     def is_aeo(self) -> bool:

@@ -223,6 +223,8 @@ def test_measures_and_public_lists(invoke: Any, deliver: Any) -> None:
     listed = invoke("credit_views", api_event("credit_views/get_credit", path_params={"name": "discredited"})
                     | {"resource": "/v1/lists/{name}", "path": "/v1/lists/discredited"})
     assert [i["uscc"] for i in json_body(listed)["items"]] == [USCC]
+    # the list says since when, in the same instant format as the decision that put it there
+    assert json_body(listed)["items"][0]["tier_since"] == decisions(invoke)[0]["effective_at"]
     unknown = invoke("credit_views", api_event("credit_views/get_credit", path_params={"name": "naughty"})
                      | {"resource": "/v1/lists/{name}", "path": "/v1/lists/naughty"})
     assert unknown["statusCode"] == 404

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from shared.domain.credit_events import CreditEventType, EventLike
 
@@ -30,8 +31,7 @@ class Counted:
     withdrawn: tuple[EventLike, ...]  # known records removed by a revocation, sorted
 
 
-def _key(event: EventLike) -> tuple[date, str]:
-    return (event.decided_on, event.event_id)
+_key = attrgetter("decided_on", "event_id")  # (decided_on, event_id): the canonical order of records
 
 
 def count_events(events: Iterable[EventLike], day: date, *, apply_revocations: bool = True) -> Counted:

@@ -48,7 +48,7 @@ from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds import Occurrence, find_occurrences, pending_thresholds
 from shared.domain.rules.model import CountedFrom, RulePack
 from shared.domain.rules.registry import DEFAULT_REGISTRY, PackRegistry, PackSelection
-from shared.domain.rules.severity import RecordClassification, classify_record
+from shared.domain.rules.severity import RecordClassification, classify_record, classify_records
 from shared.domain.rules.timeline import Replay, Transition, replay
 from shared.domain.tiers import Tier
 
@@ -297,16 +297,7 @@ def _records(pack: RulePack, facts: EnterpriseFacts, counted: Counted, occurrenc
             if event_id not in restored or day < restored[event_id]:
                 restored[event_id] = day
     overrides = facts.disclosure_overrides
-    result: list[RecordClassification] = []
-    by_event = grounded.by_event
-    first_day = grounded.first_day
-    for event in counted.records:
-        event_id = event.event_id
-        rule_ids = by_event.get(event_id, ())
-        result.append(classify_record(
-            event, pack, rule_ids, first_day.get(event_id) if rule_ids else None,
-            overrides.get(event_id) if overrides else None, None, restored.get(event_id) if restored else None,
-        ))
+    result = classify_records(counted.records, pack, grounded.by_event, grounded.first_day, overrides, restored)
     for event in counted.withdrawn:
         event_id = event.event_id
         rule_ids = withdrawn_grounds.rule_ids(event_id) if withdrawn_grounds is not None else ()

@@ -267,6 +267,16 @@ class RulePack:
         return {rule.severity: rule for rule in self.severities}
 
     @cached_property
+    def severity_windows(self) -> Mapping[Severity, tuple[bool, int | None, int | None]]:
+        """severity -> (published, min months, max months)."""
+        return {rule.severity: (rule.published, rule.min_months, rule.max_months) for rule in self.severities}
+
+    @cached_property
+    def rule_severity(self) -> Mapping[str, Severity]:
+        """rule id -> the class of a record that grounds it."""
+        return {rule.rule_id: rule.record_severity for rule in self.grounds}
+
+    @cached_property
     def arrears_triggers(self) -> tuple[tuple[GroundRule, ArrearsTrigger], ...]:
         return tuple((rule, trig) for rule in self.active_grounds for trig in rule.triggers
                      if isinstance(trig, ArrearsTrigger))

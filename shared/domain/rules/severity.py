@@ -23,6 +23,7 @@ Window (months are calendar months; dates are CST):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -141,3 +142,55 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
     until = add_months(start, max_months) if published and max_months is not None else None
     return RecordClassification(event.event_id, etype, severity, published, start, restorable, until,
                                 rule_ids, "Arts 33-35", basis, withdrawn_on, restored_on)
+
+
+def classify_records(events: Iterable[EventLike], pack: RulePack, rule_ids_of: Mapping[str, tuple[str, ...]],
+                     ground_from: Mapping[str, date], overrides: Mapping[str, DisclosureOverride],
+                     restored: Mapping[str, date]) -> list[RecordClassification]:
+    """`classify_record` for many counted records at once (the evaluation's hot path, same results)."""
+    records = pack.records
+    ground_only = records.ground_only_types
+    minor_kinds = records.minor_penalty_kinds
+    ceiling = records.minor_fine_ceiling
+    windows = pack.severity_windows
+    rule_severity = pack.rule_severity
+    fine, other = PenaltyKind.FINE, PenaltyKind.OTHER
+    minor, general = Severity.MINOR, Severity.GENERAL
+    new = tuple.__new__
+    result: list[RecordClassification] = []
+    for event in events:
+        event_id = event.event_id
+        if overrides and event_id in overrides:
+            rule_ids = rule_ids_of.get(event_id, ())
+            result.append(classify_record(event, pack, rule_ids, ground_from.get(event_id) if rule_ids else None,
+                                          overrides[event_id], None, restored.get(event_id)))
+            continue
+        etype = event.type
+        start = event.decided_on
+        rule_ids = rule_ids_of.get(event_id, ())
+        if rule_ids:
+            severity = rule_severity[rule_ids[0]]
+            for rule_id in rule_ids[1:]:
+                if rule_severity[rule_id].rank > severity.rank:
+                    severity = rule_severity[rule_id]
+            if etype in ground_only:
+                start = ground_from.get(event_id, start)
+        elif etype in ground_only:
+            result.append(new(RecordClassification, (event_id, etype, None, False, None, None, None, (),
+                                                      "Arts 33-35", None, None, restored.get(event_id))))
+            continue
+        else:
+            kind = event.penalty_kind
+            amount = event.amount_cny
+            if kind is None:
+                kind = fine if amount is not None and amount > 0 else other
+            severity = minor if kind in minor_kinds or (
+                kind == fine and amount is not None and amount <= ceiling) else general
+        published, min_months, max_months = windows[severity]
+        result.append(new(RecordClassification, (
+            event_id, etype, severity, published, start,
+            start if min_months is None else add_months(start, min_months),
+            add_months(start, max_months) if published and max_months is not None else None,
+            rule_ids, "Arts 33-35", None, None, restored.get(event_id) if restored else None,
+        )))
+    return result

@@ -1,0 +1,153 @@
+"""The API Gateway emulation against the fixture stack: routes, the Cognito authorizer's checks, the
+REST v1 proxy event and response, and API Gateway's own answers (no gateway responses in the
+fixture template, so AWS's defaults apply)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import timedelta
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from local.runtime import Runtime
+from tests.e2e.client import Api
+
+
+def _reader(api: Api, runtime: Runtime) -> str:
+    assert runtime.services.clients is not None
+    client = runtime.services.clients.create(("fixture/read",), None, "reader")
+    return api.token(client.client_id, client.client_secret)
+
+
+def test_unknown_route_is_missing_authentication_token(api: Api) -> None:
+    # Given a path and a method the template does not define
+    # When calling them
+    unknown_path = api.get("/v1/nothing-here")
+    unknown_method = api.request("DELETE", "/v1/items/abc")
+    # Then API Gateway's default answer comes back, with a correlation id
+    for reply in (unknown_path, unknown_method):
+        assert reply.status == 403
+        assert reply.json == {"message": "Missing Authentication Token"}
+        assert reply.header("x-correlation-id")
+
+
+def test_missing_forged_and_expired_tokens_are_401(api: Api, runtime: Runtime, real_time: None) -> None:
+    # Given a reader's valid token, a token signed with another key, and no token
+    token = _reader(api, runtime)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = jwt.encode(claims, other_key, algorithm="RS256")
+    # When calling a protected method with each
+    missing = api.get("/v1/items/abc")
+    forged_reply = api.get("/v1/items/abc", token=forged)
+    garbage = api.get("/v1/items/abc", headers={"Authorization": "Bearer not-a-jwt"})
+    runtime.clock.set(runtime.clock.now() + timedelta(hours=2))
+    expired = api.get("/v1/items/abc", token=token)
+    # Then the gateway answers 401 without invoking the function
+    assert [r.status for r in (missing, forged_reply, garbage, expired)] == [401, 401, 401, 401]
+    assert missing.json == {"message": "Unauthorized"}
+    assert expired.json == {"message": "The incoming token has expired"}
+
+
+def test_wrong_scope_is_403(api: Api, runtime: Runtime) -> None:
+    # Given a token with fixture/read only
+    token = _reader(api, runtime)
+    # When posting to a method that needs fixture/write
+    reply = api.post("/v1/items", {"a": 1}, token=token)
+    # Then the gateway refuses it
+    assert reply.status == 403
+    assert "fixture/write" in reply.json["message"]
+
+
+def test_proxy_event_has_the_rest_v1_shape(api: Api, runtime: Runtime) -> None:
+    # Given a reader token
+    token = _reader(api, runtime)
+    # When calling GET /v1/items/{id} with repeated query parameters and headers
+    reply = api.get("/v1/items/item-7", token=token, query={"tag": ["a", "b"], "one": "1"},
+                    headers={"X-Correlation-Id": "corr-123", "X-Repeat": "first"})
+    # Then the function received API Gateway's REST proxy event
+    assert reply.status == 200, reply.text
+    event = reply.json["event"]
+    assert event["resource"] == "/v1/items/{id}"
+    assert event["path"] == "/v1/items/item-7"
+    assert event["httpMethod"] == "GET"
+    assert event["pathParameters"] == {"id": "item-7"}
+    assert event["queryStringParameters"] == {"tag": "b", "one": "1"}
+    assert event["multiValueQueryStringParameters"] == {"tag": ["a", "b"], "one": ["1"]}
+    assert event["headers"]["X-Correlation-Id"] == "corr-123"
+    assert event["multiValueHeaders"]["X-Repeat"] == ["first"]
+    assert event["stageVariables"] is None
+    assert event["body"] is None and event["isBase64Encoded"] is False
+    context = event["requestContext"]
+    assert context["stage"] == "fixture"
+    assert context["path"] == "/fixture/v1/items/item-7"
+    assert context["resourcePath"] == "/v1/items/{id}"
+    assert context["identity"]["sourceIp"] == "127.0.0.1"
+    assert context["requestId"]
+    # And the claims sit where the Cognito authorizer puts them, as strings
+    claims = context["authorizer"]["claims"]
+    assert claims["scope"] == "fixture/read"
+    assert claims["token_use"] == "access"
+    assert all(isinstance(v, str) for v in claims.values())
+    # And the response carries the function's headers and the caller's correlation id
+    assert reply.header("X-Single") == "one"
+    assert sorted(reply.headers_named("Set-Cookie")) == ["a=1", "b=2"]
+    assert reply.header("x-correlation-id") == "corr-123"
+
+
+def test_literal_segment_beats_path_parameter(api: Api, runtime: Runtime) -> None:
+    # Given /v1/items/mine and /v1/items/{id} both exist
+    token = _reader(api, runtime)
+    # When calling /v1/items/mine
+    reply = api.get("/v1/items/mine", token=token)
+    # Then the literal resource matched
+    assert reply.json["event"]["resource"] == "/v1/items/mine"
+    assert reply.json["event"]["pathParameters"] is None
+
+
+def test_public_greedy_proxy_with_any_method(api: Api) -> None:
+    # Given a public {proxy+} resource with ANY
+    # When sending a PATCH with a JSON body and no token
+    reply = api.request("PATCH", "/v1/public/a/b/c", body={"x": 1}, token=None)
+    # Then the function got the greedy parameter, the body, and no authorizer
+    event = reply.json["event"]
+    assert reply.status == 200
+    assert event["pathParameters"] == {"proxy": "a/b/c"}
+    assert json.loads(event["body"]) == {"x": 1}
+    assert "authorizer" not in event["requestContext"]
+
+
+def test_binary_bodies_travel_base64(api: Api) -> None:
+    # Given a body of every byte value, of a declared binary media type
+    payload = bytes(range(256))
+    # When posting it
+    reply = api.request("POST", "/v1/public/upload", raw=payload,
+                        headers={"Content-Type": "application/octet-stream"})
+    # Then the function received it base64-encoded
+    event = reply.json["event"]
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == payload
+    # And a base64 response is decoded for the caller
+    binary = api.get("/v1/public/binary")
+    assert binary.raw == bytes(range(256))
+    assert binary.header("Content-Type") == "application/octet-stream"
+
+
+def test_malformed_function_response_is_502(api: Api) -> None:
+    # Given the function answers an object without statusCode on /broken
+    # When calling it
+    reply = api.get("/v1/public/broken")
+    # Then API Gateway's 502 comes back
+    assert reply.status == 502
+    assert reply.json == {"message": "Internal server error"}
+
+
+def test_function_error_is_502(api: Api) -> None:
+    # Given a request that makes the function raise
+    # When calling it
+    reply = api.get("/v1/public/raise")
+    # Then the gateway answers 502 and does not leak the error
+    assert reply.status == 502
+    assert reply.json == {"message": "Internal server error"}
