@@ -209,7 +209,8 @@ class CreditEvent(BaseModel):
 
 class EventLike(Protocol):
     """What the rules engine reads from an event: a `CreditEvent` or any lighter object with these
-    attributes (e.g. `EventRecord`, built from storage without re-validation)."""
+    attributes (e.g. `EventRecord`, built from storage without re-validation). `type`,
+    `business_line` and `penalty_kind` are enum members, dates are `date`s, amounts `Decimal`s."""
 
     @property
     def event_id(self) -> str: ...

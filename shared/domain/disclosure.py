@@ -47,7 +47,8 @@ def classify(event: EventLike, facts: EnterpriseFacts, pack: RulePack,
     else:
         grounded = _grounded(find_occurrences(pack, counted, facts), pack)
     restored = [china_date(r.at) for r in facts.record_restorations
-                if event.event_id in r.event_ids and china_date(r.at) <= day]
+                if event.event_id in r.event_ids
+                and (r.at <= as_of if isinstance(as_of, datetime) else china_date(r.at) <= day)]
     rule_ids = grounded.rule_ids(event.event_id)
     ground_from = grounded.first_day.get(event.event_id) if rule_ids else None
     return classify_record(event, pack, rule_ids, ground_from, facts.disclosure_overrides.get(event.event_id),

@@ -286,13 +286,13 @@ def _grounded(occurrences: Iterable[Occurrence], pack: RulePack) -> Grounded:
 
 
 def _records(pack: RulePack, facts: EnterpriseFacts, counted: Counted, occurrences: list[Occurrence],
-             withdrawn_grounds: Grounded | None) -> tuple[RecordClassification, ...]:
+             withdrawn_grounds: Grounded | None, as_of: datetime) -> tuple[RecordClassification, ...]:
     grounded = _grounded(occurrences, pack)
     restored: dict[str, date] = {}
     for restoration in facts.record_restorations:
-        day = china_date(restoration.at)
-        if day > counted.day:
+        if restoration.at > as_of:
             continue
+        day = china_date(restoration.at)
         for event_id in restoration.event_ids:
             if event_id not in restored or day < restored[event_id]:
                 restored[event_id] = day
@@ -439,7 +439,7 @@ def evaluate(facts: EnterpriseFacts, as_of: datetime, pack: RulePack | None = No
         rule_pack=rules.pack_id, rule_pack_in_force=selection.in_force, rule_pack_note=selection.note,
         explanation=_explanation(facts, day, selection, state, grounds, notice, corrections),
         restoration_notice=notice,
-        classify_records=partial(_records, rules, facts, counted, occurrences, withdrawn_grounds),
+        classify_records=partial(_records, rules, facts, counted, occurrences, withdrawn_grounds, as_of),
         corrections=corrections, transitions=state.transitions,
         notes=state.notes, next_change_on=min(upcoming) if upcoming else None,
     )

@@ -5,6 +5,10 @@
 decisions that are not credit events (certification granted or withdrawn, approved upgrades and
 tier restorations, record restorations) come as `TierFact` / `RecordRestoration` values; the
 workflows that produce them live elsewhere.
+
+`business_types` and `registration_status` are carried for completeness: under ORDER_282 they do
+not change the tier (Art 41 entities can be downgraded like any other; D3 reads each event's own
+`business_line`). Event ids are unique within `events` (storage keys them by `event_id`).
 """
 
 from __future__ import annotations
