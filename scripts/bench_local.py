@@ -1,0 +1,241 @@
+"""Local runtime figures (`make bench` section; also `python -m scripts.bench_local`), printed and
+never asserted:
+
+- time from start to healthy: `python -m local` (installed, synthesized), and `make local` (which
+  also checks the install and the synthesis are up to date);
+- p50/p95 of 200 sequential `GET /v1/enterprises/{uscc}` and `POST /v1/enterprises`;
+- resident memory idle, and with 50 Step Functions executions waiting for a callback.
+
+Targets (the issue): healthy <= 15 s; GET p50 <= 15 ms; POST p50 <= 40 ms; RSS <= 400 MB idle.
+Everything runs on loopback, on free ports, in a temporary data folder, and is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+REQUESTS = 200
+WAITING_EXECUTIONS = 50
+TARGETS = {"healthy_s": 15.0, "get_p50_ms": 15.0, "post_p50_ms": 40.0, "rss_idle_mb": 400.0}
+
+CALLBACK_HANDLER = "def lambda_handler(event, context):\n    return {'ok': True}\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Http:
+    """One keep-alive connection, as a partner's HTTP client would hold."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        self.connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=sent)
+        response = self.connection.getresponse()
+        raw = response.read()
+        return response.status, json.loads(raw) if raw else None
+
+
+def _wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 120.0) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"the runtime exited with {process.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/_local/health")
+            if connection.getresponse().status == 200:
+                return time.monotonic() - started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError("not healthy")
+
+
+def _start(command: list[str], port: int, log: Path) -> tuple[subprocess.Popen[bytes], float]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    started = time.monotonic()
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=REPO, stdout=sink, stderr=subprocess.STDOUT, env=env,
+                                   start_new_session=True)
+    _wait_healthy(port, process)
+    return process, time.monotonic() - started
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    # `make` runs python as a child: signal the whole session (both were started by this script).
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _runtime_pid(port: int) -> int:
+    """The Python process listening on `port` (under `make`, the child of make)."""
+    inode = None
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "0A":
+            inode = fields[9]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            for fd in (entry / "fd").iterdir():
+                if os.readlink(fd) == f"socket:[{inode}]":
+                    return int(entry.name)
+        except OSError:
+            continue
+    raise LookupError(f"no process listens on {port}")
+
+
+def _status(pid: int) -> dict[str, int]:
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in {"VmRSS", "Threads"}:
+            values[key] = int(rest.split()[0])
+    return values
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def _uscc(index: int) -> str:
+    from stdnum.cn import uscc
+
+    base = f"91110108{uuid.uuid4().hex[:5].upper()}{index:04d}"
+    return base + uscc.calc_check_digit(base)
+
+
+def _latency(port: int) -> dict[str, float]:
+    client = _Http(port)
+    _, officer = client.call("POST", "/_local/token", {"client_id": "demo-officer", "client_secret": "demo-officer-secret"})
+    _, registry = client.call("POST", "/_local/token",
+                              {"client_id": "demo-registry", "client_secret": "demo-registry-secret"})
+    get_headers = {"Authorization": f"Bearer {officer['access_token']}"}
+    post_auth = f"Bearer {registry['access_token']}"
+    client.call("GET", "/v1/enterprises/91110000600037341L", headers=get_headers)  # first-request import
+    gets = []
+    for _ in range(REQUESTS):
+        started = time.perf_counter()
+        status, _ = client.call("GET", "/v1/enterprises/91110000600037341L", headers=get_headers)
+        gets.append((time.perf_counter() - started) * 1000)
+        assert status == 200, status
+    posts = []
+    for index in range(REQUESTS):
+        body = {"uscc": _uscc(index), "name": f"Bench {index} Co., Ltd.", "registration_status": "REGISTERED",
+                "business_types": ["CONSIGNOR_CONSIGNEE"], "registered_on": "2020-01-01"}
+        started = time.perf_counter()
+        status, _ = client.call("POST", "/v1/enterprises", body,
+                                headers={"Authorization": post_auth, "Idempotency-Key": str(uuid.uuid4())})
+        posts.append((time.perf_counter() - started) * 1000)
+        assert status == 201, status
+    return {"get_p50_ms": _percentile(gets, 0.5), "get_p95_ms": _percentile(gets, 0.95),
+            "post_p50_ms": _percentile(posts, 0.5), "post_p95_ms": _percentile(posts, 0.95)}
+
+
+def _waiting_executions(emulator_port: int, port: int, count: int) -> None:
+    import boto3
+
+    def client(service: str) -> Any:
+        return boto3.client(service, endpoint_url=f"http://127.0.0.1:{emulator_port}", region_name="us-east-1",
+                            aws_access_key_id="local", aws_secret_access_key="local")
+
+    role = client("iam").create_role(RoleName="bench", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("app.py", CALLBACK_HANDLER)
+    function = client("lambda").create_function(FunctionName="bench-callback", Runtime="python3.12", Role=role,
+                                                Handler="app.lambda_handler", Code={"ZipFile": code.getvalue()})
+    definition = {"StartAt": "Wait", "States": {"Wait": {
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken", "End": True,
+        "Parameters": {"FunctionName": function["FunctionArn"], "Payload": {"token.$": "$$.Task.Token"}}}}}
+    sfn = client("stepfunctions")
+    machine = sfn.create_state_machine(name="bench-waiting", roleArn=role,
+                                       definition=json.dumps(definition))["stateMachineArn"]
+    for index in range(count):
+        sfn.start_execution(stateMachineArn=machine, name=f"waiting-{index}", input="{}")
+    http = _Http(port)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        _, listing = http.call("GET", "/_local/executions?status=RUNNING")
+        waiting = 0
+        for item in listing["items"]:
+            _, detail = http.call("GET", f"/_local/executions/{item['execution_arn']}")
+            waiting += bool(detail["waiting_for_callback"])
+        if waiting >= count:
+            return
+        time.sleep(0.5)
+    raise TimeoutError("executions did not all reach their callback task")
+
+
+def main() -> None:
+    print("\n== local runtime (scripts/bench_local.py)")
+    if not (REPO / "cdk.out" / "manifest.json").exists():
+        print("  cdk.out is missing: run `make synth` first")
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-local-") as scratch:
+        data = Path(scratch) / "data"
+        port, emulator_port = _free_port(), _free_port()
+        python = [sys.executable, "-m", "local", "--port", str(port), "--emulator-port", str(emulator_port),
+                  "--data-dir", str(data), "--fresh", "--seed", "demo", "--log-level", "WARNING"]
+        process, healthy_s = _start(python, port, Path(scratch) / "python.log")
+        try:
+            time.sleep(3)  # let the background handler warm-up finish before measuring idle memory
+            pid = _runtime_pid(port)
+            idle = _status(pid)
+            latency = _latency(port)
+            after_requests = _status(pid)
+            _waiting_executions(emulator_port, port, WAITING_EXECUTIONS)
+            waiting = _status(pid)
+        finally:
+            _stop(process)
+
+        make_port = _free_port()
+        make = ["make", "--no-print-directory", "local", f"PORT={make_port}",
+                f"ARGS=--emulator-port 0 --data-dir {data} --log-level WARNING"]
+        make_process, make_healthy_s = _start(make, make_port, Path(scratch) / "make.log")
+        _stop(make_process)
+
+    figures = {"healthy_s": healthy_s, **latency, "rss_idle_mb": idle["VmRSS"] / 1024}
+    print(f"  start → healthy   python -m local {healthy_s:5.1f} s   make local (warm) {make_healthy_s:5.1f} s"
+          f"   (target ≤ {TARGETS['healthy_s']:.0f} s)")
+    print(f"  GET  /v1/enterprises/{{uscc}}  p50 {latency['get_p50_ms']:6.1f} ms  p95 {latency['get_p95_ms']:6.1f} ms"
+          f"   ({REQUESTS} sequential; target p50 ≤ {TARGETS['get_p50_ms']:.0f} ms)")
+    print(f"  POST /v1/enterprises          p50 {latency['post_p50_ms']:6.1f} ms  p95 {latency['post_p95_ms']:6.1f} ms"
+          f"   ({REQUESTS} sequential; target p50 ≤ {TARGETS['post_p50_ms']:.0f} ms)")
+    print(f"  RSS idle {idle['VmRSS'] / 1024:6.0f} MB ({idle['Threads']} threads)   after the requests "
+          f"{after_requests['VmRSS'] / 1024:.0f} MB   with {WAITING_EXECUTIONS} waiting executions "
+          f"{waiting['VmRSS'] / 1024:.0f} MB ({waiting['Threads']} threads)   (target idle ≤ "
+          f"{TARGETS['rss_idle_mb']:.0f} MB)")
+    misses = [k for k, limit in TARGETS.items() if figures[k] > limit]
+    print("  all targets met" if not misses else f"  over target: {', '.join(misses)}")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(REPO))
+    main()
