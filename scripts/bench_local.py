@@ -121,7 +121,7 @@ def _status(pid: int) -> dict[str, int]:
 
 def _percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def _uscc(index: int) -> str:
@@ -133,7 +133,8 @@ def _uscc(index: int) -> str:
 
 def _latency(port: int) -> dict[str, float]:
     client = _Http(port)
-    _, officer = client.call("POST", "/_local/token", {"client_id": "demo-officer", "client_secret": "demo-officer-secret"})
+    _, officer = client.call("POST", "/_local/token",
+                             {"client_id": "demo-officer", "client_secret": "demo-officer-secret"})
     _, registry = client.call("POST", "/_local/token",
                               {"client_id": "demo-registry", "client_secret": "demo-registry-secret"})
     get_headers = {"Authorization": f"Bearer {officer['access_token']}"}
@@ -162,8 +163,8 @@ def _waiting_executions(emulator_port: int, port: int, count: int) -> None:
     import boto3
 
     def client(service: str) -> Any:
-        return boto3.client(service, endpoint_url=f"http://127.0.0.1:{emulator_port}", region_name="us-east-1",
-                            aws_access_key_id="local", aws_secret_access_key="local")
+        return boto3.client(service, endpoint_url=f"http://127.0.0.1:{emulator_port}",  # type: ignore[call-overload]
+                            region_name="us-east-1", aws_access_key_id="local", aws_secret_access_key="local")
 
     role = client("iam").create_role(RoleName="bench", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     code = io.BytesIO()

@@ -1,0 +1,134 @@
+"""`make bench` section (issue 4): DynamoDB requests per ingested event and per tier change, and
+arrears-watch reads per enterprise due with 100,000 other records stored. Counted at the client
+under moto, through the real handlers and use cases."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+OTHER_RECORDS = 100_000
+DUE_ENTERPRISES = 20
+
+
+def _event(event_id: str, uscc: str, **changes: Any) -> dict[str, Any]:
+    return {"event_id": event_id, "uscc": uscc, "type": "SUPERVISION_VIOLATION_PENALTY", "business_line": "OWN_ACCOUNT",
+            "decided_on": "2026-10-15", "penalty_kind": "FINE", "amount_cny": "1000.00",
+            "document_no": f"DOC-{event_id}", "authority": "Shanghai Customs", **changes}
+
+
+def main() -> None:
+    import boto3
+    from moto import mock_aws
+    from stdnum.cn import uscc as stdnum_uscc
+
+    from shared.adapters import bus as bus_adapter
+    from shared.adapters import clock as clock_adapter
+    from shared.adapters import dynamodb as dynamodb_adapter
+    from shared.adapters.dynamodb import to_item
+    from shared.adapters.settings import settings
+    from shared.api import idempotency
+    from shared.domain.clock import FixedClock
+    from shared.usecases.arrears_watch import run_arrears_watch
+    from shared.usecases.evaluation import evaluate_enterprise
+    from tests.support.apigw import api_event
+    from tests.support.bus import bus_name, wire_bus
+    from tests.support.lambdas import LambdaContext, handler_module
+    from tests.support.template import create_tables
+
+    def uscc_of(n: int) -> str:
+        base = f"9131000{n:010d}"
+        return base + stdnum_uscc.calc_check_digit(base)
+
+    print("\n== ingestion and evaluation requests (issue 4; DynamoDB calls counted at the client, moto)")
+    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1")
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb")
+        for env, name in create_tables(dynamodb).items():
+            os.environ[env] = name
+        os.environ["EVENT_BUS_NAME"] = bus_name()
+        wire_bus(boto3.client("events"), boto3.client("sqs"))
+        settings.cache_clear()
+        dynamodb_adapter.reset_clients()
+        bus_adapter.reset_clients()
+        idempotency.reset()
+        clock = FixedClock(datetime(2026, 11, 20, 2, tzinfo=UTC))
+        clock_adapter.install_clock(clock)
+        calls: Counter[str] = Counter()
+        dynamodb_adapter.dynamodb_client().meta.events.register(
+            "before-call.dynamodb.*", lambda model, **_: calls.update([model.name]))
+        claims = {"client_id": "bench", "scope": "credit/events"}
+
+        def post(events: list[dict[str, Any]], key: str) -> None:
+            calls.clear()
+            response = handler_module("ingestion").lambda_handler(
+                api_event("ingestion/post_credit_events", body={"events": events}, headers={"Idempotency-Key": key},
+                          claims=claims), LambdaContext())
+            assert response["statusCode"] == 202, response["body"]
+
+        write_ops = ("BatchGetItem", "TransactWriteItems", "PutItem")
+        target = uscc_of(1)
+        post([_event("one-0", target)], "k1")  # creates the enterprise (Art 41) on first sight
+        post([_event("one-1", target)], "k2")
+        idem = calls["PutItem"] - 0
+        single = calls["BatchGetItem"] + calls["TransactWriteItems"]
+        print(f"  1-event batch, known enterprise: {single} requests on the write path "
+              f"({dict(calls)}; the {idem} PutItem + UpdateItem are the Idempotency-Key record)")
+        post([_event(f"many-{i}", target) for i in range(100)], "k3")
+        write_path = sum(calls[o] for o in write_ops) - 1  # less the idempotency record's PutItem
+        print(f"  100-event batch: {write_path} requests on the write path = {write_path / 100:.2f} per event "
+              f"({dict(calls)})")
+
+        calls.clear()
+        evaluate_enterprise(clock, target, trigger="bench")
+        print(f"  first evaluation, no tier change, 102 records classified: {dict(calls)}")
+        post([_event("smuggling-1", target, type="SMUGGLING_PENALTY")], "k5")
+        calls.clear()
+        outcome = evaluate_enterprise(clock, target, trigger="bench")
+        print(f"  evaluation with a tier change (to {outcome['tier']}): {dict(calls)} "
+              f"-> {calls['TransactWriteItems']} transaction (state + decision + audit + record), "
+              f"{calls['Query']} query")
+        calls.clear()
+        evaluate_enterprise(clock, target, trigger="bench")
+        print(f"  evaluation without change: {dict(calls)}")
+
+        print(f"\n== arrears-watch reads with {OTHER_RECORDS:,} other records stored")
+        tax = [_event(f"tax-{i}", uscc_of(500 + i), type="TAX_OVERDUE", penalty_kind=None, amount_cny="52000.00",
+                      decided_on="2026-08-05", due_on="2026-08-20") for i in range(DUE_ENTERPRISES)]
+        clock.advance(datetime(2026, 11, 19, 2, tzinfo=UTC) - clock.now())
+        post(tax, "k4")  # threshold: 2026-11-21 CST (day after due + 3 months)
+        # Seeded after the ingestion above: moto deep-copies whole tables on every transaction (a
+        # rollback snapshot), which real DynamoDB does not; seeding first would time moto, not us.
+        table = settings().table_name
+        started = time.perf_counter()
+        # One in ten other records is itself an unpaid arrears, indexed on another day of the coming year.
+        put = [{"PutRequest": {"Item": to_item({
+            "pk": f"ENT#{uscc_of(1000 + i // 50)}", "sk": f"EVT#filler-{i}", "entity": "EVENT",
+            "event_id": f"filler-{i}",
+            **({"gsi2pk": f"ARREARS#2027-{1 + i % 12:02d}-{1 + i % 28:02d}", "gsi2sk": f"x#filler-{i}"}
+               if i % 10 == 0 else {})})}}
+            for i in range(OTHER_RECORDS)]
+        for start in range(0, len(put), 25):
+            dynamodb.batch_write_item(RequestItems={table: put[start:start + 25]})
+        print(f"  (seeded in {time.perf_counter() - started:.0f} s)")
+        clock.advance(datetime(2026, 11, 20, 16, 20, tzinfo=UTC) - clock.now())  # 2026-11-21 00:20 CST
+        # The schedule last ran the day before the threshold: this run reads one day of the index.
+        dynamodb.put_item(TableName=table, Item=to_item({"pk": "SCHEDULE#arrears-watch", "sk": "STATE",
+                                                         "last_day": "2026-11-20"}))
+        calls.clear()
+        due = run_arrears_watch(clock)
+        per = due["items_read"] / max(due["enterprises_due"], 1)
+        print(f"  run on {due['to']}: {due['enterprises_due']} enterprises due, {due['items_read']} index items "
+              f"read = {per:.2f} per enterprise due (target <= 1.1); {dict(calls)}")
+        clock.advance(datetime(2026, 11, 21, 16, 20, tzinfo=UTC) - clock.now())
+        calls.clear()
+        quiet = run_arrears_watch(clock)
+        print(f"  next day, nothing due: {quiet['items_read']} items read; {dict(calls)}")
+        clock_adapter.install_clock(None)
+
+
+if __name__ == "__main__":
+    main()
