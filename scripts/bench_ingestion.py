@@ -112,7 +112,7 @@ def main() -> None:
                if i % 10 == 0 else {})})}}
             for i in range(OTHER_RECORDS)]
         for start in range(0, len(put), 25):
-            dynamodb.batch_write_item(RequestItems={table: put[start:start + 25]})
+            dynamodb.batch_write_item(RequestItems={table: put[start:start + 25]})  # type: ignore[dict-item]
         print(f"  (seeded in {time.perf_counter() - started:.0f} s)")
         clock.advance(datetime(2026, 11, 20, 16, 20, tzinfo=UTC) - clock.now())  # 2026-11-21 00:20 CST
         # The schedule last ran the day before the threshold: this run reads one day of the index.
