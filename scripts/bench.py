@@ -34,8 +34,11 @@ print((time.perf_counter() - t0) * 1000)
 
 
 def cold_import_ms(path: Path) -> list[float]:
-    """Import one handler module in fresh interpreters (what a Lambda cold start pays for the module)."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "POWERTOOLS_SERVICE_NAME": path.parent.name}
+    """Import one handler module in fresh interpreters (what a Lambda cold start pays for the module),
+    with the function's literal environment from the synthesized template."""
+    from tests.support.template import function_environment
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **function_environment(path.parent.name)}
     samples = []
     for _ in range(COLD_RUNS):
         out = subprocess.run([sys.executable, "-c", _IMPORT_PROBE.format(repo=str(REPO), path=str(path))],
