@@ -8,7 +8,7 @@ from typing import Any
 
 from infra import outputs
 from infra.catalog import FUNCTIONS, SCHEDULES
-from tests.infra.conftest import PROBE, Synthesized
+from tests.infra.conftest import PROBE, Synthesized, probe_row
 from tests.infra.support import as_list, logical_id_of_output, mentions
 
 
@@ -107,7 +107,9 @@ def test_every_queue_is_encrypted_tls_only_and_watched(extended: Synthesized) ->
     # Given every SQS queue (all of them are DLQs)
     queues = extended.resources("AWS::SQS::Queue")
     policies = extended.resources("AWS::SQS::QueuePolicy").values()
-    assert len(queues) == 3  # probe: function DLQ, rule target DLQ, schedule target DLQ
+    # one DLQ per async function (failed invocations) plus one per rule or schedule target
+    rows = (*FUNCTIONS, probe_row())
+    assert len(queues) == sum(1 + len(spec.triggers) for spec in rows if spec.is_async_target)
     for queue_id, queue in queues.items():
         # Then it is encrypted at rest, refuses plain HTTP and raises an alarm when not empty
         assert queue["Properties"]["SqsManagedSseEnabled"] is True
