@@ -52,17 +52,24 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     runtime = Runtime(options)
     try:
-        runtime.start()
+        runtime.start(announce=lambda rt: print(banner(rt), flush=True))
     except Exception as exc:
         logging.getLogger("local").error("the local runtime could not start: %s", exc, exc_info=True)
         runtime.stop()
         return 1
-    print(banner(runtime), flush=True)
     while not stop.wait(0.5):
         pass
     print("\nstopping: saving tables ...", flush=True)
     runtime.stop()
     print("stopped.", flush=True)
+    lingering = [t.name for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if lingering:
+        # A handler still running in a thread cannot be interrupted; the tables are saved, so end
+        # the process rather than leave it behind.
+        logging.getLogger("local").warning("ending with threads still running: %s", ", ".join(lingering))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return 0
 
 

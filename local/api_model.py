@@ -177,7 +177,7 @@ def build(assembly: Assembly, physical_ids: dict[str, str]) -> RestApiModel | No
 
     methods: list[Method] = []
     scopes: set[str] = set()
-    for logical, resource in assembly.resources_of("AWS::ApiGateway::Method").items():
+    for _logical, resource in assembly.resources_of("AWS::ApiGateway::Method").items():
         props = resource.get("Properties", {})
         if _ref(props.get("RestApiId")) != api_logical:
             continue

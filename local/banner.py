@@ -8,6 +8,19 @@ if TYPE_CHECKING:
     from local.runtime import Runtime
 
 
+COVERED_BY_RUNTIME = {
+    "AWS::ApiGateway::GatewayResponse": "gateway responses",
+    "AWS::ApiGateway::Authorizer": "the Cognito authorizer",
+    "AWS::ApiGateway::Stage": "the API stage",
+    "AWS::Cognito::UserPool": "Cognito tokens (/_local/token)",
+    "AWS::Cognito::UserPoolClient": "Cognito tokens (/_local/token)",
+    "AWS::Cognito::UserPoolResourceServer": "Cognito tokens (/_local/token)",
+    "AWS::Cognito::UserPoolDomain": "Cognito tokens (/_local/token)",
+    "AWS::Lambda::EventInvokeConfig": "Lambda async retries and DLQs",
+}
+"""Resource types moto's CloudFormation skips but the runtime itself reads from the template."""
+
+
 def banner(runtime: Runtime) -> str:
     options = runtime.options
     api = f"http://{options.host}:{runtime.http.port}"
@@ -20,19 +33,24 @@ def banner(runtime: Runtime) -> str:
         for c in clients)
     schedules = runtime.scheduler.entries() if runtime.scheduler else []
     schedule_line = ", ".join(e.name for e in schedules) or "none in the template"
-    skipped = ", ".join(getattr(runtime, "not_emulated", [])) or "none"
-    stage = runtime.model.stage if getattr(runtime, "model", None) else "-"
+    covered = [t for t in runtime.not_emulated if t in COVERED_BY_RUNTIME]
+    skipped = ", ".join(t for t in runtime.not_emulated if t not in COVERED_BY_RUNTIME) or "none"
+    covered_line = ", ".join(sorted({COVERED_BY_RUNTIME[t] for t in covered})) or "-"
+    stage = runtime.model.stage if runtime.model is not None else "-"
+    stack_name = runtime.stack.name if runtime.stack else "?"
     return f"""
-Local runtime is up ({runtime.startup_s or 0:.1f} s) — stack {runtime.stack.name if runtime.stack else '?'}, stage {stage}
+Local runtime is up ({runtime.startup_s or 0:.1f} s) — stack {stack_name}, stage {stage}
   API              {api}/v1/...            (e.g. {api}/v1/openapi.json)
   Operator page    {api}/_local/executions (Step Functions executions; JSON with Accept: application/json)
   Local routes     {api}/_local            (token, clients, clock, schedules, health)
   AWS emulator     {emulator}
     AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION={options.region} \\
       aws --endpoint-url {emulator} stepfunctions list-state-machines
-  Data folder      {options.data_dir}  (tables saved on exit and every {options.save_every_s:.0f} s; --fresh to start empty)
+  Data folder      {options.data_dir}  (tables saved on exit and every {options.save_every_s:.0f} s;
+                   --fresh starts empty)
   Clock            real time; POST {api}/_local/clock {{"now": "2027-01-01T00:00:00+08:00"}} to travel
   Schedules        {schedule_line}
+  Stood in for     {covered_line}
   Not emulated     {skipped}
 
   Demo clients (POST {api}/_local/token {{"client_id": ..., "client_secret": ...}}):

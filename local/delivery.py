@@ -187,10 +187,7 @@ class TargetDelivery:
         event.pop("ingestion-time", None)
         stamp = event.get("time")
         if isinstance(stamp, int | float):
-            if abs(stamp - time.time()) < 5:
-                instant = self.now()
-            else:
-                instant = datetime.fromtimestamp(stamp, UTC)
+            instant = self.now() if abs(stamp - time.time()) < 5 else datetime.fromtimestamp(stamp, UTC)
             event["time"] = instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return event
 

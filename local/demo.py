@@ -7,11 +7,14 @@ valid (GB 32100-2015 check character, verified with `stdnum.cn.uscc` in the test
 
 from __future__ import annotations
 
+import json
+import logging
+import urllib.error
+import urllib.request
 from typing import Any
 
-from shared.api.contract import SCOPE_ENTERPRISE, SCOPE_EVENTS, SCOPE_OFFICER, SCOPE_REGISTRY
-
 from local.tokens import Client
+from shared.api.contract import SCOPE_ENTERPRISE, SCOPE_EVENTS, SCOPE_OFFICER, SCOPE_REGISTRY
 
 DEMO_ENTERPRISES: tuple[dict[str, Any], ...] = (
     {"uscc": "91110000600037341L", "name": "Beijing Demo Trading Co., Ltd.", "customs_code": "1101910001",
@@ -45,3 +48,28 @@ def demo_clients() -> tuple[Client, ...]:
         _system("officer", SCOPE_OFFICER),
         *(_enterprise(e) for e in DEMO_ENTERPRISES),
     )
+
+
+def seed(kind: str, base_url: str) -> None:
+    """Register the demo enterprises through the API itself (gateway, authorizer, handler), with
+    the registry demo client; idempotent, so seeding a data folder twice changes nothing."""
+    if kind != "demo":
+        raise ValueError(f"unknown seed {kind!r} (only 'demo')")
+    log = logging.getLogger("local.seed")
+    token_request = urllib.request.Request(
+        f"{base_url}/_local/token", method="POST", headers={"Content-Type": "application/json"},
+        data=json.dumps({"client_id": "demo-registry", "client_secret": "demo-registry-secret"}).encode())
+    with urllib.request.urlopen(token_request, timeout=30) as response:
+        token = json.loads(response.read())["access_token"]
+    for enterprise in DEMO_ENTERPRISES:
+        request = urllib.request.Request(
+            f"{base_url}/v1/enterprises", method="POST", data=json.dumps(enterprise).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                     "Idempotency-Key": f"seed-demo-{enterprise['uscc']}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+            log.warning("seeding %s answered %d: %s", enterprise["uscc"], status, exc.read()[:300])
+        log.info("seeded %s (%s): %d", enterprise["uscc"], enterprise["name"], status)

@@ -21,7 +21,7 @@ class ExecutionsView:
     def __init__(self, client: Callable[[str], Any]) -> None:
         self.client = client
 
-    def list(self, status: str | None = None) -> list[dict[str, Any]]:
+    def executions(self, status: str | None = None) -> list[dict[str, Any]]:
         sfn = self.client("stepfunctions")
         items: list[dict[str, Any]] = []
         for machine in sfn.list_state_machines().get("stateMachines", []):
@@ -91,7 +91,7 @@ def _json(text: Any) -> Any:
 
 def _event(raw: dict[str, Any]) -> dict[str, Any]:
     details = {k: v for k, v in raw.items() if k.endswith("EventDetails")}
-    detail = next(iter(details.values()), {})
+    detail: dict[str, Any] = next(iter(details.values()), {})
     for key in ("input", "output", "parameters", "result"):
         if key in detail:
             detail = {**detail, key: _json(detail[key])}
@@ -105,8 +105,8 @@ def _waiting(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for event in events:
         details = event["details"]
         if event["type"] == "TaskScheduled" and str(details.get("resource", "")).endswith("waitForTaskToken"):
-            open_tasks[event["id"]] = {"resource": details.get("resource"), "parameters": details.get("parameters"),
-                                       "scheduled_at": event["timestamp"]}
+            open_tasks[event["id"]] = {"resource": f"{details.get('resourceType')}:{details.get('resource')}",
+                                       "parameters": details.get("parameters"), "scheduled_at": event["timestamp"]}
         if event["type"] in {"TaskSucceeded", "TaskFailed", "TaskTimedOut"}:
             open_tasks.pop(_scheduled_of(events, event), None)
     return list(open_tasks.values())

@@ -15,7 +15,6 @@ synchronously, so the lock cannot deadlock.
 
 from __future__ import annotations
 
-import base64
 import decimal
 import hashlib
 import importlib.util
@@ -148,7 +147,7 @@ class LambdaRunner:
         handler = getattr(module, attribute, None)
         if not callable(handler):
             raise ImportError(f"Handler '{attribute}' missing on module '{module_path}'")
-        return handler  # type: ignore[no-any-return]
+        return handler
 
     def _import(self, config: FunctionConfig, module_path: str) -> ModuleType:
         code_dir = self.locator.directory(config)
@@ -157,7 +156,8 @@ class LambdaRunner:
         source = next((c for c in candidates if c.exists()), None)
         if source is None:
             raise ImportError(f"Unable to import module '{module_path}': no {relative}.py in {code_dir}")
-        unique = "lambda_" + "".join(c if c.isalnum() else "_" for c in config.name) + "_" + module_path.replace(".", "_")
+        safe_name = "".join(c if c.isalnum() else "_" for c in config.name)
+        unique = f"lambda_{safe_name}_{module_path.replace('.', '_')}"
         spec = importlib.util.spec_from_file_location(unique, source)
         if spec is None or spec.loader is None:  # pragma: no cover - a .py file always has a loader
             raise ImportError(f"cannot load {source}")
@@ -252,6 +252,3 @@ class _function_environment:  # noqa: N801 - used as a context manager, reads li
             else:
                 os.environ[key] = value
 
-
-def encode_log_tail(text: str) -> str:
-    return base64.b64encode(text[-4096:].encode()).decode()

@@ -49,6 +49,9 @@ class LocalServices:
     scheduler: Scheduler | None = None
     executions: ExecutionsView | None = None
     ready: bool = False
+    """The `/_local` routes work (tokens can be issued, e.g. for seeding)."""
+    healthy: bool = False
+    """Everything is deployed, seeded and announced: health answers 200."""
     status: str = "starting"
 
 
@@ -126,8 +129,9 @@ class LocalApi:
     def wants_html(request: Request) -> bool:
         if request.args.get("format") in {"json", "html"}:
             return request.args.get("format") == "html"
-        best = request.accept_mimetypes.best_match(["application/json", "text/html"], default="application/json")
-        return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]
+        accept = request.accept_mimetypes
+        # A browser asks for text/html first; tools send application/json or */* (JSON then).
+        return accept["text/html"] > accept["application/json"]
 
     # --- routes -------------------------------------------------------------------------------
     def index(self, request: Request, _: dict[str, str]) -> Response:
@@ -144,9 +148,9 @@ class LocalApi:
         return Response(page, content_type="text/html; charset=utf-8")
 
     def health(self, request: Request, _: dict[str, str]) -> Response:
-        body = {"status": "ok" if self.services.ready else self.services.status,
+        body = {"status": "ok" if self.services.healthy else self.services.status,
                 "now": self.services.clock.now().isoformat()}
-        return self.json(body, 200 if self.services.ready else 503)
+        return self.json(body, 200 if self.services.healthy else 503)
 
     def jwks(self, request: Request, _: dict[str, str]) -> Response:
         self.require_ready()
@@ -155,7 +159,8 @@ class LocalApi:
 
     def token(self, request: Request, _: dict[str, str]) -> Response:
         self.require_ready()
-        assert self.services.clients is not None and self.services.tokens is not None
+        assert self.services.clients is not None
+        assert self.services.tokens is not None
         content_type = (request.mimetype or "").lower()
         requested_scope: str | None = None
         if content_type == "application/x-www-form-urlencoded":
@@ -190,7 +195,8 @@ class LocalApi:
             scopes = tuple(requested_scope.split())
             refused = [s for s in scopes if s not in client.scopes]
             if refused:
-                raise Problem(400, f"this client may not ask for {', '.join(refused)}", extra={"error": "invalid_scope"},
+                raise Problem(400, f"this client may not ask for {', '.join(refused)}",
+                              extra={"error": "invalid_scope"},
                               errors=[{"loc": ["body", "scope"], "msg": f"not granted: {' '.join(refused)}"}])
         return self.json(self.services.tokens.issue(client, scopes))
 
@@ -242,8 +248,8 @@ class LocalApi:
     def set_clock(self, request: Request, _: dict[str, str]) -> Response:
         body = self.json_body(request)
         if "now" not in body:
-            raise Problem(422, "1 field(s) failed validation",
-                          errors=[{"loc": ["body", "now"], "msg": "required: an RFC 3339 instant with offset, or null"}])
+            raise Problem(422, "1 field(s) failed validation", errors=[
+                {"loc": ["body", "now"], "msg": "required: an RFC 3339 instant with offset, or null"}])
         value = body["now"]
         instant: datetime | None = None
         if value is not None:
@@ -286,7 +292,7 @@ class LocalApi:
         if status is not None and status.upper() not in valid:
             raise Problem(422, "1 field(s) failed validation",
                           errors=[{"loc": ["query", "status"], "msg": f"one of {', '.join(sorted(valid))}"}])
-        items = self.services.executions.list(status.upper() if status else None)
+        items = self.services.executions.executions(status.upper() if status else None)
         if self.wants_html(request):
             page = executions_html.list_html(items, self.services.executions.state_machines())
             return Response(page, content_type="text/html; charset=utf-8")

@@ -9,6 +9,7 @@ are not kept: they start afresh with each run.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -43,7 +44,7 @@ class TableSnapshots:
             document: dict[str, Any] = {"version": FORMAT_VERSION, "tables": {}}
             count = 0
             for logical, name in sorted(self.tables.items()):
-                items = _scan(dynamodb, name)
+                items = [_item_to_json(item) for item in _scan(dynamodb, name)]
                 count += len(items)
                 document["tables"][logical] = {"name": name, "items": items}
             text = json.dumps(document, sort_keys=True, separators=(",", ":"))
@@ -69,12 +70,12 @@ class TableSnapshots:
         dynamodb = self.client()
         count = 0
         for logical, saved in (document.get("tables") or {}).items():
-            name = self.tables.get(logical) or (saved.get("name") if saved.get("name") in self.tables.values() else None)
+            name = self.tables.get(logical)
             if name is None:
                 log.warning("saved table %s is no longer in the stack; its %d items are not loaded",
                             logical, len(saved.get("items", [])))
                 continue
-            items = saved.get("items", [])
+            items = [_item_from_json(item) for item in saved.get("items", [])]
             for start in range(0, len(items), BATCH):
                 requests = {name: [{"PutRequest": {"Item": item}} for item in items[start:start + BATCH]]}
                 while requests:
@@ -99,6 +100,28 @@ class TableSnapshots:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def _value(value: dict[str, Any], binary: Any) -> dict[str, Any]:
+    """Binary attributes are base64 in the file (as on DynamoDB's wire), bytes for boto3."""
+    kind, inner = next(iter(value.items()))
+    if kind == "B":
+        return {"B": binary(inner)}
+    if kind == "BS":
+        return {"BS": [binary(v) for v in inner]}
+    if kind == "M":
+        return {"M": {k: _value(v, binary) for k, v in inner.items()}}
+    if kind == "L":
+        return {"L": [_value(v, binary) for v in inner]}
+    return value
+
+
+def _item_to_json(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _value(v, lambda b: base64.b64encode(bytes(b)).decode()) for k, v in item.items()}
+
+
+def _item_from_json(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _value(v, base64.b64decode) for k, v in item.items()}
 
 
 def _scan(dynamodb: Any, table: str) -> list[dict[str, Any]]:

@@ -13,8 +13,8 @@ import shutil
 import threading
 import time
 import uuid
-import warnings
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,8 @@ from werkzeug import Request, Response
 from local import api_model, assembly, moto_patches
 from local.clock import RuntimeClock
 from local.delivery import AsyncInvoker, TargetDelivery
-from local.demo import DEMO_ENTERPRISES, demo_clients
+from local.demo import demo_clients, seed
+from local.deploy import deploy
 from local.emulator import Emulator
 from local.executions import ExecutionsView
 from local.gateway import Gateway
@@ -32,7 +33,7 @@ from local.lambdas import CodeLocator, FunctionConfig, Invocation, LambdaRunner
 from local.local_api import LocalApi, LocalServices
 from local.persistence import TableSnapshots
 from local.schedules import Scheduler
-from local.stack import DeployedStack
+from local.stack import AsyncPolicy, DeployedStack
 from local.tokens import ClientRegistry, TokenIssuer, load_or_create_key
 from shared.api.problems import PROBLEM_JSON, problem_body
 
@@ -52,7 +53,6 @@ class Options:
     seed: str | None = None
     save_every_s: float = 30.0
     warm: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class _Hooks:
@@ -104,9 +104,14 @@ class Runtime:
         self.gateway: Gateway | None = None
         self.http = HttpServer(self._wsgi, options.host, options.port)
         self.emulator = Emulator(options.host, options.emulator_port, options.region)
+        self.runner = LambdaRunner(CodeLocator({}, options.data_dir / "lambda-code"), process_resets=_process_resets())
+        self.invoker = AsyncInvoker(self.runner, self.function, self._async_policy, self._dead_letter)
+        self.delivery = TargetDelivery(self.invoker, self.emulator.client, self.clock.now)
         self.stack: DeployedStack | None = None
+        self.model: api_model.RestApiModel | None = None
         self.snapshots: TableSnapshots | None = None
         self.scheduler: Scheduler | None = None
+        self.not_emulated: list[str] = []
         self.startup_s: float | None = None
         self._stopped = threading.Event()
 
@@ -132,7 +137,8 @@ class Runtime:
         return response(environ, start_response)
 
     # --- start ------------------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, announce: Callable[[Runtime], None] | None = None) -> None:
+        """Deploy and serve; `announce` runs just before health turns 200 (the banner)."""
         started = time.perf_counter()
         options = self.options
         data = options.data_dir
@@ -152,17 +158,12 @@ class Runtime:
         self.services.status = "deploying"
 
         cloud = assembly.load(options.cdk_out, options.stack)
-        self.runner = LambdaRunner(
-            CodeLocator({a.object_key: a.source for a in cloud.assets if a.packaging == "zip"}, data / "lambda-code"),
-            process_resets=_process_resets(),
-        )
-        self.invoker = AsyncInvoker(self.runner, self.function, self._async_policy, self._dead_letter)
-        self.delivery = TargetDelivery(self.invoker, self.emulator.client, self.clock.now)
+        self.runner.locator.assets_by_key = {a.object_key: a.source for a in cloud.assets if a.packaging == "zip"}
         moto_patches.apply(_Hooks(self))
         self.emulator.start()
         self.invoker.start()
 
-        deployed = _deploy(cloud, self.emulator)
+        deployed = deploy(cloud, self.emulator)
         self.not_emulated = moto_patches.unsupported_resource_types(
             {r.get("Type", "") for r in cloud.resources.values()})
         self.stack = DeployedStack(cloud, self.emulator.account, self.emulator.region, deployed["resources"])
@@ -197,16 +198,17 @@ class Runtime:
         self.services.ready = True  # /_local routes work from here (seeding needs a token)
 
         if options.seed:
-            self.services.ready = False
             self.services.status = "seeding"
-            self._seed(options.seed)
+            seed(options.seed, f"http://{options.host}:{self.http.port}")
         self.scheduler.start()
         self.snapshots.start(options.save_every_s)
-        self.services.ready = True
-        self.services.status = "ok"
         self.startup_s = time.perf_counter() - started
         if options.warm:
             threading.Thread(target=self._warm, name="warm-handlers", daemon=True).start()
+        if announce is not None:
+            announce(self)
+        self.services.status = "ok"
+        self.services.healthy = True
 
     def function(self, name_or_arn: str) -> FunctionConfig:
         try:
@@ -218,9 +220,8 @@ class Runtime:
     def invoke(self, function_name: str, event: dict[str, Any]) -> Invocation:
         return self.runner.invoke(self.function(function_name), event)
 
-    def _async_policy(self, function_name: str) -> Any:
-        assert self.stack is not None
-        return self.stack.async_policy(function_name)
+    def _async_policy(self, function_name: str) -> AsyncPolicy:
+        return self.stack.async_policy(function_name) if self.stack else AsyncPolicy()
 
     def _dead_letter(self, arn: str, payload: bytes, attributes: dict[str, str]) -> None:
         if arn.split(":")[2] == "sqs":
@@ -235,43 +236,19 @@ class Runtime:
                 return
             self.runner.warm(self.function(fn["FunctionName"]))
 
-    def _seed(self, kind: str) -> None:
-        if kind != "demo":
-            raise ValueError(f"unknown seed {kind!r} (only 'demo')")
-        import urllib.request
-
-        base = f"http://{self.options.host}:{self.http.port}"
-        self.services.ready = True
-        token_request = urllib.request.Request(
-            f"{base}/_local/token", method="POST", headers={"Content-Type": "application/json"},
-            data=json.dumps({"client_id": "demo-registry", "client_secret": "demo-registry-secret"}).encode())
-        with urllib.request.urlopen(token_request, timeout=30) as response:
-            token = json.loads(response.read())["access_token"]
-        for enterprise in DEMO_ENTERPRISES:
-            request = urllib.request.Request(
-                f"{base}/v1/enterprises", method="POST", data=json.dumps(enterprise).encode(),
-                headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
-                         "Idempotency-Key": f"seed-demo-{enterprise['uscc']}"})
-            try:
-                with urllib.request.urlopen(request, timeout=30) as response:
-                    status = response.status
-            except urllib.error.HTTPError as exc:
-                status = exc.code
-                log.warning("seeding %s answered %d: %s", enterprise["uscc"], status, exc.read()[:300])
-            log.info("seeded %s (%s): %d", enterprise["uscc"], enterprise["name"], status)
-
     # --- stop -------------------------------------------------------------------------------
     def stop(self) -> None:
         if self._stopped.is_set():
             return
         self._stopped.set()
         self.services.ready = False
+        self.services.healthy = False
         self.services.status = "stopping"
         if self.scheduler is not None:
             self.scheduler.stop()
         if self.snapshots is not None:
             self.snapshots.stop()
-        self.invoker.stop() if hasattr(self, "invoker") else None
+        self.invoker.stop()
         if self.snapshots is not None:
             try:
                 count = self.snapshots.save()
@@ -284,17 +261,6 @@ class Runtime:
         from shared.adapters import clock as clock_adapter
 
         clock_adapter.install_clock(None)
-
-
-def _deploy(cloud: assembly.Assembly, emulator: Emulator) -> dict[str, Any]:
-    from infra.local_deploy import deploy_to_moto
-
-    with warnings.catch_warnings():
-        # moto warns once per resource type it skips (Cognito, alarms, ...); the banner lists them.
-        warnings.simplefilter("ignore")
-        return deploy_to_moto(cloud.directory, stack_name=cloud.stack_name, region=emulator.region,
-                              cfn_client=emulator.client("cloudformation"), s3_client=emulator.client("s3"),
-                              account=emulator.account)
 
 
 def _process_resets() -> tuple[Any, ...]:

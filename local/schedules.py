@@ -193,10 +193,10 @@ class Scheduler:
             due = [e for e in self._entries.values()
                    if e.enabled and e.next_fire is not None and e.next_fire <= now]
             for entry in due:
-                scheduled = entry.next_fire
-                assert entry.parsed is not None and scheduled is not None
+                assert entry.parsed is not None
+                assert entry.next_fire is not None
+                entry.last_fired = _latest_due(entry.parsed, entry.next_fire, now)
                 entry.next_fire = entry.parsed.next_after(now)
-                entry.last_fired = scheduled
         for entry in due:
             log.info("schedule %s fires (due %s)", entry.name, _iso(entry.last_fired))
             entry.last_outcome = self._fire(entry, entry.last_fired or now, synchronous=False)
@@ -235,7 +235,7 @@ class Scheduler:
             }.items():
                 text = text.replace(key, value)
             return text
-        event = {
+        event: dict[str, Any] = {
             "version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
             "account": self.account, "time": _iso(scheduled), "region": self.region,
             "resources": [entry.arn], "detail": {},
@@ -271,6 +271,17 @@ class Scheduler:
                 "X-Amz-Scheduler-Error-Message": str(exc)[:1024]})
         except Exception:
             log.exception("could not park a failed firing of %s in %s", entry.name, dlq)
+
+
+def _latest_due(parsed: schedule_expressions.Schedule, first_due: datetime, now: datetime) -> datetime:
+    """The most recent occurrence at or before `now`: the one a catch-up firing stands for."""
+    due = first_due
+    for _ in range(10_000):  # a minutely rate over a week; beyond that, the last one reached
+        following = parsed.next_after(due)
+        if following is None or following > now:
+            break
+        due = following
+    return due
 
 
 def _paginate(method: Callable[..., Any], key: str, **kwargs: Any) -> list[dict[str, Any]]:

@@ -65,8 +65,3 @@ class DeployedStack:
                 on_failure = self.resolve(destination)
         return AsyncPolicy(max_retries=retries, max_event_age_s=max_age, on_failure_arn=on_failure)
 
-
-def read_physical_ids(cloudformation: Any, stack_name: str) -> dict[str, str]:
-    resources = cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]
-    return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources
-            if r.get("LogicalResourceId") and r.get("PhysicalResourceId")}

@@ -42,7 +42,11 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
 
 
 def _reset_shared_caches() -> None:
+    import boto3
+
     from shared.adapters import dynamodb
+
+    boto3.DEFAULT_SESSION = None  # it may carry the runtime's in-process transport
     from shared.adapters.settings import settings
     from shared.api import idempotency
 

@@ -49,7 +49,8 @@ def test_matching_prefers_literals_then_parameters_then_greedy(
     # When matching a request
     match = fixture_model.match(method, path)
     # Then API Gateway's precedence picks the resource
-    assert match.method is not None and match.method.resource_path == resource
+    assert match.method is not None
+    assert match.method.resource_path == resource
     assert match.path_parameters == params
 
 
@@ -84,3 +85,20 @@ def test_product_template_routes_and_problem_gateway_responses() -> None:
     assert unauthorized.status_code == 401
     assert "$context.error.messageString" in unauthorized.templates["application/json"]
     assert unauthorized.headers["x-correlation-id"] == "method.request.header.x-correlation-id"
+
+
+def test_only_layer_assets_get_a_placeholder() -> None:
+    # Given the product template (a layer asset and one asset per function)
+    cdk_out = REPO / "cdk.out"
+    if not (cdk_out / "manifest.json").exists():
+        pytest.skip("cdk.out is not synthesized")
+    from local.deploy import _layer_only_keys
+
+    cloud = assembly.load(cdk_out)
+    # When choosing which uploads to replace
+    layer_keys = _layer_only_keys(cloud)
+    # Then exactly the layer's content is replaced, never a function's code
+    layers = {r["Properties"]["Content"]["S3Key"] for r in cloud.resources_of("AWS::Lambda::LayerVersion").values()}
+    functions = {r["Properties"]["Code"]["S3Key"] for r in cloud.resources_of("AWS::Lambda::Function").values()}
+    assert layer_keys == layers
+    assert not layer_keys & functions

@@ -79,7 +79,8 @@ def test_proxy_event_has_the_rest_v1_shape(api: Api, runtime: Runtime) -> None:
     assert event["headers"]["X-Correlation-Id"] == "corr-123"
     assert event["multiValueHeaders"]["X-Repeat"] == ["first"]
     assert event["stageVariables"] is None
-    assert event["body"] is None and event["isBase64Encoded"] is False
+    assert event["body"] is None
+    assert event["isBase64Encoded"] is False
     context = event["requestContext"]
     assert context["stage"] == "fixture"
     assert context["path"] == "/fixture/v1/items/item-7"

@@ -66,7 +66,8 @@ def test_exceptions_are_shaped_like_the_lambda_runtime(code_dir: Path, tmp_path:
     # Then the payload names the error as Lambda does
     assert result.error_type == "KeyError"
     body = result.json()
-    assert body["errorType"] == "KeyError" and "missing thing" in body["errorMessage"]
+    assert body["errorType"] == "KeyError"
+    assert "missing thing" in body["errorMessage"]
     assert body["stackTrace"]
 
 
@@ -104,7 +105,8 @@ def test_functions_without_an_asset_run_from_their_zip(code_dir: Path, tmp_path:
 def test_process_caches_reset_when_another_function_runs(code_dir: Path, tmp_path: Path) -> None:
     # Given a reset hook (each Lambda has its own process in AWS)
     resets: list[str] = []
-    runner = LambdaRunner(CodeLocator({"abc.zip": code_dir}, tmp_path / "x"), process_resets=(lambda: resets.append("r"),))
+    runner = LambdaRunner(CodeLocator({"abc.zip": code_dir}, tmp_path / "x"),
+                          process_resets=(lambda: resets.append("r"),))
     first, second = config("abc.zip"), config("abc.zip")
     second = FunctionConfig(**{**first.__dict__, "name": "fn-2"})
     # When the same function runs twice, then another

@@ -30,7 +30,8 @@ def test_token_for_a_demo_client_is_a_cognito_like_access_token(api: Api, runtim
     reply = api.post("/_local/token", {"client_id": "demo-registry", "client_secret": "demo-registry-secret"})
     # Then a signed access token comes back, with Cognito's claims
     assert reply.status == 200
-    assert reply.json["token_type"] == "Bearer" and reply.json["expires_in"] == 3600
+    assert reply.json["token_type"] == "Bearer"
+    assert reply.json["expires_in"] == 3600
     jwks = api.get("/_local/.well-known/jwks.json").json
     key = jwt.PyJWK(jwks["keys"][0]).key
     claims = jwt.decode(reply.json["access_token"], key, algorithms=["RS256"], options={"verify_exp": False},
@@ -122,7 +123,8 @@ def test_clock_travel_and_return(api: Api) -> None:
     # When returning to real time
     back = api.post("/_local/clock", {"now": None}).json
     # Then the offset is gone
-    assert back["real_time"] is True and back["offset_seconds"] == 0
+    assert back["real_time"] is True
+    assert back["offset_seconds"] == 0
 
 
 @pytest.mark.parametrize("body", [{}, {"now": "tomorrow"}, {"now": "2027-01-01T00:00:00"}, {"now": 5}])
@@ -158,4 +160,5 @@ def test_tables_snapshot_round_trip(runtime: Runtime, tmp_path: Any) -> None:
     snapshots.load()
     # Then the item is back, types intact
     item = dynamodb.get_item(TableName=table, Key={"pk": {"S": "SNAPSHOT#1"}})["Item"]
-    assert item["n"] == {"N": "1.50"} and item["b"] == {"B": b"\x00\x01"}
+    assert item["n"] == {"N": "1.50"}
+    assert item["b"] == {"B": b"\x00\x01"}

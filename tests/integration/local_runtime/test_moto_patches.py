@@ -30,7 +30,7 @@ def test_lambda_simple_backend_invoke_signature() -> None:
 
     # When reading the method moto defines
     # Then it exists on that class with the arguments the replacement takes
-    assert "invoke" in LambdaSimpleBackend.__dict__ or any(p.owner is LambdaSimpleBackend for p in moto_patches._applied)
+    assert "invoke" in LambdaSimpleBackend.__dict__
     original = next((p.original for p in moto_patches._applied if p.attribute == "invoke"),
                     LambdaSimpleBackend.__dict__.get("invoke"))
     assert params(original) == ["self", "function_name", "qualifier", "body", "headers", "response_headers"]
@@ -107,7 +107,8 @@ def test_event_bus_still_lacks_a_physical_resource_id() -> None:
 
 
 @pytest.mark.parametrize(("method", "expected"), [
-    ("create_from_cloudformation_json", ["resource_name", "cloudformation_json", "account_id", "region_name", "kwargs"]),
+    ("create_from_cloudformation_json",
+     ["resource_name", "cloudformation_json", "account_id", "region_name", "kwargs"]),
     ("delete_from_cloudformation_json", ["resource_name", "cloudformation_json", "account_id", "region_name"]),
     ("update_from_cloudformation_json", ["original_resource", "new_resource_name", "cloudformation_json",
                                          "account_id", "region_name"]),
@@ -178,7 +179,8 @@ def test_cloudformation_still_lacks_scheduler_support() -> None:
     moto_patches.revert()
     # Then moto itself has no class for Scheduler schedules (else remove ours), and the caches exist
     assert "AWS::Scheduler::Schedule" not in parsing.get_model_map()
-    assert hasattr(parsing.get_model_map, "cache_clear") and hasattr(parsing.get_name_type_map, "cache_clear")
+    assert hasattr(parsing.get_model_map, "cache_clear")
+    assert hasattr(parsing.get_name_type_map, "cache_clear")
     assert params(parsing.clean_json) == ["resource_json", "resources_map"]
 
 
@@ -234,3 +236,18 @@ def test_apply_and_revert_leave_moto_as_it_was() -> None:
     assert "physical_resource_id" not in EventBus.__dict__
     assert "AWS::Scheduler::Schedule" not in parsing.get_model_map()
     assert default_user_config["stepfunctions"] == config_before
+
+
+def test_stubber_dispatch_used_by_the_in_process_transport() -> None:
+    # Given the transport calls BotocoreStubber.process_request(request) and wraps bodies in MockRawResponse
+    from moto.backend_index import backend_url_patterns
+    from moto.core.botocore_stubber import BotocoreStubber, MockRawResponse
+
+    # When reading them
+    # Then the method takes the request alone, the raw response streams, and moto still matches
+    # each service's AWS hostname the transport rewrites to
+    assert params(BotocoreStubber.process_request) == ["self", "request"]
+    assert list(MockRawResponse(b"ab").stream()) == [b"ab"]
+    for prefix in moto_patches.IN_PROCESS_SERVICES.values():
+        url = f"https://{prefix}.us-east-1.amazonaws.com/"
+        assert any(pattern.match(url) for _, pattern in backend_url_patterns), prefix

@@ -9,8 +9,8 @@ import pytest
 from local.target_input import json_path, target_input, transform
 
 EVENT = {"version": "0", "id": "e-1", "detail-type": "TierChanged", "source": "customs.credit",
-         "time": "2026-11-20T00:00:00Z", "resources": [], "detail": {"uscc": "91110000600037341L", "tier": "DISCREDITED",
-                                                                     "grounds": [{"rule_id": "D3"}], "count": 2}}
+         "time": "2026-11-20T00:00:00Z", "resources": [],
+         "detail": {"uscc": "91110000600037341L", "tier": "DISCREDITED", "grounds": [{"rule_id": "D3"}], "count": 2}}
 
 
 def test_no_input_setting_passes_the_whole_event() -> None:
@@ -47,7 +47,8 @@ def test_input_path_selects_part_of_the_event() -> None:
 
 def test_transformer_quotes_values_by_position() -> None:
     # Given placeholders inside and outside JSON strings
-    template = '{"who": <uscc>, "text": "now <tier> (<count>)", "n": <count>, "grounds": <grounds>, "rule": "<aws.events.rule-name>"}'
+    template = ('{"who": <uscc>, "text": "now <tier> (<count>)", "n": <count>, "grounds": <grounds>, '
+                '"rule": "<aws.events.rule-name>"}')
     paths = {"uscc": "$.detail.uscc", "tier": "$.detail.tier", "count": "$.detail.count", "grounds": "$.detail.grounds"}
     # When transforming the event
     out = json.loads(transform(template, paths, EVENT, "arn:aws:events:r", "my-rule"))

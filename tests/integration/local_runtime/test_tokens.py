@@ -35,8 +35,10 @@ def test_issued_token_verifies_with_its_claims(issuer: TokenIssuer) -> None:
     # When issuing and verifying its token
     claims = issuer.verify(issuer.issue(ENTERPRISE)["access_token"])
     # Then the claims are Cognito's, plus uscc
-    assert claims["token_use"] == "access" and claims["scope"] == "credit/enterprise"
-    assert claims["client_id"] == "ent" and claims["uscc"] == "91110000600037341L"
+    assert claims["token_use"] == "access"
+    assert claims["scope"] == "credit/enterprise"
+    assert claims["client_id"] == "ent"
+    assert claims["uscc"] == "91110000600037341L"
     assert claims["iss"] == ISSUER
 
 
@@ -89,8 +91,10 @@ def test_authorizer_claims_are_strings_like_api_gateway() -> None:
     # When shaping them as the Cognito authorizer does
     shaped = authorizer_claims(claims)
     # Then every value is a string and instants use API Gateway's date format
-    assert shaped["scope"] == "a b" and shaped["version"] == "2"
-    assert shaped["exp"].endswith("UTC 2026") and shaped["exp"][:3].isalpha()
+    assert shaped["scope"] == "a b"
+    assert shaped["version"] == "2"
+    assert shaped["exp"].endswith("UTC 2026")
+    assert shaped["exp"][:3].isalpha()
 
 
 def test_created_clients_persist_and_authenticate(tmp_path: Path) -> None:

@@ -90,7 +90,8 @@ def test_state_machine_waits_for_task_token_then_succeeds(
     assert final["output"]["decision"] == {"outcome": "APPROVED"}
     assert final["output"]["check"] == {"checked": {"case": "C-42"}}
     types = [e["type"] for e in final["history"]]
-    assert types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded"
+    assert types[0] == "ExecutionStarted"
+    assert types[-1] == "ExecutionSucceeded"
     assert "TaskSubmitted" in types or "TaskScheduled" in types
 
 
@@ -108,8 +109,10 @@ def test_executions_listing_json_and_html(aws: Callable[[str], Any], api: Api) -
     assert listing.header("Content-Type") == "application/json"
     assert arn in [e["execution_arn"] for e in listing.json["items"]]
     assert page.header("Content-Type", ).startswith("text/html")  # type: ignore[union-attr]
-    assert "listing-1" in page.text and "<script" not in page.text
-    assert detail_page.status == 200 and "History" in detail_page.text
+    assert "listing-1" in page.text
+    assert "<script" not in page.text
+    assert detail_page.status == 200
+    assert "History" in detail_page.text
     # And a filter by status works
     running = api.get("/_local/executions", query={"status": "RUNNING"}).json["items"]
     assert all(e["status"] == "RUNNING" for e in running)
@@ -190,3 +193,35 @@ def test_clock_travel_fires_a_due_schedule_once(api: Api, runtime: Runtime, call
 
 def _nightly(api: Api) -> dict[str, Any]:
     return next(s for s in api.get("/_local/schedules").json["items"] if s["name"] == "fixture-nightly")
+
+
+def test_lambda_api_invocations(aws: Callable[[str], Any], runtime: Runtime, calls: Calls) -> None:
+    # Given the fixture function, invoked through the Lambda API as the AWS CLI would
+    lam = aws("lambda")
+    name = runtime.stack.physical_id("Worker") if runtime.stack else ""
+    # When invoking it synchronously, with an error, and asynchronously
+    ok = lam.invoke(FunctionName=name, Payload=json.dumps({"marker": "sync"}))
+    failed = lam.invoke(FunctionName=name, Payload=json.dumps({"fail": True, "marker": "sync-fail"}))
+    queued = lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"marker": "async"}))
+    # Then the answers are Lambda's: the payload, an Unhandled error, and 202 then a run
+    assert json.loads(ok["Payload"].read())["echo"] == {"marker": "sync"}
+    assert failed["FunctionError"] == "Unhandled"
+    assert json.loads(failed["Payload"].read())["errorType"] == "RuntimeError"
+    assert queued["StatusCode"] == 202
+    calls.wait_for(lambda e: isinstance(e, dict) and e.get("marker") == "async")
+
+
+def test_in_process_transport_answers_without_a_network(runtime: Runtime) -> None:
+    # Given a boto3 session with the transport for an endpoint that no socket could reach
+    import boto3
+
+    from local.moto_patches import InProcessTransport
+
+    session = boto3.session.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
+    session.events.register("before-send", InProcessTransport(("http://in-process.invalid:1",), "us-east-1"))
+    dynamodb = session.client("dynamodb", endpoint_url="http://in-process.invalid:1")
+    # When listing tables
+    tables = dynamodb.list_tables()["TableNames"]
+    # Then the emulator answered in-process: the fixture table is there
+    assert runtime.stack is not None
+    assert runtime.stack.physical_id("Table") in tables

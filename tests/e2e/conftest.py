@@ -1,0 +1,133 @@
+"""The local runtime as a partner meets it: `python -m local` in a subprocess on free ports with a
+temporary data folder, driven over HTTP, stopped by PID with a signal."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.client import Api
+
+REPO = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 60.0
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen[bytes]
+    api: Api
+    emulator: str
+    data_dir: Path
+    log: Path
+    healthy_after_s: float
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def start(data_dir: Path, *extra: str) -> Running:
+    if not (REPO / "cdk.out" / "manifest.json").exists():
+        pytest.fail("cdk.out is missing: run `make synth` (make e2e does it first)")
+    log = data_dir.parent / f"{data_dir.name}-{uuid.uuid4().hex[:6]}.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    started = time.monotonic()
+    # Port 0: the runtime binds free ports itself (no race with other processes) and prints them.
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local", "--port", "0", "--emulator-port", "0", "--data-dir", str(data_dir),
+             *extra],
+            cwd=REPO, stdout=sink, stderr=subprocess.STDOUT, env=env)
+    try:
+        api_url, emulator_url = _announced_urls(process, log)
+        api = Api(api_url)
+        api.wait_healthy(START_TIMEOUT_S)
+    except (TimeoutError, RuntimeError) as exc:
+        process.kill()
+        process.wait()
+        pytest.fail(f"the runtime did not become healthy ({exc}):\n{log.read_text(errors='replace')[-4000:]}")
+    return Running(process, api, emulator_url, data_dir, log, time.monotonic() - started)
+
+
+_API_LINE = re.compile(r"^  API\s+(http://127\.0\.0\.1:\d+)/v1/", re.MULTILINE)
+_EMULATOR_LINE = re.compile(r"^  AWS emulator\s+(http://127\.0\.0\.1:\d+)\s*$", re.MULTILINE)
+
+
+def _announced_urls(process: subprocess.Popen[bytes], log: Path) -> tuple[str, str]:
+    """The API and emulator URLs from the start-up banner."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        api, emulator = _API_LINE.search(text), _EMULATOR_LINE.search(text)
+        if api and emulator:
+            return api.group(1), emulator.group(1)
+        if process.poll() is not None:
+            raise RuntimeError(f"exited with {process.returncode}")
+        time.sleep(0.1)
+    raise TimeoutError("no start-up banner")
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop(running: Running, sig: int = signal.SIGTERM) -> int:
+    """Signal the runtime by PID, wait, and assert that nothing it started is left."""
+    children = children_of(running.process.pid) if sys.platform == "linux" else []
+    running.process.send_signal(sig)
+    try:
+        code = running.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        running.process.kill()
+        running.process.wait()
+        raise AssertionError(f"the runtime ignored signal {sig}:\n{running.output()[-3000:]}") from None
+    assert not alive(running.process.pid)
+    assert [c for c in children if alive(c)] == []
+    for base in (running.api.base, running.emulator):
+        host, port = base.removeprefix("http://").split(":")
+        with socket.socket() as probe:
+            assert probe.connect_ex((host, int(port))) != 0, f"{base} still accepts connections"
+    return code
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    running = start(tmp_path_factory.mktemp("e2e") / "data", "--seed", "demo")
+    try:
+        yield running
+    finally:
+        if running.process.poll() is None:
+            assert stop(running, signal.SIGINT) == 0, running.output()[-3000:]
+
+
+@pytest.fixture
+def api(runtime: Running) -> Api:
+    return runtime.api
