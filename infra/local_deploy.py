@@ -10,9 +10,10 @@ in-process or against a `ThreadedMotoServer` endpoint alike.
     deployed["outputs"]["MainTableName"]          # CfnOutputs, see infra/outputs.py
     deployed["resources"]["TablesMainBB1D2EBD"]   # logical id → physical id
 
-moto skips resource types it does not implement (AWS::ApiGateway::Stage, ::Account,
-AWS::Scheduler::Schedule, ...) with a warning, so their physical ids are missing or placeholders:
-the local runtime reads schedules from the template (or `infra.catalog`), not from moto.
+moto skips resource types it does not implement (AWS::ApiGateway::Stage, ::Account, Cognito, ...)
+with a warning, so their physical ids are missing or placeholders. Plain moto skips
+AWS::Scheduler::Schedule too; the local runtime patches CloudFormation support for it in
+(`local/moto_patches.py`), so there the schedules exist in moto and fire on the runtime's clock.
 """
 
 from __future__ import annotations

@@ -163,7 +163,9 @@ class LocalApi:
         assert self.services.tokens is not None
         content_type = (request.mimetype or "").lower()
         requested_scope: str | None = None
-        if content_type == "application/x-www-form-urlencoded":
+        # `curl -d '{...}'` labels a JSON body as a form: a body that starts like JSON is read as JSON.
+        looks_like_json = request.get_data(cache=True).lstrip()[:1] == b"{"
+        if content_type == "application/x-www-form-urlencoded" and not looks_like_json:
             form = request.form
             if form.get("grant_type") != "client_credentials":
                 raise Problem(400, "grant_type must be client_credentials", extra={"error": "unsupported_grant_type"},

@@ -52,6 +52,16 @@ def test_token_with_oauth_form_and_basic_auth(api: Api) -> None:
     assert reply.json["access_token"].count(".") == 2
 
 
+def test_json_token_request_labelled_as_a_form_is_read_as_json(api: Api) -> None:
+    # Given a JSON body sent the way `curl -d` sends it (Content-Type: application/x-www-form-urlencoded)
+    raw = b'{"client_id": "demo-registry", "client_secret": "demo-registry-secret"}'
+    reply = api.request("POST", "/_local/token", raw=raw,
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    # Then it is read as the JSON it is
+    assert reply.status == 200, reply.text
+    assert reply.json["token_type"] == "Bearer"
+
+
 @pytest.mark.parametrize(("body", "status"), [
     ({"client_id": "demo-registry", "client_secret": "wrong"}, 401),
     ({"client_id": "nobody", "client_secret": "x"}, 401),
