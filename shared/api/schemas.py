@@ -20,7 +20,18 @@ class AnnualReportDue(BaseModel):
     window_closes: str
 
 
+class RestorationDates(BaseModel):
+    """Set while the enterprise is DISCREDITED or SERIOUSLY_DISCREDITED (Arts 29-30)."""
+
+    application_route: bool
+    earliest_application_on: str | None = None
+    automatic_on: str | None = None
+    target_tier: Tier | None = None
+    text: str
+
+
 class ComplianceCalendar(BaseModel):
+    restoration: RestorationDates | None = None
     annual_report: AnnualReportDue
 
 

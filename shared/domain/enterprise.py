@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_serializer
 
@@ -66,6 +66,8 @@ class Enterprise(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    restoration: dict[str, Any] | None = None
+    """When and how a downgrade can end (earliest application, automatic date), from the latest evaluation."""
 
     @field_serializer("tier_since", "created_at", "updated_at")
     def _instant(self, value: datetime) -> str:

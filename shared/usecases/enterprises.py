@@ -70,6 +70,7 @@ def enterprise_record(enterprise: Enterprise, now: datetime) -> dict[str, Any]:
         "credit": credit_state(enterprise),
         "open_cases": [],
         "compliance_calendar": {
+            "restoration": enterprise.restoration,
             "annual_report": {
                 "year": report.year,
                 "window_opens": report.opens_on.isoformat(),

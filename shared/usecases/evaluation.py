@@ -68,6 +68,19 @@ def classification_changes(items: EnterpriseItems, evaluation: Evaluation) -> li
     return changes
 
 
+def restoration_summary(evaluation: Evaluation) -> dict[str, Any] | None:
+    """The dates the enterprise's record shows in its compliance calendar (None when not downgraded)."""
+    notice = evaluation.restoration_notice
+    if not notice.downgraded:
+        return None
+    iso = lambda d: None if d is None else d.isoformat()  # noqa: E731
+    return _compact({"application_route": notice.application_route,
+                     "earliest_application_on": iso(notice.earliest_application_on),
+                     "automatic_on": iso(notice.automatic_on),
+                     "target_tier": None if notice.target_tier is None else notice.target_tier.value,
+                     "text": notice.text})
+
+
 def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, trigger: str) -> dict[str, Any]:
     new_version = enterprise.version + 1
     correction = evaluation.corrections[0].revocation_event_id if evaluation.corrections else None
@@ -105,10 +118,16 @@ def evaluate_enterprise(clock: Clock, uscc: str, trigger: str) -> dict[str, Any]
         writes = [set_attributes(table, keys.enterprise_pk(uscc), keys.event_sk(event_id), {"classification": c})
                   for event_id, c in records]
         decision = None
+        restoration = restoration_summary(evaluation)
+        if evaluation.tier is enterprise.tier and restoration != enterprise.restoration:
+            # Same tier, new dates (e.g. arrears paid: the waiting period now has a start)
+            refreshed = enterprise.model_copy(update={"restoration": restoration, "updated_at": now,
+                                                      "version": enterprise.version + 1})
+            writes = [put_versioned(table, enterprise_item(refreshed), enterprise.version), *writes]
         if evaluation.tier is not enterprise.tier:
             decision = decision_of(enterprise, evaluation, now, trigger)
             changed = enterprise.model_copy(update={"tier": evaluation.tier, "tier_since": now, "updated_at": now,
-                                                    "version": enterprise.version + 1})
+                                                    "version": enterprise.version + 1, "restoration": restoration})
             decision_item = {"pk": keys.enterprise_pk(uscc), "sk": keys.decision_sk(decision["effective_at"],
                                                                                     decision["decision_id"]),
                              "entity": "DECISION", **decision}

@@ -66,6 +66,11 @@ def test_a_smuggling_penalty_makes_the_enterprise_discredited_with_its_grounds(
     assert view["measures"]
     assert [d["event_id"] for d in view["disclosures"]] == ["PEN-1"]
     assert view["disclosures"][0]["severity"] == "GENERAL"
+    # And the enterprise's record shows when it may apply for an upgrade, and when it is automatic
+    record = json_body(invoke("registry", api_event("registry/get_enterprise", path_params={"uscc": USCC},
+                                                    claims=OFFICER)))
+    restoration = record["compliance_calendar"]["restoration"]
+    assert (restoration["earliest_application_on"], restoration["automatic_on"]) == ("2027-10-15", "2028-10-15")
     # And TierChanged went on the bus, and the audit table has the entry
     tier_changed = [e for e in bus.tail() if e["detail-type"] == "TierChanged"]
     assert [e["detail"]["to_tier"] for e in tier_changed] == ["DISCREDITED"]
@@ -165,6 +170,8 @@ def test_a_revocation_corrects_the_tier_and_withdraws_the_disclosure(invoke: Any
     latest, _first = decisions(invoke)
     assert (latest["from_tier"], latest["to_tier"]) == ("DISCREDITED", "REGULAR")
     assert latest["correction_of"] == "REV-1"
+    record = invoke("registry", api_event("registry/get_enterprise", path_params={"uscc": USCC}, claims=OFFICER))
+    assert json_body(record)["compliance_calendar"]["restoration"] is None
     assert "CORRECTION" in [g["rule_id"] for g in latest["grounds"]]
     assert credit(invoke)["disclosures"] == []
 
