@@ -179,7 +179,10 @@ def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, n
 
 # --- EventBridge Scheduler through CloudFormation ---------------------------------------------
 
-class _ScheduleGroupResource(CloudFormationModel):
+class _SchedulerResource:
+    """What both Scheduler resource types share: named by `Name`, with an `Arn` attribute. A mixin, not
+    a CloudFormationModel subclass: moto finds resource types among that class's DIRECT subclasses."""
+
     def __init__(self, name: str, arn: str) -> None:
         self.name = name
         self.arn = arn
@@ -192,16 +195,18 @@ class _ScheduleGroupResource(CloudFormationModel):
     def cloudformation_name_type() -> str:
         return "Name"
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::Scheduler::ScheduleGroup" if _scheduler_models_enabled else "Local::Disabled::ScheduleGroup"
-
     @classmethod
     def has_cfn_attr(cls, attr: str) -> bool:
         return attr == "Arn"
 
     def get_cfn_attribute(self, attribute_name: str) -> Any:
         return self.arn
+
+
+class _ScheduleGroupResource(_SchedulerResource, CloudFormationModel):
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Scheduler::ScheduleGroup" if _scheduler_models_enabled else "Local::Disabled::ScheduleGroup"
 
     @classmethod
     def create_from_cloudformation_json(
@@ -214,30 +219,14 @@ class _ScheduleGroupResource(CloudFormationModel):
         return cls(group.name, group.arn)
 
 
-class _ScheduleResource(CloudFormationModel):
+class _ScheduleResource(_SchedulerResource, CloudFormationModel):
     def __init__(self, name: str, group: str, arn: str) -> None:
-        self.name = name
+        super().__init__(name, arn)
         self.group = group
-        self.arn = arn
-
-    @property
-    def physical_resource_id(self) -> str:
-        return self.name
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
 
     @staticmethod
     def cloudformation_type() -> str:
         return "AWS::Scheduler::Schedule" if _scheduler_models_enabled else "Local::Disabled::Schedule"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr == "Arn"
-
-    def get_cfn_attribute(self, attribute_name: str) -> Any:
-        return self.arn
 
     @classmethod
     def create_from_cloudformation_json(

@@ -25,7 +25,6 @@ def main() -> None:
     from moto import mock_aws
     from stdnum.cn import uscc as stdnum_uscc
 
-    from shared.adapters import bus as bus_adapter
     from shared.adapters import clock as clock_adapter
     from shared.adapters import dynamodb as dynamodb_adapter
     from shared.adapters.dynamodb import to_item
@@ -53,7 +52,6 @@ def main() -> None:
         wire_bus(boto3.client("events"), boto3.client("sqs"))
         settings.cache_clear()
         dynamodb_adapter.reset_clients()
-        bus_adapter.reset_clients()
         idempotency.reset()
         clock = FixedClock(datetime(2026, 11, 20, 2, tzinfo=UTC))
         clock_adapter.install_clock(clock)

@@ -6,25 +6,15 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from shared.adapters.dynamodb import aws_client
 from shared.adapters.settings import settings
 
 SOURCE = "customs.credit"
 _MAX_ENTRIES = 10  # PutEvents limit per call
-_client: Any = None
 
 
 def events_client() -> Any:
-    global _client
-    if _client is None:
-        import boto3  # deferred: only publishing paths pay the import
-
-        _client = boto3.client("events")
-    return _client
-
-
-def reset_clients() -> None:
-    global _client
-    _client = None
+    return aws_client("events")
 
 
 class PublishFailed(RuntimeError):

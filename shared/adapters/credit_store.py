@@ -121,23 +121,20 @@ def query_index(index: str, pk_name: str, pk_value: str, *, limit: int | None = 
                 start: dict[str, Any] | None = None, forward: bool = True) -> tuple[list[dict[str, Any]],
                                                                                    dict[str, Any] | None]:
     """One page of a sparse index; returns (items, last evaluated key)."""
-    kwargs: dict[str, Any] = {"TableName": settings().table_name, "IndexName": index,
-                              "KeyConditionExpression": "#k = :v", "ExpressionAttributeNames": {"#k": pk_name},
-                              "ExpressionAttributeValues": to_item({":v": pk_value}), "ScanIndexForward": forward}
-    if limit:
-        kwargs["Limit"] = limit
-    if start:
-        kwargs["ExclusiveStartKey"] = start
-    response = dynamodb_client().query(**kwargs)
-    return [from_item(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")
+    return _page({"IndexName": index, "KeyConditionExpression": "#k = :v", "ExpressionAttributeNames": {"#k": pk_name},
+                  "ExpressionAttributeValues": to_item({":v": pk_value})}, limit, start, forward)
 
 
 def query_partition(pk: str, sk_prefix: str, *, limit: int | None = None, start: dict[str, Any] | None = None,
                     forward: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    kwargs: dict[str, Any] = {"TableName": settings().table_name,
-                              "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-                              "ExpressionAttributeValues": to_item({":pk": pk, ":prefix": sk_prefix}),
-                              "ScanIndexForward": forward}
+    """One page of the items of a partition whose sort key starts with `sk_prefix`."""
+    return _page({"KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+                  "ExpressionAttributeValues": to_item({":pk": pk, ":prefix": sk_prefix})}, limit, start, forward)
+
+
+def _page(query: dict[str, Any], limit: int | None, start: dict[str, Any] | None,
+          forward: bool) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    kwargs: dict[str, Any] = {"TableName": settings().table_name, "ScanIndexForward": forward, **query}
     if limit:
         kwargs["Limit"] = limit
     if start:

@@ -28,24 +28,28 @@ from shared.domain.errors import Conflict
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-_client: DynamoDBClient | None = None
+_clients: dict[str, Any] = {}
+
+
+def aws_client(service: str) -> Any:
+    """One low-level client per service and process, created on first use (boto3 costs ~200 ms to
+    import: a function that never touches AWS on a path should not pay it at import)."""
+    client = _clients.get(service)
+    if client is None:
+        import boto3  # deferred on purpose, see docstring
+
+        client = _clients[service] = boto3.client(service)  # type: ignore[call-overload]
+    return client
 
 
 def dynamodb_client() -> DynamoDBClient:
-    """One low-level client per process, created on first use (boto3 costs ~200 ms to import: a
-    function that never touches DynamoDB on a path should not pay it at import)."""
-    global _client
-    if _client is None:
-        import boto3  # deferred on purpose, see docstring
-
-        _client = boto3.client("dynamodb")
-    return _client
+    client: DynamoDBClient = aws_client("dynamodb")
+    return client
 
 
 def reset_clients() -> None:
-    """Forget cached clients (tests switch endpoints and credentials between cases)."""
-    global _client
-    _client = None
+    """Forget cached clients (tests and the local runtime switch endpoints between cases)."""
+    _clients.clear()
 
 
 def _serializer() -> Any:

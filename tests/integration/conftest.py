@@ -11,7 +11,6 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from shared.adapters import bus as bus_adapter
 from shared.adapters import clock as clock_adapter
 from shared.adapters import dynamodb as dynamodb_adapter
 from shared.adapters.settings import settings
@@ -56,7 +55,6 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 def _reset() -> None:
     settings.cache_clear()
     dynamodb_adapter.reset_clients()
-    bus_adapter.reset_clients()
     idempotency.reset()
 
 
