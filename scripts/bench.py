@@ -117,6 +117,7 @@ EXTRA_SECTIONS = ("scripts.bench_rules", "scripts.bench_ingestion", "scripts.ben
 
 
 def main() -> None:
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")  # figures, not the handlers' request logs
     started = time.perf_counter()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     bench_cold_imports()

@@ -17,7 +17,6 @@ from shared.domain.credit_events import CreditEvent, EventRecord
 from shared.domain.errors import NotFound, ValidationFailed
 from shared.domain.tiers import LIST_NAMES
 from shared.usecases.decisions import public_decision, tier_at
-from shared.usecases.evaluation import facts_from
 
 _RECORD_FIELDS = ("event_id", "type", "business_line", "decided_on", "amount_cny", "penalty_kind", "document_no",
                   "authority", "description")
@@ -49,7 +48,7 @@ def public_record(event: dict[str, Any]) -> dict[str, Any]:
 
 def credit_view(uscc: str, as_of: datetime, now: datetime) -> dict[str, Any]:
     from shared.domain.measures import measures_for
-    from shared.domain.rules import pack_for
+    from shared.domain.rules.registry import pack_for
 
     if as_of > now:
         raise ValidationFailed("as_of is in the future",
@@ -98,6 +97,7 @@ class SimulationRequest(BaseModel):
 
 def simulate_enterprise(uscc: str, request: SimulationRequest, now: datetime) -> dict[str, Any]:
     from shared.domain.rules import simulate
+    from shared.usecases.evaluation import facts_from  # the engine: only simulations pay its import
 
     if request.as_of is not None and request.as_of.tzinfo is None:
         raise ValidationFailed("as_of needs an offset", errors=[{"loc": ["body", "as_of"], "msg": "offset required"}])
@@ -120,6 +120,6 @@ def simulate_enterprise(uscc: str, request: SimulationRequest, now: datetime) ->
 
 def measures_now(now: datetime) -> dict[str, Any]:
     from shared.domain.measures import measures_catalogue
-    from shared.domain.rules import pack_for
+    from shared.domain.rules.registry import pack_for
 
     return measures_catalogue(pack_for(now))
