@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from shared.adapters.clock import current_clock
-from shared.api.observability import logger
+from shared.api.observability import logger, traced
 from shared.usecases.evaluation import evaluate_enterprise
 
 
+@traced
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     detail = event.get("detail") or {}

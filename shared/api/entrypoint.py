@@ -13,7 +13,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from shared.api.auth import authorize
 from shared.api.contract import find_route
 from shared.api.http import header, set_header
-from shared.api.observability import logger, metrics
+from shared.api.observability import logger, metrics, traced
 from shared.api.problems import problem_response
 from shared.domain.errors import DomainError
 
@@ -77,4 +77,4 @@ def api_handler(app: APIGatewayRestResolver) -> LambdaHandler:
         logger.info("request handled", extra={"status": status})
         return response
 
-    return lambda_handler
+    return traced(lambda_handler)

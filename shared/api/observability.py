@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -15,6 +16,12 @@ warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 logger = Logger()
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "CustomsCredit"))
+
+
+def traced(handler: Callable[[dict[str, Any], Any], dict[str, Any]]) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """Wrap a Lambda handler with the Powertools Tracer where the function opts in (`POWERTOOLS_TRACER=on`)."""
+    active = tracer()
+    return active.capture_lambda_handler(handler) if active is not None else handler
 
 
 def tracer() -> Any | None:

@@ -255,3 +255,60 @@ def test_a_simulation_answers_what_if_and_stores_nothing(invoke: Any, aws: Any) 
     assert (body["tier"], body["stored"]) == ("DISCREDITED", False)
     assert [g["rule_id"] for g in body["grounds"]] == ["D2"]
     assert scan_main(aws) == before
+
+
+def test_d3_counts_own_account_violations_against_last_years_declaration_volume(invoke: Any, deliver: Any) -> None:
+    # Given 1,000 own-account declarations in 2025 (1/1000 -> more than 1 violation is over the ratio)
+    register(invoke)
+    volume = invoke("ingestion", api_event(
+        "ingestion/post_declaration_volume", body={"year": 2025, "business_line": "OWN_ACCOUNT", "documents": 1000},
+        path_params={"uscc": USCC}, headers={"Idempotency-Key": "vol"}))
+    assert volume["statusCode"] == 201
+
+    def violation(event_id: str, fine: str, line: str = "OWN_ACCOUNT") -> dict[str, Any]:
+        return penalty(event_id, type="SUPERVISION_VIOLATION_PENALTY", business_line=line, amount_cny=fine)
+
+    # When two violations fined 1,000,000.00 in total are reported: count 2 > 1, but fines not > 1,000,000
+    post_events(invoke, violation("V-1", "600000.00"), violation("V-2", "400000.00"), key="a")
+    deliver()
+    assert credit(invoke)["tier"] == "REGULAR"
+    # And a brokerage violation is counted on its own line, never pooled with own-account ones (pooled, the
+    # fines would be 1,200,000; alone, 200,000 is under the brokerage amount with its volume unknown)
+    post_events(invoke, violation("V-3", "200000.00", "BROKERAGE"), key="b")
+    deliver()
+    assert credit(invoke)["tier"] == "REGULAR"
+    # Then one more cent on the own-account line crosses both thresholds: D3 (Art 15)
+    post_events(invoke, violation("V-4", "0.01"), key="c")
+    deliver()
+    (decision,) = decisions(invoke)
+    assert [(g["rule_id"], sorted(g["evidence"])) for g in decision["grounds"]] == [("D3", ["V-1", "V-2", "V-4"])]
+
+
+def test_public_lists_page_with_an_opaque_token(invoke: Any, deliver: Any) -> None:
+    # Given three discredited enterprises
+    usccs = ["91110000600037341L", "91310115MA1K4ABC18", "91440300MA5F123452"]
+    for i, uscc in enumerate(usccs):
+        post_events(invoke, penalty(f"P-{i}", uscc=uscc), key=f"k{i}")
+    deliver()
+
+    def page(token: str | None) -> dict[str, Any]:
+        query = {"limit": "2", **({"next_token": token} if token else {})}
+        response = invoke("credit_views", api_event("credit_views/get_credit", path_params={"name": "discredited"},
+                                                    query=query)
+                          | {"resource": "/v1/lists/{name}", "path": "/v1/lists/discredited"})
+        assert response["statusCode"] == 200, response["body"]
+        return json_body(response)  # type: ignore[no-any-return]
+
+    # When reading the list two at a time
+    first = page(None)
+    second = page(first["next_token"])
+    # Then every enterprise appears exactly once and the last page says there is no more
+    assert len(first["items"]) == 2
+    assert sorted(i["uscc"] for i in first["items"] + second["items"]) == sorted(usccs)
+    assert second["next_token"] is None or page(second["next_token"])["items"] == []
+    # And a token this API did not issue is a 422 naming it
+    bad = invoke("credit_views", api_event("credit_views/get_credit", path_params={"name": "discredited"},
+                                           query={"next_token": "not-a-token!"})
+                 | {"resource": "/v1/lists/{name}", "path": "/v1/lists/discredited"})
+    assert bad["statusCode"] == 422
+    assert json_body(bad)["errors"][0]["loc"] == ["query", "next_token"]
