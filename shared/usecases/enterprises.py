@@ -15,7 +15,7 @@ from shared.domain.enterprise import (
     new_enterprise,
     same_registration,
 )
-from shared.domain.errors import Conflict, NotFound
+from shared.domain.errors import Conflict, NotFound, ValidationFailed
 
 
 def register_enterprise(
@@ -27,6 +27,9 @@ def register_enterprise(
     record. An enterprise that agencies reported before it registered (Art 41,
     UNREGISTERED_RELATED) keeps its credit state and history when it registers."""
     now = clock.now()
+    if data.registered_on > china_date(now):
+        raise ValidationFailed("registered_on is in the future",
+                               errors=[{"loc": ["body", "registered_on"], "msg": "must not be after today (CST)"}])
     try:
         return repo.create(new_enterprise(data, now)), True
     except EnterpriseAlreadyExists as exists:

@@ -132,6 +132,7 @@ def test_wrong_scope_is_403(invoke: Any, aws: Any) -> None:
         ({"business_types": []}, ["body", "business_types"]),
         ({"customs_code": "12345"}, ["body", "customs_code"]),
         ({"registered_on": "2019-13-01"}, ["body", "registered_on"]),
+        ({"registered_on": "2026-11-21"}, ["body", "registered_on"]),  # tomorrow (CST)
         ({"name": ""}, ["body", "name"]),
         ({"nickname": "Acme"}, ["body", "nickname"]),  # unknown field
     ],
