@@ -46,3 +46,23 @@ def test_no_body_makes_a_500(invoke: Any, route_index: int, body: str) -> None:
     assert response["statusCode"] < 500, (route.path, body, response["body"])
     if response["statusCode"] >= 400:
         assert json.loads(response["body"])["status"] == response["statusCode"]
+
+
+GET_ROUTES = [r for r in ROUTES if r.method == "GET" and r.function != "docs"]
+texts = st.text(max_size=40) | st.sampled_from(["2026-01-01T00:00:00+08:00", "2020-01-01", "-1", "0", "501",
+                                                 "eyJwayI6IngifQ", USCC, "discredited"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(route_index=st.integers(0, len(GET_ROUTES) - 1), path_value=texts,
+       query=st.dictionaries(st.sampled_from(["as_of", "limit", "next_token", "other"]), texts, max_size=3))
+def test_no_path_or_query_makes_a_500(invoke: Any, route_index: int, path_value: str, query: dict[str, str]) -> None:
+    register(invoke)
+    route = GET_ROUTES[route_index]
+    names = [p.strip("{}") for p in route.path.split("/") if p.startswith("{")]
+    event: dict[str, Any] = api_event("registry/get_enterprise", query=query,
+                                      claims={"client_id": "fuzz", "scope": "credit/officer"})
+    event.update(resource=route.path, httpMethod="GET", path=route.path,
+                 pathParameters={n: path_value for n in names} or None)
+    response = invoke(route.function, event)
+    assert response["statusCode"] < 500, (route.path, path_value, query, response["body"])
