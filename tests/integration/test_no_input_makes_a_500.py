@@ -63,6 +63,6 @@ def test_no_path_or_query_makes_a_500(invoke: Any, route_index: int, path_value:
     event: dict[str, Any] = api_event("registry/get_enterprise", query=query,
                                       claims={"client_id": "fuzz", "scope": "credit/officer"})
     event.update(resource=route.path, httpMethod="GET", path=route.path,
-                 pathParameters={n: path_value for n in names} or None)
+                 pathParameters=dict.fromkeys(names, path_value) or None)
     response = invoke(route.function, event)
     assert response["statusCode"] < 500, (route.path, path_value, query, response["body"])
