@@ -40,7 +40,8 @@ def post_credit_events(batch: Annotated[CreditEventBatch, Body()]) -> Response[d
 @route(router, "POST", "/v1/enterprises/{uscc}/declaration-volumes",
        responses={201: {"description": _CREATED}, **_UNKNOWN},
        description="Once per `uscc` + `year` + `business_line`; another `documents` figure for the same key is "
-                   "409 with the stored one (corrections are an officer matter, not a re-post).")
+                   "409 with the stored one (corrections are an officer matter, not a re-post). The volume is the "
+                   "denominator of the Art 15 (D3) ratio, so the enterprise's tier is re-evaluated asynchronously.")
 def post_declaration_volume(uscc: Annotated[Uscc, Path()],
                             volume: Annotated[DeclarationVolume, Body()]) -> Response[dict[str, Any]]:
     return json_response(201, record_declaration_volume(EnterpriseRepository(), current_clock(), uscc, volume))

@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.domain.tiers import Tier
 
+FACTS_RECORDED = "CreditFactsRecorded"
+REEVALUATION_REQUESTED = "ReevaluationRequested"
+TIER_CHANGED = "TierChanged"
+
 
 class _Detail(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -13,13 +13,12 @@ from shared.adapters.bus import publish
 from shared.adapters.credit_store import get_item, query_index
 from shared.adapters.dynamodb import dynamodb_client, to_item
 from shared.adapters.settings import settings
-from shared.domain.bus_events import ReevaluationRequested
+from shared.domain.bus_events import REEVALUATION_REQUESTED, ReevaluationRequested
 from shared.domain.clock import Clock, china_date, iso_instant
 
 SCHEDULE = "arrears-watch"
 STATE_SK = "STATE"
 FIRST_RUN_LOOKBACK_DAYS = 31
-REEVALUATION_REQUESTED = "ReevaluationRequested"
 
 
 def due_enterprises(first: date, last: date) -> tuple[dict[str, str], int]:

@@ -15,7 +15,7 @@ from shared.adapters.bus import publish
 from shared.adapters.credit_store import batch_get, put_new, transact
 from shared.adapters.enterprises import EnterpriseAlreadyExists, EnterpriseRepository
 from shared.adapters.settings import settings
-from shared.domain.bus_events import CreditFactsRecorded
+from shared.domain.bus_events import FACTS_RECORDED, CreditFactsRecorded
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.credit_events import (
     BusinessLine,
@@ -26,8 +26,6 @@ from shared.domain.credit_events import (
 )
 from shared.domain.enterprise import BusinessType, RegistrationData, RegistrationStatus, new_enterprise
 from shared.domain.errors import Conflict, ValidationFailed
-
-FACTS_RECORDED = "CreditFactsRecorded"
 
 
 class CreditEventBatch(BaseModel):

@@ -19,14 +19,13 @@ def public_decision(item: dict[str, Any]) -> dict[str, Any]:
 
 def tier_at(decisions: Iterable[dict[str, Any]], as_of: datetime, created_at: datetime) -> tuple[Tier, datetime]:
     """The tier in force at `as_of` by the recorded decisions (what was official then), and since when.
-    Stored instants are UTC ISO strings with `Z`, so they order as strings."""
+    Stored instants are UTC ISO strings with `Z`, so they order as strings; two decisions in the same
+    millisecond are ordered by their id, which carries the enterprise's version."""
     from shared.domain.clock import iso_instant
 
     cutoff = iso_instant(as_of)
-    latest: dict[str, Any] | None = None
-    for decision in decisions:
-        if decision["effective_at"] <= cutoff and (latest is None or decision["effective_at"] > latest["effective_at"]):
-            latest = decision
+    in_force = [d for d in decisions if d["effective_at"] <= cutoff]
+    latest = max(in_force, key=lambda d: (d["effective_at"], d["decision_id"]), default=None)
     if latest is None:
         return INITIAL_TIER, created_at
     return Tier(latest["to_tier"]), datetime.fromisoformat(latest["effective_at"].replace("Z", "+00:00"))

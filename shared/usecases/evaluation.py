@@ -24,7 +24,7 @@ from shared.adapters.credit_store import (
 )
 from shared.adapters.enterprises import enterprise_from, enterprise_item
 from shared.adapters.settings import settings
-from shared.domain.bus_events import Citation, TierChanged
+from shared.domain.bus_events import TIER_CHANGED, Citation, TierChanged
 from shared.domain.clock import Clock, iso_instant
 from shared.domain.credit_events import BusinessLine, EventRecord
 from shared.domain.enterprise import Enterprise
@@ -32,7 +32,6 @@ from shared.domain.errors import Conflict
 from shared.domain.rules import EnterpriseFacts, Evaluation, evaluate
 
 MAX_ATTEMPTS = 5
-TIER_CHANGED = "TierChanged"
 
 
 def facts_from(items: EnterpriseItems) -> EnterpriseFacts:

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from shared.adapters import keys
+from shared.adapters.bus import publish
 from shared.adapters.enterprises import EnterpriseRepository
 from shared.adapters.records import create_once
 from shared.adapters.settings import settings
+from shared.domain.bus_events import FACTS_RECORDED, CreditFactsRecorded
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import ValidationFailed
@@ -39,6 +41,9 @@ def record_declaration_volume(repo: EnterpriseRepository, clock: Clock, uscc: st
         "uscc": uscc, **volume.model_dump(mode="json"), "recorded_at": iso_instant(clock.now()),
     }
     stored, _ = create_once(settings().table_name, values, what=f"the {volume.year} {volume.business_line} volume")
+    # The volume is the denominator of the Art 15 ratio: a late one can change what the violations ground.
+    # Published on replays too (evaluation is idempotent), so a failed publish heals on retry.
+    publish(FACTS_RECORDED, [CreditFactsRecorded(uscc=uscc, recorded_at=iso_instant(clock.now())).model_dump()])
     return _public(stored)
 
 

@@ -312,3 +312,22 @@ def test_public_lists_page_with_an_opaque_token(invoke: Any, deliver: Any) -> No
                  | {"resource": "/v1/lists/{name}", "path": "/v1/lists/discredited"})
     assert bad["statusCode"] == 422
     assert json_body(bad)["errors"][0]["loc"] == ["query", "next_token"]
+
+
+def test_a_late_declaration_volume_re_evaluates_what_the_violations_ground(invoke: Any, deliver: Any) -> None:
+    # Given two own-account violations fined 1,200,000 while last year's volume is unknown: D3 on amount alone
+    register(invoke)
+    fined = [penalty(f"V-{i}", type="SUPERVISION_VIOLATION_PENALTY", amount_cny="600000.00") for i in (1, 2)]
+    post_events(invoke, *fined)
+    deliver()
+    assert credit(invoke)["tier"] == "DISCREDITED"
+    # When the registry posts the 2025 volume: 10,000 documents, so 2 violations are not over 1/1000
+    posted = invoke("ingestion", api_event(
+        "ingestion/post_declaration_volume", body={"year": 2025, "business_line": "OWN_ACCOUNT", "documents": 10000},
+        path_params={"uscc": USCC}, headers={"Idempotency-Key": "vol"}))
+    assert posted["statusCode"] == 201
+    deliver()
+    # Then the re-evaluation finds no ground any more and records the return to REGULAR
+    latest, first = decisions(invoke)
+    assert (first["to_tier"], latest["to_tier"], latest["grounds"]) == ("DISCREDITED", "REGULAR", [])
+    assert credit(invoke)["tier"] == "REGULAR"

@@ -13,6 +13,11 @@ from tests.support.apigw import api_event, json_body
 ENTERPRISE = {"client_id": "erp", "scope": "credit/enterprise", "uscc": USCC}
 
 
+@pytest.fixture(autouse=True)
+def _bus(bus: Any) -> None:
+    """A recorded volume re-triggers evaluation on the `credit` bus."""
+
+
 def post(invoke: Any, name: str, body: Any = ..., key: str = "k", uscc: str = USCC,
          claims: Any = ...) -> dict[str, Any]:
     return invoke("ingestion", api_event(f"ingestion/{name}", body=body, headers={"Idempotency-Key": key},

@@ -34,7 +34,7 @@ bodies = (json_values.map(json.dumps)
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(route_index=st.integers(0, len(POST_ROUTES) - 1), body=bodies)
-def test_no_body_makes_a_500(invoke: Any, route_index: int, body: str) -> None:
+def test_no_body_makes_a_500(invoke: Any, bus: Any, route_index: int, body: str) -> None:
     register(invoke)  # the same registration each time: a replay after the first example
     route = POST_ROUTES[route_index]
     key = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:32]
