@@ -6,6 +6,8 @@ and `shared/adapters/keys.py`. `dynamodb.Table`, not `TableV2`: TableV2 synthesi
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -26,18 +28,7 @@ AUDIT_FORBIDDEN_ACTIONS = (
 class Tables(Construct):
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
-        pitr = dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True)
-
-        self.main = dynamodb.Table(
-            self, "Main",
-            partition_key=dynamodb.Attribute(name="pk", type=STRING),
-            sort_key=dynamodb.Attribute(name="sk", type=STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            point_in_time_recovery_specification=pitr,
-            deletion_protection=True,
-            # Credit records are legal records: a stack deletion must never take them along.
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        self.main = dynamodb.Table(self, "Main", **_record_table())
         # Sparse indexes: only items that carry the index keys are projected.
         # gsi1: public lists (LIST#<list> / <tier_since>#<uscc>).
         self.main.add_global_secondary_index(
@@ -61,7 +52,7 @@ class Tables(Construct):
             partition_key=dynamodb.Attribute(name="id", type=STRING),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             time_to_live_attribute="expiration",
-            point_in_time_recovery_specification=pitr,
+            point_in_time_recovery_specification=_PITR,
             removal_policy=RemovalPolicy.DESTROY,
         )
 
@@ -73,13 +64,7 @@ class Tables(Construct):
         # `resources=["*"]` means "this table": a resource policy cannot reference the ARN of the
         # table it is attached to (circular dependency in CloudFormation).
         self.audit = dynamodb.Table(
-            self, "Audit",
-            partition_key=dynamodb.Attribute(name="pk", type=STRING),
-            sort_key=dynamodb.Attribute(name="sk", type=STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            point_in_time_recovery_specification=pitr,
-            deletion_protection=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            self, "Audit", **_record_table(),
             resource_policy=iam.PolicyDocument(statements=[
                 iam.PolicyStatement(
                     sid="AppendOnly",
@@ -90,3 +75,19 @@ class Tables(Construct):
                 ),
             ]),
         )
+
+
+_PITR = dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True)
+
+
+def _record_table() -> dict[str, Any]:
+    """What every table of legal records shares: pk/sk, on demand, PITR, never deleted with the stack."""
+    return {
+        "partition_key": dynamodb.Attribute(name="pk", type=STRING),
+        "sort_key": dynamodb.Attribute(name="sk", type=STRING),
+        "billing_mode": dynamodb.BillingMode.PAY_PER_REQUEST,
+        "point_in_time_recovery_specification": _PITR,
+        "deletion_protection": True,
+        # Credit records are legal records: a stack deletion must never take them along.
+        "removal_policy": RemovalPolicy.RETAIN,
+    }
