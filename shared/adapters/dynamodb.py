@@ -6,12 +6,13 @@ Access patterns of the main table (single-table design; keys are built only in `
 | item                      | pk                 | sk                         | sparse index keys                     |
 |---------------------------|--------------------|----------------------------|---------------------------------------|
 | enterprise profile+state  | ENT#<uscc>         | PROFILE                    | gsi1: LIST#<tier> / <tier_since>#uscc |
-| credit event              | ENT#<uscc>         | EVT#<event_id>             | gsi2: DUE#<date> (arrears thresholds) |
+| credit event              | ENT#<uscc>         | EVT#<event_id>             | gsi2: ARREARS#<date> / <uscc>#<id>    |
 | event-id guard            | EVTID#<event_id>   | EVTID                      |                                       |
 | declaration volume        | ENT#<uscc>         | VOL#<year>#<line>          |                                       |
 | person (Art 46)           | ENT#<uscc>         | PERSON#<person_id>         |                                       |
 | annual report (Art 11)    | ENT#<uscc>         | AR#<year>                  |                                       |
 | tier decision             | ENT#<uscc>         | DEC#<effective_at>#<id>    |                                       |
+| schedule cursor           | SCHEDULE#<name>    | STATE                      |                                       |
 
 gsi1 holds only enterprises on a public list; gsi2 only items with a pending date-driven duty,
 so the scheduled jobs read what is due, never the table.
@@ -22,8 +23,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-
-from shared.domain.errors import Conflict
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -112,7 +111,3 @@ def is_condition_failure(exc: Exception) -> bool:
         reasons = getattr(exc, "response", {}).get("CancellationReasons", [])
         return any(r.get("Code") == "ConditionalCheckFailed" for r in reasons)
     return False
-
-
-def conflict_from(exc: Exception, detail: str, current: dict[str, Any] | None = None) -> Conflict:
-    return Conflict(detail, extra={"current": current} if current is not None else None)

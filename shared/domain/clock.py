@@ -34,10 +34,6 @@ def china_date(instant: datetime) -> date:
     return instant.astimezone(CHINA_TZ).date()
 
 
-def start_of_china_day(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ)
-
-
 def iso_instant(instant: datetime) -> str:
     """RFC 3339 with offset, UTC, millisecond precision: sortable as a string."""
     return instant.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
