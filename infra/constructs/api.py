@@ -18,7 +18,7 @@ from constructs import Construct
 from infra.constructs.functions import LOG_RETENTION
 from infra.nag import acknowledge
 from shared.api.contract import ROUTES
-from shared.api.problems import PROBLEM_BASE, PROBLEM_JSON
+from shared.api.problems import PROBLEM_BASE, PROBLEM_JSON, problem_kind
 
 API_NAME = "customs-credit"
 STAGE_NAME = "api"
@@ -33,19 +33,19 @@ THROTTLING_BURST_LIMIT = 200
 # status API Gateway chose (the DEFAULT_* catch-alls); the body then has no `status` member, which
 # RFC 9457 allows, rather than one that could contradict the real status line.
 GATEWAY_PROBLEMS: dict[apigw.ResponseType, tuple[int | None, str, str]] = {
-    apigw.ResponseType.BAD_REQUEST_BODY: (400, "bad-request", "Bad request"),
-    apigw.ResponseType.BAD_REQUEST_PARAMETERS: (400, "bad-request", "Bad request"),
-    apigw.ResponseType.UNAUTHORIZED: (401, "unauthorized", "Unauthorized"),
-    apigw.ResponseType.EXPIRED_TOKEN: (401, "unauthorized", "Unauthorized"),
-    apigw.ResponseType.ACCESS_DENIED: (403, "forbidden", "Forbidden"),
-    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: (404, "not-found", "Not found"),
-    apigw.ResponseType.RESOURCE_NOT_FOUND: (404, "not-found", "Not found"),
-    apigw.ResponseType.REQUEST_TOO_LARGE: (413, "request-too-large", "Request too large"),
-    apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE: (415, "unsupported-media-type", "Unsupported media type"),
-    apigw.ResponseType.THROTTLED: (429, "throttled", "Too many requests"),
-    apigw.ResponseType.QUOTA_EXCEEDED: (429, "throttled", "Too many requests"),
-    apigw.ResponseType.INTEGRATION_FAILURE: (502, "bad-gateway", "Bad gateway"),
-    apigw.ResponseType.INTEGRATION_TIMEOUT: (504, "timeout", "Gateway timeout"),
+    apigw.ResponseType.BAD_REQUEST_BODY: problem_kind(400),
+    apigw.ResponseType.BAD_REQUEST_PARAMETERS: problem_kind(400),
+    apigw.ResponseType.UNAUTHORIZED: problem_kind(401),
+    apigw.ResponseType.EXPIRED_TOKEN: problem_kind(401),
+    apigw.ResponseType.ACCESS_DENIED: problem_kind(403),
+    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: problem_kind(404),
+    apigw.ResponseType.RESOURCE_NOT_FOUND: problem_kind(404),
+    apigw.ResponseType.REQUEST_TOO_LARGE: problem_kind(413),
+    apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE: problem_kind(415),
+    apigw.ResponseType.THROTTLED: problem_kind(429),
+    apigw.ResponseType.QUOTA_EXCEEDED: problem_kind(429),
+    apigw.ResponseType.INTEGRATION_FAILURE: problem_kind(502),
+    apigw.ResponseType.INTEGRATION_TIMEOUT: problem_kind(504),
     apigw.ResponseType.DEFAULT_4_XX: (None, "request-failed", "Request failed"),
     apigw.ResponseType.DEFAULT_5_XX: (None, "internal-error", "Internal error"),
 }

@@ -15,10 +15,20 @@ _TITLES = {
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
     409: ("conflict", "Conflict"),
+    413: ("request-too-large", "Request too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
     422: ("validation-failed", "Validation failed"),
     429: ("throttled", "Too many requests"),
     500: ("internal-error", "Internal error"),
+    502: ("bad-gateway", "Bad gateway"),
+    504: ("timeout", "Gateway timeout"),
 }
+
+
+def problem_kind(status: int) -> tuple[int, str, str]:
+    """(status, type slug, title) of a status: the one table both handlers and the gateway use."""
+    slug, title = _TITLES[status]
+    return status, slug, title
 
 
 def problem_body(status: int, detail: str, *, instance: str | None = None, slug: str | None = None,
