@@ -207,6 +207,26 @@ class TierRestorationRules:
         return {rule.from_tier: rule.clean_months for rule in self.automatic}
 
 
+class ReviewOutcome(StrEnum):
+    """What a failed check makes of an application (the review answers the worst one)."""
+
+    REJECTED = "REJECTED"
+    NEEDS_OFFICER = "NEEDS_OFFICER"
+
+
+@dataclass(frozen=True)
+class RestorationCheck:
+    """One condition of the restoration review (`kind: DISCLOSURE`, Arts 36-40) or of an upgrade
+    application (`kind: TIER`, Arts 29-30): cited as `{rule_id, article, detail}` when it fails."""
+
+    rule_id: str
+    article: str
+    applies_to: frozenset[str]  # application kinds: DISCLOSURE, TIER
+    outcome: ReviewOutcome
+    text: str
+    source: str
+
+
 @dataclass(frozen=True)
 class RestorationRules:
     """Arts 36-40: conditions, documents, timelines, refusals (used by the restoration workflow)."""
@@ -221,6 +241,12 @@ class RestorationRules:
     feedback_working_days: int
     objection_review_days: int
     refusals: tuple[str, ...]
+    checks: tuple[RestorationCheck, ...] = ()
+    """Every condition the review applies, as data (rule ids cited in `reasons`)."""
+
+    @cached_property
+    def checks_by_id(self) -> Mapping[str, RestorationCheck]:
+        return {check.rule_id: check for check in self.checks}
 
 
 @dataclass(frozen=True)
