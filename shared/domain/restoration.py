@@ -17,7 +17,7 @@ The clock (`deadlines`): `decide_by` is the 3rd working day after the day of rec
 the 10th (the day of receipt does not count; PRC holidays and adjusted working weekends through
 `chinese-calendar`); an officer's extension of N working days (1-10, once) moves both by N working
 days, still counted from the day of receipt. For a year the calendar package does not know yet the
-deadline counts Monday-Friday and is marked `provisional`.
+deadline counts Monday-Friday and is marked `provisional` (`shared.domain.periods`).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from shared.domain.clock import china_date
 from shared.domain.credit_events import ARREARS_TYPES, EventId
 from shared.domain.enterprise import Uscc
+from shared.domain.periods import Period, first_day_after, last_day, working_days_after
 from shared.domain.rules.counting import count_events
-from shared.domain.rules.dates import add_months, day_after_months
 from shared.domain.rules.facts import EnterpriseFacts, RecordRestoration, TierFact, TierFactKind
 from shared.domain.rules.model import RestorationCheck, ReviewOutcome, RulePack
 from shared.domain.tiers import Tier
@@ -143,26 +143,6 @@ class Extension(BaseModel):
 # Clock
 # ---------------------------------------------------------------------------------------------
 
-def working_days_after(received_on: date, working_days: int) -> tuple[date, bool]:
-    """The `working_days`-th working day after `received_on` (which does not count), and whether
-    it is provisional (a day counted lies in a year `chinese-calendar` does not know: weekdays).
-
-    Interim copy of `shared.domain.periods.working_days_after` (same convention) until that module
-    is on main; then this delegates to it."""
-    import chinese_calendar
-
-    day, remaining, provisional = received_on, working_days, False
-    while remaining > 0:
-        day += timedelta(days=1)
-        try:
-            working = bool(chinese_calendar.is_workday(day))
-        except NotImplementedError:
-            working, provisional = day.weekday() < 5, True
-        if working:
-            remaining -= 1
-    return day, provisional
-
-
 @dataclass(frozen=True)
 class Deadlines:
     received_on: date
@@ -181,9 +161,10 @@ def deadlines(received_on: date, pack: RulePack, extension_working_days: int = 0
     rules = pack.restoration
     if not 0 <= extension_working_days <= rules.extension_max_working_days:
         raise ValueError(f"an extension is 1-{rules.extension_max_working_days} working days")
-    decide_by, p1 = working_days_after(received_on, rules.decision_working_days + extension_working_days)
-    respond_by, p2 = working_days_after(received_on, rules.feedback_working_days + extension_working_days)
-    return Deadlines(received_on, decide_by, respond_by, p1 or p2, extension_working_days)
+    decide_by = working_days_after(received_on, rules.decision_working_days + extension_working_days)
+    respond_by = working_days_after(received_on, rules.feedback_working_days + extension_working_days)
+    return Deadlines(received_on, decide_by.due_on, respond_by.due_on,
+                     decide_by.provisional or respond_by.provisional, extension_working_days)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,7 +226,7 @@ def _disclosure_findings(pack: RulePack, facts: EnterpriseFacts, event_ids: Sequ
             continue
         severity_rule = pack.severity_rules[record.severity]
         if severity_rule.min_months is not None:
-            allowed_from = day_after_months(record.disclosure_from, severity_rule.min_months)
+            allowed_from = first_day_after(record.disclosure_from, Period.months(severity_rule.min_months))
             if received_on < allowed_from:
                 last = allowed_from - timedelta(days=1)
                 found.append(_reason(checks["WITHIN_MINIMUM_PERIOD"],
@@ -361,7 +342,7 @@ def restoration_facts(applications: Iterable[Mapping[str, Any]]
 
 def certification_bar_through(upgraded_on: date, pack: RulePack) -> date:
     """The last day of the certification bar an upgrade starts (12 months from the day after it)."""
-    return add_months(upgraded_on, pack.tier_restoration.certification_bar_months)
+    return last_day(upgraded_on, Period.months(pack.tier_restoration.certification_bar_months))
 
 
 def upgrade_citations(evaluation: Any, pack: RulePack) -> list[dict[str, Any]]:

@@ -176,9 +176,10 @@ def _decided(application: dict[str, Any], status: RestorationStatus, reasons: Se
 
 def _commit(store: RestorationStore, previous: dict[str, Any], decided: dict[str, Any]) -> None:
     final = not RestorationStatus(decided["status"]).is_open
-    audit = {"pk": f"ENT#{decided['uscc']}", "sk": f"{decided['history'][-1]['at']}#{decided['restoration_id']}#{decided['status']}",
+    last = decided["history"][-1]
+    audit = {"pk": f"ENT#{decided['uscc']}", "sk": f"{last['at']}#{decided['restoration_id']}#{decided['status']}",
              "action": RESTORATION_DECIDED if final else "RestorationNeedsOfficer",
-             "actor": decided["history"][-1]["by"], "restoration_id": decided["restoration_id"],
+             "actor": last["by"], "restoration_id": decided["restoration_id"],
              "status": decided["status"], "kind": decided["kind"]}
     store.save(decided, previous["version"], release=guards_of(decided) if final else (), audit=audit)
 

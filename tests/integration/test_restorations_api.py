@@ -76,7 +76,7 @@ def test_a_record_past_its_minimum_period_is_restored_and_leaves_the_public_view
     # And the record is no longer disclosed (RESTORED), the tier stays (a record restoration is no upgrade)
     view = credit(invoke)
     assert (view["tier"], view["disclosures"]) == ("DISCREDITED", [])
-    stored = [i for i in scan_main(aws) if i["sk"]["S"] == "EVT#PEN-1"][0]
+    stored = next(i for i in scan_main(aws) if i["sk"]["S"] == "EVT#PEN-1")
     assert stored["classification"]["M"]["restored_on"]["S"] == "2026-11-20"
     # And RestorationDecided went on the bus, with the re-evaluation request
     published = [e["detail-type"] for e in bus.tail()]
@@ -93,7 +93,7 @@ def test_a_record_past_its_minimum_period_is_restored_and_leaves_the_public_view
 def test_a_redelivered_review_changes_nothing(invoke: Any, deliver: Any, bus: Any, aws: Any) -> None:
     discredited_by_pen_1(invoke, deliver)
     apply(invoke)
-    received = [e for e in bus.drain("restoration_review")]
+    received = list(bus.drain("restoration_review"))
     assert len(received) == 1
     first = invoke("restoration_review", received[0])
     assert first["status"] == "APPROVED"
