@@ -272,3 +272,21 @@ def test_a_second_open_tier_application_is_409(invoke: Any, deliver: Any) -> Non
     body = {"uscc": USCC, "kind": "TIER", "documents": DOCUMENTS}
     assert apply(invoke, body)["statusCode"] == 201
     assert apply(invoke, body, key="k-2")["statusCode"] == 409
+
+
+def test_an_application_without_idempotency_key_is_400_and_stores_nothing(invoke: Any, deliver: Any,
+                                                                          aws: Any) -> None:
+    discredited_by_pen_1(invoke, deliver)
+    before = len(scan_main(aws))
+    response = invoke("restorations", api_event("restorations/post_restoration", claims=OWN,
+                                                headers={"Idempotency-Key": None}))
+    assert response["statusCode"] == 400
+    assert len(scan_main(aws)) == before
+
+
+def test_the_same_request_with_the_same_key_replays_the_201(invoke: Any, deliver: Any) -> None:
+    discredited_by_pen_1(invoke, deliver)
+    first, second = apply(invoke, key="same"), apply(invoke, key="same")
+    assert (first["statusCode"], second["statusCode"]) == (201, 201)
+    assert json_body(first) == json_body(second)
+    assert header_of(second, "Idempotent-Replayed") == "true"
