@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.router import Router
+from aws_lambda_powertools.shared.json_encoder import Encoder
 from pydantic import BaseModel, ValidationError
 
 from shared.api.problems import PROBLEM_JSON, problem_body
 from shared.domain.errors import DomainError
 
-JSON = "application/json"
+# JSON is UTF-8 (RFC 8259); the charset parameter is for browsers, which otherwise may guess.
+JSON = "application/json; charset=utf-8"
+
+to_json = partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False)
+"""Every JSON body the API sends: compact, UTF-8 text as is (a Chinese name is 3 bytes a character,
+not a 6-byte `\\uXXXX` escape per character). Powertools' default escapes everything outside ASCII."""
+
+
+def problem_json(body: dict[str, Any]) -> str:
+    # `default=str`: a problem's `extra` may carry dates or decimals from a stored record.
+    return json.dumps(body, default=str, ensure_ascii=False)
 
 
 def _loc(loc: Any) -> list[Any]:
@@ -35,8 +47,18 @@ def problem(status: int, detail: str, instance: str | None, **kwargs: Any) -> Re
     return Response(
         status_code=status,
         content_type=PROBLEM_JSON,
-        body=json.dumps(problem_body(status, detail, instance=instance, **kwargs), default=str),
+        body=problem_json(problem_body(status, detail, instance=instance, **kwargs)),
     )
+
+
+def problem_response(status: int, detail: str, **kwargs: Any) -> dict[str, Any]:
+    """A complete API Gateway proxy response (for errors answered before the resolver runs)."""
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": PROBLEM_JSON},
+        "body": problem_json(problem_body(status, detail, **kwargs)),
+        "isBase64Encoded": False,
+    }
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -62,7 +84,7 @@ def security_schemes() -> dict[str, Any]:
 def make_resolver(*routers: Router) -> APIGatewayRestResolver:
     # The OpenAPI security scheme is configured only when the document is generated
     # (scripts/openapi.py): building it costs ~70 ms of import at every cold start for nothing.
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = APIGatewayRestResolver(enable_validation=True, serializer=to_json)
     for router in routers:
         app.include_router(router)
 
