@@ -133,25 +133,34 @@ def route(router: Router, method: str, path: str, *, responses: dict[int, Any] |
     spec = find_route(method, path)
     if spec is None:
         raise LookupError(f"{method} {path} is not in contract.ROUTES")
-    documented: dict[int, Any] = {
-        400: {"description": "Malformed request", "content": {PROBLEM_JSON: {"model": ProblemModel}}},
-        422: {"description": "Validation failed", "content": {PROBLEM_JSON: {"model": ProblemModel}}},
+    takes_body = method in ("POST", "PUT", "PATCH")
+    documented: dict[int, str] = {
+        400: "Malformed request: " + ("body not valid JSON or not UTF-8, or a required header missing"
+                                      if takes_body else "a header or parameter that cannot be read"),
+        422: "Validation failed",
     }
+    if "{" in path:
+        documented[404] = "No such resource: a path parameter that names nothing"
     if not spec.public:
-        documented[401] = {"description": "No or invalid token", "content": {PROBLEM_JSON: {"model": ProblemModel}}}
-        documented[403] = {"description": "Wrong scope or not your enterprise",
-                           "content": {PROBLEM_JSON: {"model": ProblemModel}}}
+        documented[401] = "No token, or a token that is not a valid access token"
+        documented[403] = "Wrong scope or not your enterprise"
     if spec.idempotent:
-        documented[409] = {"description": "Conflict: state, natural key or Idempotency-Key reused with another body",
-                           "content": {PROBLEM_JSON: {"model": ProblemModel}}}
-    documented.update(responses or {})
+        documented[409] = "Conflict: state, natural key or Idempotency-Key reused with another body"
+    if takes_body:
+        documented[415] = "The body is not sent as `Content-Type: application/json` (charset utf-8 if any)"
+    answers: dict[int, Any] = {status: {"description": text} for status, text in documented.items()}
+    for status, answer in (responses or {}).items():
+        answers[status] = {**answers.get(status, {}), **answer}
+    for status, answer in answers.items():
+        if status >= 400:  # every error is a problem document, whatever the route's own description says
+            answer["content"] = {PROBLEM_JSON: {"model": ProblemModel}}
     register = getattr(router, method.lower())
     return register(
         _powertools_path(path),
         summary=spec.summary,
         description=description,
         tags=list(spec.tags) or None,
-        responses=documented,
+        responses=dict(sorted(answers.items())),
         security=None if spec.public else [{"oauth2": list(spec.scopes)}],
     )
 
