@@ -57,7 +57,8 @@ def test_unqualified_and_conflicting_certifiers_are_excluded_with_a_reason() -> 
 def test_fewer_than_two_eligible_chooses_none() -> None:
     roster = (Certifier("B", "Free", True), related(date(2024, 1, 1)))
     choice = choose_certifiers(roster, USCC, DAY, RULES)
-    assert choice.chosen == () and not choice.complete
+    assert choice.chosen == ()
+    assert not choice.complete
     # When the conflict ages out of the window / Then the same roster is enough
     assert choose_certifiers(roster, USCC, date(2027, 1, 2), RULES).complete
 

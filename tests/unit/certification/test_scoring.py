@@ -56,7 +56,8 @@ def test_pass_marks_are_pack_parameters() -> None:
     import dataclasses
     stricter = dataclasses.replace(RULES, pass_marks={ACE: 95, CE: 92})
     results = validate_audit(audit(CE, 10), CE)
-    assert score(results, CE, RULES).passed and not score(results, CE, stricter).passed
+    assert score(results, CE, RULES).passed
+    assert not score(results, CE, stricter).passed
 
 
 def test_a_category_id_scores_each_of_its_items() -> None:

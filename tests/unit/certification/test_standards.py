@@ -21,8 +21,10 @@ def test_every_item_id_is_its_category_and_a_number_and_unique() -> None:
     assert len(ids) == len(set(ids))
     for item in STANDARD_2026:
         category, number = item.standard_id.split(".")
-        assert category == item.category.value and number.isdigit()
-        assert item.applies_to and item.applies_to <= {ACE, CE}
+        assert category == item.category.value
+        assert number.isdigit()
+        assert item.applies_to
+        assert item.applies_to <= {ACE, CE}
     assert {item.category for item in STANDARD_2026} == set(StandardCategory)
 
 
