@@ -105,3 +105,11 @@ def test_an_item_named_twice_through_its_category_is_an_error() -> None:
     errors = errors_of(entries)
     assert {tuple(e["loc"]) for e in errors} == {("items", len(entries) - 1, "standard_id")}
     assert "already assessed by items[" in errors[0]["msg"]
+
+
+def test_the_pack_describes_its_certification_section_with_article_and_source() -> None:
+    described = ORDER_282.describe()["certification"]
+    assert described["pass_marks"] == {"ADVANCED_CERTIFIED": 95, "CERTIFIED": 90}
+    assert described["deductions"] == {"MET": 0, "BASICALLY_MET": 1, "NOT_MET": 2}
+    assert described["article"] == "Arts 8, 17-23"
+    assert "[" in described["source"]
