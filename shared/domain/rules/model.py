@@ -28,11 +28,14 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.domain.credit_events import BusinessLine, CreditEventType, PenaltyKind
 from shared.domain.measures import MeasuresCatalogue
 from shared.domain.tiers import Tier
+
+if TYPE_CHECKING:  # the section imports Severity from here
+    from shared.domain.rules.certification import CertificationRules
 
 
 class Severity(StrEnum):
@@ -273,6 +276,7 @@ class RulePack:
     restoration: RestorationRules
     annual_report: AnnualReportRules
     measures: MeasuresCatalogue
+    certification: CertificationRules
     notes: tuple[str, ...] = field(default=())
 
     # -- indexes the engine uses (computed once per pack object) ------------------------------

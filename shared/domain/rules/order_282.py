@@ -16,6 +16,7 @@ from fractions import Fraction
 from shared.domain.credit_events import BusinessLine, PenaltyKind
 from shared.domain.credit_events import CreditEventType as T
 from shared.domain.measures import ORDER_282_MEASURES
+from shared.domain.rules.certification import ORDER_282_CERTIFICATION
 from shared.domain.rules.model import (
     AnnualReportRules,
     ArrearsTrigger,
@@ -372,6 +373,7 @@ ORDER_282 = RulePack(
     restoration=RESTORATION,
     annual_report=ANNUAL_REPORT,
     measures=ORDER_282_MEASURES,
+    certification=ORDER_282_CERTIFICATION,
     notes=(
         "The article text of Order 282 was not available; verify every figure against the official text "
         "before go-live (regulation-research.md 'Bottom line').",
