@@ -18,8 +18,8 @@ from datetime import date, datetime
 from shared.domain.clock import china_date
 from shared.domain.credit_events import EventLike
 from shared.domain.rules.counting import count_events
-from shared.domain.rules.engine import _grounded
 from shared.domain.rules.facts import EnterpriseFacts
+from shared.domain.rules.grounded import Grounded
 from shared.domain.rules.grounds import find_occurrences
 from shared.domain.rules.model import RulePack, Severity
 from shared.domain.rules.severity import RecordClassification, classify_record
@@ -43,9 +43,9 @@ def classify(event: EventLike, facts: EnterpriseFacts, pack: RulePack,
     revocation = counted.revocations.get(event.event_id)
     if revocation is not None:
         counted_all = count_events(events, day, apply_revocations=False)
-        grounded = _grounded(find_occurrences(pack, counted_all, facts), pack)
+        grounded = Grounded(find_occurrences(pack, counted_all, facts), pack)
     else:
-        grounded = _grounded(find_occurrences(pack, counted, facts), pack)
+        grounded = Grounded(find_occurrences(pack, counted, facts), pack)
     restored = [china_date(r.at) for r in facts.record_restorations
                 if event.event_id in r.event_ids
                 and (r.at <= as_of if isinstance(as_of, datetime) else china_date(r.at) <= day)]

@@ -12,9 +12,10 @@ from shared.adapters.records import create_once
 from shared.adapters.settings import settings
 from shared.domain.bus_events import FACTS_RECORDED, CreditFactsRecorded
 from shared.domain.clock import Clock, china_date, iso_instant
+from shared.domain.content import content_hash
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import ValidationFailed
-from shared.domain.filings import AnnualReport, DeclarationVolume, Person, annual_report_timing, content_hash
+from shared.domain.filings import AnnualReport, DeclarationVolume, Person, annual_report_timing
 
 _INTERNAL = {"pk", "sk", "entity", "content_hash"}
 

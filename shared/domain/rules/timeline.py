@@ -30,9 +30,8 @@ from shared.domain.rules.dates import add_months, start_of_day
 from shared.domain.rules.facts import TierFact, TierFactKind
 from shared.domain.rules.grounds import Occurrence
 from shared.domain.rules.model import RulePack
-from shared.domain.tiers import AEO_TIERS, Tier
+from shared.domain.tiers import AEO_TIERS, DOWNGRADED_TIERS, Tier
 
-_DOWNGRADED = frozenset({Tier.DISCREDITED, Tier.SERIOUSLY_DISCREDITED})
 _FACT_ORDER = {TierFactKind.UPGRADED: 0, TierFactKind.CERTIFICATE_WITHDRAWN: 1, TierFactKind.CERTIFIED: 2}
 
 
@@ -109,12 +108,12 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
             automatic_lift()
         when = fact.at.isoformat()
         if fact.kind is TierFactKind.UPGRADED:
-            if tier in _DOWNGRADED:
+            if tier in DOWNGRADED_TIERS:
                 lift(fact.at, Cause.UPGRADE, fact.fact_id)
             else:
                 notes.append(f"Upgrade {fact.fact_id or ''} at {when} changed nothing: "
                              f"the enterprise was {tier.value}.")
-        elif tier in _DOWNGRADED:
+        elif tier in DOWNGRADED_TIERS:
             notes.append(f"{fact.kind.value} {fact.fact_id or ''} at {when} changed nothing: the enterprise was "
                          f"{tier.value} (entry removes any certificate).")
         elif fact.kind is TierFactKind.CERTIFIED:
@@ -144,7 +143,7 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
         if last_ground is None or day > last_ground:
             last_ground = day
         consequence = occurrence.rule.consequence
-        new_tier = consequence if tier not in _DOWNGRADED or consequence.rank < tier.rank else tier
+        new_tier = consequence if tier not in DOWNGRADED_TIERS or consequence.rank < tier.rank else tier
         months = automatic.get(new_tier)
         automatic_on = None if months is None else add_months(last_ground, months)
         if new_tier is tier:

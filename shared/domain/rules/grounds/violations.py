@@ -88,11 +88,9 @@ class _LineWindow:
 def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: Counted,
                 facts: EnterpriseFacts) -> list[Occurrence]:
     per_line: dict[BusinessLine, list[EventLike]] = {}
-    excluded_lines = trigger.non_intentional_excluded_lines
     for etype in trigger.event_types:
         for event in counted.by_type.get(etype, ()):
-            if (event.voluntary_disclosure or (not event.intentional and event.business_line in excluded_lines)) \
-                    and not is_counted(event, trigger):
+            if not is_counted(event, trigger):
                 continue
             bucket = per_line.get(event.business_line)
             if bucket is None:
