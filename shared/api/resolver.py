@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.router import Router
 from pydantic import BaseModel, ValidationError
 
-from shared.api.problems import PROBLEM_JSON, problem_body
+from shared.api.problems import PROBLEM_JSON, problem_body, problem_of
 from shared.domain.errors import DomainError
 
 JSON = "application/json"
@@ -87,7 +87,8 @@ def make_resolver(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response:
-        return problem(exc.status, exc.detail, instance(), slug=exc.type_slug, title=exc.title,
+        kind = problem_of(exc)
+        return problem(kind.status, exc.detail, instance(), slug=kind.slug, title=kind.title,
                        errors=exc.errors, extra=exc.extra)
 
     @app.not_found

@@ -19,15 +19,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from shared.domain.clock import china_date
-from shared.domain.errors import DomainError
+from shared.domain.errors import NoRulePackInForce
 from shared.domain.rules.model import RulePack
 from shared.domain.rules.order_282 import ORDER_282
 
-
-class NoRulePackInForce(DomainError):
-    status = 422
-    title = "No rule pack in force"
-    type_slug = "no-rule-pack-in-force"
+__all__ = ["DEFAULT_REGISTRY", "NoRulePackInForce", "PackRegistry", "PackSelection", "pack_for", "select_pack"]
 
 
 @dataclass(frozen=True)
