@@ -1,14 +1,11 @@
-"""Record severity and disclosure windows (Arts 33-35): `classify(event, facts, pack, as_of=None)`.
+"""Record classes and disclosure windows of one record: `classify(event, facts, pack, as_of=None)`.
 
-The rules are in `shared.domain.rules.severity` (module docstring there): severity from the rules a
-record grounded, MINOR/GENERAL by penalty otherwise, overdue arrears disclosed only from the day they
-become a ground; window from `decided_on` with the class's minimum (before restoration) and maximum
-(automatic end) months; a per-record `DisclosureOverride` (a law setting another period) wins.
-
-`evaluate` already returns the classification of every record (`Evaluation.records`); `classify` is
-for one record on its own. Whether a record grounded a rule can depend on other records (D3 counts
-a window of them) and on time (D4/D5), so it takes the enterprise's facts and an evaluation instant:
-`as_of=None` means "as the facts stand", i.e. on the latest `decided_on` among the facts.
+The classes and windows are data in the pack (docs/rules.md "Records and disclosure"); the one
+classification path is `shared.domain.rules.severity.classify_record`. `evaluate` already returns
+the classification of every record (`Evaluation.records`); `classify` is for one record on its own.
+Whether a record grounded a rule can depend on other records and on time, so it takes the
+enterprise's facts and an evaluation instant: `as_of=None` means "as the facts stand", i.e. on the
+latest `decided_on` among the facts.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ Field rules beyond API.md (choices of this module, listed so partners can rely o
   every other type.
 - `amount_cny`: required for `FINE_OVERDUE` (D5 has an amount threshold) and whenever
   `penalty_kind` is `FINE` or `CONFISCATION`; a `WARNING` carries no amount above 0.
-- `penalty_kind` is optional (API.md). When it is absent the rules read the penalty as a `FINE`
-  if it carries an amount above 0 and as `OTHER` otherwise (`effective_penalty_kind`).
+- `penalty_kind` is optional (API.md); how the rules read its absence is CHOICE-MISSING-PENALTY-KIND
+  (`effective_penalty_kind`, docs/rules.md).
 - `ARREARS_SETTLED` must refer to a `TAX_OVERDUE` or `FINE_OVERDUE` event; `PENALTY_REVOKED` to
   any event that is not itself a settlement or a revocation, decided on or before the revocation.
   Both must refer to an event of the same enterprise (checked by `check_against`).
@@ -218,7 +218,7 @@ class EventLike(Protocol):
 
 
 def effective_penalty_kind(event: EventLike) -> PenaltyKind:
-    """The penalty kind the rules read: as reported, else FINE when an amount above 0 is given, else OTHER."""
+    """The penalty kind the rules read (CHOICE-MISSING-PENALTY-KIND)."""
     kind = event.penalty_kind
     if kind is not None:
         return kind  # an enum member already (CreditEvent and EventRecord convert on the way in)

@@ -4,8 +4,9 @@ storage, environment, or order in which facts arrived).
 
 The steps, each in the module named for it: the pack in force (`registry`), what counts at the
 evaluation date (`counting`), every arising of every ground (`grounds/`), the tier over time
-(`timeline`), `corrections`, record classes (`severity`), the restoration `notice`, the `explain`ed
-result (`results`). What each rule means is in the pack (`order_282`, docs/rules.md).
+(`timeline`), `corrections`, record classes (`severity`, computed on first access), the restoration
+`notice` and the explanation (`explain`), assembled into the `results`. What each rule means is in
+the pack (`order_282/`, docs/rules.md).
 """
 
 from __future__ import annotations

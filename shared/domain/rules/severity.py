@@ -1,24 +1,9 @@
-"""Record severity and disclosure windows (Arts 33-35), the core behind `shared.domain.disclosure`.
+"""Record classes and disclosure windows: `classify_record`, the one classification path (the engine
+uses it for every record of an evaluation, `shared.domain.disclosure.classify` for one record).
 
-Per record (a counted event that is not a settlement or a revocation):
-
-- severity = the most severe `record_severity` of the rules the record grounded (SERIOUS for D1,
-  S1, S2 [and S3 when enabled]; GENERAL for D2-D8), at any time in the history — a record that
-  grounded a rule stays of that class after an upgrade;
-- a record that grounded nothing is MINOR when its penalty is a warning or a fine of at most the
-  pack's ceiling (CNY 3,000), GENERAL otherwise;
-- overdue arrears (`RecordRules.ground_only_types`) are records only once they ground D4/D5:
-  before that, or when paid in time, `severity` is None and nothing is disclosed.
-
-Window (months are calendar months; dates are CST):
-- `disclosure_from`: `decided_on`, or the day the arrears became a ground;
-- `restorable_from`: `disclosure_from` + the class's minimum months (MINOR: `disclosure_from`, i.e.
-  as soon as obligations are fulfilled);
-- `disclosure_until`: the first day the record is no longer disclosed (exclusive end) =
-  `disclosure_from` + the class's maximum months; None when it is not published (MINOR) or has no end;
-- a `DisclosureOverride` (a law setting another period) replaces published / min / max for that record;
-- a revocation ends disclosure as WITHDRAWN on the revocation's `decided_on`; an approved record
-  restoration ends it as RESTORED on the restoration day.
+What the classes and windows are is data in the pack (`SeverityRule`, `RecordRules`; docs/rules.md
+"Records and disclosure"), with CHOICE-SEVERITY-CLASSES, CHOICE-ARREARS-RECORD-ONLY-AS-GROUND and
+CHOICE-DISCLOSURE-WINDOW. Months are calendar months; dates are CST.
 """
 
 from __future__ import annotations

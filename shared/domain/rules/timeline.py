@@ -1,22 +1,12 @@
 """The tier over time: replay ground occurrences and tier facts in order, up to the evaluation instant.
 
-Rules of the replay (RULES.md "Tiers", "Upgrade", regulation-research §4 invariants):
-
-- Start: REGULAR, no certificate (new enterprises start REGULAR).
-- A ground takes effect at 00:00 CST of the day it arose. A DISCREDITED ground makes a
-  REGULAR/CERTIFIED/ADVANCED_CERTIFIED enterprise DISCREDITED; an SD ground makes any enterprise
-  SERIOUSLY_DISCREDITED. Entry removes the certificate. Grounds arising while already downgraded
-  join the current episode (an SD enterprise stays SD on a DISCREDITED ground) and restart the
-  automatic clean period.
-- Downgrades are sticky: the tier stays until an approved upgrade (`TierFact UPGRADED`) or the
-  automatic clean period passes with no new ground (DISCREDITED 24 months, SD 36 months, from the
-  last ground of the episode; effective at 00:00 CST of that day, before any ground of that day).
-  Both lead to the pack's target tier (REGULAR): a certificate lost on entry is not given back.
-- `CERTIFIED` sets the certified tier and `CERTIFICATE_WITHDRAWN` returns an AEO to REGULAR, but
-  only outside a downgrade: while DISCREDITED/SD such facts (and upgrades of a non-downgraded
-  enterprise) change nothing and are reported as notes.
-- Ties: grounds before facts at the same instant; facts by (kind, fact_id). The result therefore
-  depends only on the facts, never on the order they arrived in.
+Starts REGULAR without a certificate. A ground moves the enterprise to its rule's consequence and
+removes the certificate; a downgrade is sticky until an approved upgrade or the pack's automatic
+clean period (`TierRestorationRules`), both to the pack's target tier. Certification facts act only
+outside a downgrade. The choices this replay applies: CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND,
+CHOICE-UPGRADE-TARGET-REGULAR, CHOICE-TIER-FACTS-DURING-DOWNGRADE, CHOICE-TIME-OF-DAY (docs/rules.md).
+Ties are broken by (kind, fact_id), so the result depends only on the facts, never on the order they
+arrived in.
 """
 
 from __future__ import annotations
