@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any, cast
 from shared.adapters import keys
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
 from shared.adapters.settings import settings
-from shared.domain.enterprise import Enterprise
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists
 
 if TYPE_CHECKING:
+    from shared.domain.enterprise import Enterprise
     from shared.usecases.ports import Page
 
 
@@ -25,6 +25,10 @@ def enterprise_item(enterprise: Enterprise) -> dict[str, Any]:
 
 
 def enterprise_from(values: dict[str, Any]) -> Enterprise:
+    # Imported on first use: a function that never reads a profile (arrears-watch builds every store
+    # but uses two) does not pay for the model and its USCC check at cold start.
+    from shared.domain.enterprise import Enterprise
+
     return Enterprise.model_validate(values)
 
 

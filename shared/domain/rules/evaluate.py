@@ -123,7 +123,7 @@ def evaluate(facts: EnterpriseFacts, as_of: datetime, pack: RulePack | None = No
         rule_pack=rules.pack_id, rule_pack_in_force=selection.in_force, rule_pack_note=selection.note,
         explanation=explanation(facts, day, selection, state, grounds, notice, corrections),
         restoration_notice=notice,
-        classify_records=partial(_records, rules, facts, counted, occurrences, withdrawn_grounds, as_of),
+        classify=partial(_records, rules, facts, counted, occurrences, withdrawn_grounds, as_of),
         corrections=corrections, transitions=state.transitions,
         notes=state.notes, next_change_on=min(upcoming) if upcoming else None,
     )

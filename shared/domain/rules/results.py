@@ -123,7 +123,7 @@ class Evaluation:
     rule_pack_note: str | None
     explanation: str
     restoration_notice: RestorationNotice
-    classify_records: Callable[[], tuple[RecordClassification, ...]] = field(repr=False)
+    classify: Callable[[], tuple[RecordClassification, ...]] = field(repr=False)
     corrections: tuple[Correction, ...]
     transitions: tuple[Transition, ...]  # the tier history up to as_of
     notes: tuple[str, ...]
@@ -133,12 +133,12 @@ class Evaluation:
     @cached_property
     def records(self) -> tuple[RecordClassification, ...]:
         """Every counted record (by decided_on, event_id), then the withdrawn ones, classified (Arts 33-35)."""
-        return self.classify_records()
+        return self.classify()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Evaluation):
             return NotImplemented
-        names = [f.name for f in fields(self) if f.name != "classify_records"]
+        names = [f.name for f in fields(self) if f.name != "classify"]
         return (all(getattr(self, n) == getattr(other, n) for n in names)
                 and self.records == other.records)
 
