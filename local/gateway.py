@@ -240,8 +240,10 @@ class Gateway:
         return response
 
     def _render(self, template: str, response_type: str, message: str, call: _Call) -> str:
+        """Substitute `$context` variables as API Gateway does, except that every value but the
+        already-quoted `messageString` is JSON-escaped: a template that puts a client-shaped value
+        (the path) inside a JSON string still renders valid JSON here, with nothing injected."""
         values = {
-            "error.messageString": json.dumps(message),
             "error.message": message,
             "error.responseType": response_type,
             "requestId": call.request_id,
@@ -254,7 +256,9 @@ class Gateway:
             "domainName": call.request.host,
             "identity.sourceIp": call.request.remote_addr or "",
         }
-        return _CONTEXT_VARIABLE.sub(lambda m: values.get(m.group(1), ""), template)
+        escaped = {name: json.dumps(value, ensure_ascii=False)[1:-1] for name, value in values.items()}
+        escaped["error.messageString"] = json.dumps(message, ensure_ascii=False)
+        return _CONTEXT_VARIABLE.sub(lambda m: escaped.get(m.group(1), ""), template)
 
     def _header_value(self, expression: str, call: _Call) -> str | None:
         if len(expression) >= 2 and expression.startswith("'") and expression.endswith("'"):

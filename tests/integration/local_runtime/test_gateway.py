@@ -7,10 +7,14 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
+from urllib.parse import unquote
 
 import jwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from infra.constructs.api import problem_template
+from local.api_model import GatewayResponse
 from local.runtime import Runtime
 from tests.e2e.client import Api
 
@@ -152,3 +156,37 @@ def test_function_error_is_502(api: Api) -> None:
     # Then the gateway answers 502 and does not leak the error
     assert reply.status == 502
     assert reply.json == {"message": "Internal server error"}
+
+
+INJECTING_PATHS = ["/v1/items/a%22,%22x%22:%221", "/v1/items/a%01%0A%1F%5C%22", "/v1/nothing/%22%7D%5D"]
+
+
+@pytest.mark.parametrize("template", [
+    problem_template(401, "unauthorized", "Unauthorized"),
+    # the shape issue 11 found in the template: the client's path inside a JSON string
+    '{"message": $context.error.messageString, "instance": "$context.path", "r": "$context.resourcePath"}',
+])
+@pytest.mark.parametrize("path", INJECTING_PATHS)
+def test_gateway_responses_are_json_for_any_path(api: Api, runtime: Runtime, template: str, path: str) -> None:
+    # Given gateway responses rendered from a template (the stack's problem template, or one that
+    # substitutes the client's path), for unknown routes and missing tokens alike
+    assert runtime.gateway is not None
+    configured = runtime.gateway.model.gateway_responses
+    saved = dict(configured)
+    for response_type in ("UNAUTHORIZED", "MISSING_AUTHENTICATION_TOKEN"):
+        configured[response_type] = GatewayResponse(response_type, None, {}, {"application/json": template})
+    try:
+        # When the path carries a quote-comma-key sequence, control characters or a backslash
+        reply = api.get(path)
+    finally:
+        configured.clear()
+        configured.update(saved)
+    # Then the body parses as JSON, with no injected key, and the handlers' /v1 form of instance
+    assert reply.status in {401, 403}
+    body = reply.json
+    assert "x" not in body
+    assert set(body) <= {"type", "title", "status", "detail", "instance", "errors", "message", "r"}
+    if "$context.path" in template:  # the path comes back intact, as a string
+        assert body["instance"].endswith(unquote(path))
+    else:
+        assert body["instance"] in {"", "/v1/items/{id}"}
