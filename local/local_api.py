@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import json
 import logging
 import re
@@ -62,6 +63,7 @@ class LocalApi:
     def __init__(self, services: LocalServices) -> None:
         self.services = services
         self.routes: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
+            (re.compile(r"^/$"), {"GET": self.root, "HEAD": self.root}),
             (re.compile(r"^/_local/?$"), {"GET": self.index}),
             (re.compile(r"^/_local/health$"), {"GET": self.health}),
             (re.compile(r"^/_local/token$"), {"POST": self.token}),
@@ -146,6 +148,34 @@ class LocalApi:
         page = (f"<!doctype html><html lang=en><meta charset=utf-8><title>Local runtime</title>"
                 f"<body style='font-family:system-ui;margin:2rem'><h1>Local runtime</h1><ul>{items}</ul></body></html>")
         return Response(page, content_type="text/html; charset=utf-8")
+
+    def root(self, request: Request, _: dict[str, str]) -> Response:
+        """`/`: where things are, for a person (HTML) or a tool (JSON with `Accept: application/json`
+        or `?format=json`). API Gateway would answer "Missing Authentication Token" here."""
+        links = [
+            ("api_docs", "/v1/docs", "API documentation (Swagger UI; try the API from the page)"),
+            ("openapi", "/v1/openapi.json", "the OpenAPI document"),
+            ("executions", "/_local/executions", "operators' console: Step Functions executions"),
+            ("clients", "/_local/clients", "OAuth clients; POST /_local/token for a token"),
+            ("clock", "/_local/clock", "the runtime's clock (time travel)"),
+            ("schedules", "/_local/schedules", "schedules and their next fire times"),
+            ("health", "/_local/health", "health"),
+        ]
+        requested = request.args.get("format")
+        accept = request.accept_mimetypes
+        wants_json = (requested == "json" if requested in {"json", "html"}
+                      else accept["application/json"] > accept["text/html"])
+        if wants_json:
+            return self.json({"title": "Local runtime: China Customs enterprise credit API",
+                              "links": {name: href for name, href, _ in links}})
+        items = "".join(f'<li><a href="{href}">{href}</a> — {html.escape(text)}</li>' for _, href, text in links)
+        page = ("<!doctype html><html lang=en><meta charset=utf-8>"
+                "<title>Local runtime: enterprise credit API</title>"
+                "<body style='font-family:system-ui;margin:2rem;max-width:48rem'>"
+                "<h1>Local runtime</h1><p>China Customs enterprise credit API (GACC Order No. 282), "
+                "running on this machine.</p>"
+                f"<ul>{items}</ul></body></html>")
+        return Response(page, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
     def health(self, request: Request, _: dict[str, str]) -> Response:
         body = {"status": "ok" if self.services.healthy else self.services.status,

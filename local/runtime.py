@@ -118,7 +118,7 @@ class Runtime:
     # --- the one WSGI application -----------------------------------------------------------
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
-        if request.path == "/_local" or request.path.startswith("/_local/"):
+        if request.path in {"/", "/_local"} or request.path.startswith("/_local/"):
             response = self.local_api.handle(request)
         elif self.gateway is None:
             body = problem_body(503, f"the local runtime is {self.services.status}; try again shortly",
