@@ -21,6 +21,7 @@ from local import executions as executions_html
 from local.clock import RuntimeClock
 from local.executions import ExecutionsView, UnknownExecution
 from local.schedules import Scheduler, UnknownSchedule
+from local.time_travel import warnings_after_moving_back
 from local.tokens import Client, ClientRegistry, TokenIssuer
 from shared.api.contract import SCOPE_ENTERPRISE
 from shared.api.problems import PROBLEM_JSON, problem_body
@@ -54,6 +55,8 @@ class LocalServices:
     healthy: bool = False
     """Everything is deployed, seeded and announced: health answers 200."""
     status: str = "starting"
+    records_after: Callable[[datetime], dict[str, int]] | None = None
+    """Decisions and events dated after an instant, by kind (None when the stack has no main table)."""
 
 
 Handler = Callable[[Request, dict[str, str]], Response]
@@ -296,8 +299,12 @@ class LocalApi:
             if instant.tzinfo is None:
                 raise Problem(422, "1 field(s) failed validation",
                               errors=[{"loc": ["body", "now"], "msg": "the instant needs a UTC offset"}])
-        self.services.clock.set(instant)
-        return self.json(self._clock_body())
+        before = self.services.clock.now()
+        after = self.services.clock.set(instant)
+        body = self._clock_body() | {"warnings": []}
+        if after < before and self.services.records_after is not None:
+            body["warnings"] = warnings_after_moving_back(self.services.records_after(after), after)
+        return self.json(body)
 
     def list_schedules(self, request: Request, _: dict[str, str]) -> Response:
         self.require_ready()

@@ -3,8 +3,8 @@
 shutdown and periodically, and loaded into the freshly deployed tables at start.
 
 Tables are matched by their logical id in the template, because a table without an explicit name
-gets a new physical name on every deploy. Step Functions executions, SQS messages and the clock
-are not kept: they start afresh with each run.
+gets a new physical name on every deploy. Step Functions executions and SQS messages are not kept:
+they start afresh with each run (the clock is kept by `local/time_travel.py`).
 """
 
 from __future__ import annotations

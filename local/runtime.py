@@ -34,10 +34,13 @@ from local.local_api import LocalApi, LocalServices
 from local.persistence import TableSnapshots
 from local.schedules import Scheduler
 from local.stack import AsyncPolicy, DeployedStack
+from local.time_travel import ClockFile, records_dated_after
 from local.tokens import ClientRegistry, TokenIssuer, load_or_create_key
 from shared.api.problems import PROBLEM_JSON, problem_body
 
 log = logging.getLogger("local")
+MAIN_TABLE_OUTPUT = "MainTableName"
+"""The stack output naming the table of decisions and credit events (infra/outputs.py)."""
 
 
 @dataclass
@@ -113,6 +116,8 @@ class Runtime:
         self.scheduler: Scheduler | None = None
         self.not_emulated: list[str] = []
         self.startup_s: float | None = None
+        self.clock_restored = False
+        """The clock came back travelled from the data folder (the banner says so)."""
         self._stopped = threading.Event()
 
     # --- the one WSGI application -----------------------------------------------------------
@@ -143,13 +148,16 @@ class Runtime:
         options = self.options
         data = options.data_dir
         if options.fresh and data.exists():
-            for child in ("dynamodb.json", "clients.json", "lambda-code"):
+            for child in ("dynamodb.json", "clients.json", "clock.json", "lambda-code"):
                 path = data / child
                 if path.is_dir():
                     shutil.rmtree(path)
                 elif path.exists():
                     path.unlink()
         data.mkdir(parents=True, exist_ok=True)
+        clock_file = ClockFile(data / "clock.json")
+        self.clock_restored = clock_file.restore(self.clock)
+        self.clock.on_change(lambda _before, _after: clock_file.save(self.clock))
 
         from shared.adapters import clock as clock_adapter
 
@@ -185,6 +193,10 @@ class Runtime:
         self.services.clients = ClientRegistry(data / "clients.json", demo_clients())
         self.services.scopes = (model.scopes if model and model.scopes else frozenset()) | frozenset(ALL_SCOPES)
         self.services.executions = ExecutionsView(self.emulator.client)
+        main_table = (deployed.get("outputs") or {}).get(MAIN_TABLE_OUTPUT)
+        if main_table:
+            self.services.records_after = lambda instant: records_dated_after(
+                self.emulator.client("dynamodb"), main_table, instant)
         self.scheduler = Scheduler(self.emulator.client, self.clock.now, self.delivery, self.runner, self.function,
                                    self.emulator.account, self.emulator.region)
         self.scheduler.reload()
