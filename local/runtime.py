@@ -29,6 +29,7 @@ from local.emulator import Emulator
 from local.executions import ExecutionsView
 from local.gateway import Gateway
 from local.http_server import HttpServer
+from local.journal import WriteJournal
 from local.lambdas import CodeLocator, FunctionConfig, Invocation, LambdaRunner
 from local.local_api import LocalApi, LocalServices
 from local.persistence import TableSnapshots
@@ -113,6 +114,7 @@ class Runtime:
         self.stack: DeployedStack | None = None
         self.model: api_model.RestApiModel | None = None
         self.snapshots: TableSnapshots | None = None
+        self.journal: WriteJournal | None = None
         self.scheduler: Scheduler | None = None
         self.not_emulated: list[str] = []
         self.startup_s: float | None = None
@@ -148,7 +150,7 @@ class Runtime:
         options = self.options
         data = options.data_dir
         if options.fresh and data.exists():
-            for child in ("dynamodb.json", "clients.json", "clock.json", "lambda-code"):
+            for child in ("dynamodb.json", "dynamodb.journal", "clients.json", "clock.json", "lambda-code"):
                 path = data / child
                 if path.is_dir():
                     shutil.rmtree(path)
@@ -178,10 +180,16 @@ class Runtime:
 
         tables = {logical: physical for logical, physical in deployed["resources"].items()
                   if deployed["types"].get(logical) == "AWS::DynamoDB::Table" and physical}
-        self.snapshots = TableSnapshots(data / "dynamodb.json", lambda: self.emulator.client("dynamodb"), tables)
+        self.journal = WriteJournal(data / "dynamodb.journal", tables)
+        self.snapshots = TableSnapshots(data / "dynamodb.json", lambda: self.emulator.client("dynamodb"), tables,
+                                        self.journal)
         loaded = self.snapshots.load()
         if loaded:
             log.info("loaded %d saved DynamoDB items from %s", loaded, self.snapshots.path)
+        if self.journal.path.exists() and self.journal.path.stat().st_size:
+            self.snapshots.save()  # the replayed writes go into the snapshot; the journal starts empty
+        self.journal.open(self.journal.seq)
+        moto_patches.set_write_journal(self.journal)
 
         model = api_model.build(cloud, deployed["resources"])
         key = load_or_create_key(data / "signing-key.pem")
@@ -267,7 +275,11 @@ class Runtime:
                 log.info("saved %d DynamoDB items to %s", count, self.snapshots.path)
             except Exception:
                 log.exception("could not save the DynamoDB tables")
-        _stop_executions(self.emulator)
+        if self.journal is not None:
+            moto_patches.set_write_journal(None)
+            self.journal.close()
+        if self.emulator.running:  # else the endpoint may be another program's, which may never answer
+            _stop_executions(self.emulator)
         self.http.stop()
         self.emulator.stop()
         from shared.adapters import clock as clock_adapter
