@@ -88,7 +88,7 @@ class Gateway:
             try:
                 claims = self.tokens.verify(_bearer(request.headers.get("Authorization")))
             except TokenError as exc:
-                return self.gateway_response("UNAUTHORIZED", exc.detail, call)
+                return self.gateway_response("UNAUTHORIZED", exc.detail, call, explained=exc.explained)
             granted = set(str(claims.get("scope", "")).split())
             if method.scopes and not granted.intersection(method.scopes):
                 return self.gateway_response(
@@ -213,7 +213,11 @@ class Gateway:
         return response
 
     # --- answers of the gateway itself ------------------------------------------------------
-    def gateway_response(self, response_type: str, message: str, call: _Call, status: int | None = None) -> Response:
+    def gateway_response(self, response_type: str, message: str, call: _Call, status: int | None = None,
+                         explained: str | None = None) -> Response:
+        """API Gateway's answer. `explained`, when given, replaces `message` in a template's
+        `messageString` (the stack's problem `detail`): locally a 401 says what was wrong with the
+        token, where AWS says only "Unauthorized". Without a template the body is AWS's exactly."""
         default_status = status or DEFAULT_STATUS.get(response_type, 500)
         fallback = "DEFAULT_5XX" if default_status >= 500 else "DEFAULT_4XX"
         configured: GatewayResponse | None = (self.model.gateway_responses.get(response_type)
@@ -224,7 +228,7 @@ class Gateway:
         if configured and configured.templates:
             template = configured.templates.get("application/json") or next(iter(configured.templates.values()))
         if template is not None:
-            body = self._render(template, response_type, message, call)
+            body = self._render(template, response_type, explained or message, call)
         else:
             body = json.dumps({"message": message})
         response = Response(body, status=status_code, content_type="application/json")

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from infra.constructs.api import problem_template
 from local.api_model import GatewayResponse
 from local.runtime import Runtime
+from local.tokens import TokenIssuer
 from tests.e2e.client import Api
 
 
@@ -190,3 +191,47 @@ def test_gateway_responses_are_json_for_any_path(api: Api, runtime: Runtime, tem
         assert body["instance"].endswith(unquote(path))
     else:
         assert body["instance"] in {"", "/v1/items/{id}"}
+
+
+def test_401_problems_say_what_was_wrong_without_secrets(api: Api, runtime: Runtime, real_time: None) -> None:
+    # Given the stack's problem template for 401s, a reader, and tokens wrong in each way
+    assert runtime.gateway is not None
+    assert runtime.services.tokens is not None
+    assert runtime.services.clients is not None
+    client = runtime.services.clients.create(("fixture/read",), None, "reader")
+    token = api.token(client.client_id, client.client_secret)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    forged = jwt.encode(claims, rsa.generate_private_key(public_exponent=65537, key_size=2048), algorithm="RS256")
+    elsewhere = TokenIssuer(runtime.services.tokens._key, "https://issuer.example", runtime.clock.now)
+    other_issuer = elsewhere.issue(client)["access_token"]
+    configured = runtime.gateway.model.gateway_responses
+    saved = dict(configured)
+    configured["UNAUTHORIZED"] = GatewayResponse("UNAUTHORIZED", 401, {}, {
+        "application/json": problem_template(401, "unauthorized", "Unauthorized")})
+    try:
+        # When calling a protected method with each
+        replies = {
+            "missing": api.get("/v1/items/abc"),
+            "malformed": api.get("/v1/items/abc", headers={"Authorization": "Bearer not-a-jwt"}),
+            "signature": api.get("/v1/items/abc", token=forged),
+            "issuer": api.get("/v1/items/abc", token=other_issuer),
+        }
+        runtime.clock.set(runtime.clock.now() + timedelta(hours=2))
+        replies["expired"] = api.get("/v1/items/abc", token=token)
+    finally:
+        configured.clear()
+        configured.update(saved)
+    # Then each is a 401 whose detail names what was wrong, and no secret or token appears
+    details = {reason: reply.json["detail"] for reason, reply in replies.items()}
+    assert all(reply.status == 401 for reply in replies.values())
+    assert "no token" in details["missing"]
+    assert "not a well-formed JWT" in details["malformed"]
+    assert "signature does not verify" in details["signature"]
+    assert "another issuer" in details["issuer"]
+    assert runtime.services.tokens.issuer in details["issuer"]
+    assert details["expired"].startswith("The incoming token has expired: it expired at ")
+    for detail in details.values():
+        assert client.client_secret not in detail
+        assert token not in detail
+        assert "not-a-jwt" not in detail
+        assert "PRIVATE" not in detail
