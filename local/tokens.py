@@ -29,8 +29,7 @@ ALGORITHM = "RS256"
 
 
 class TokenError(Exception):
-    """Why a token is refused: `reason` is `missing`, `malformed`, `signature`, `issuer`, `invalid`
-    or `expired`; `detail` is API Gateway's own message ("Unauthorized", "The incoming token has
+    """Why a token is refused: `reason` is `missing`, `invalid` or `expired`; `detail` is API Gateway's own message ("Unauthorized", "The incoming token has
     expired"); `explanation` says what was wrong and what to send, naming nothing secret (no token,
     no key material; the issuer and the runtime's clock are public)."""
 
@@ -166,19 +165,19 @@ class TokenIssuer:
                          "require": ["exp", "iat", "client_id", "token_use"]},
             )
         except jwt.InvalidSignatureError as exc:
-            raise TokenError("signature", "Unauthorized",
+            raise TokenError("invalid", "Unauthorized",
                              "the token's signature does not verify with this runtime's signing key "
                              "(issued by another runtime or data folder, or altered); get a new token") from exc
         except jwt.InvalidIssuerError as exc:
-            raise TokenError("issuer", "Unauthorized",
+            raise TokenError("invalid", "Unauthorized",
                              f"the token was issued by another issuer; this runtime accepts {self.issuer}") from exc
         except jwt.InvalidAlgorithmError as exc:
-            raise TokenError("signature", "Unauthorized", f"the token is not signed with {ALGORITHM}") from exc
+            raise TokenError("invalid", "Unauthorized", f"the token is not signed with {ALGORITHM}") from exc
         except jwt.MissingRequiredClaimError as exc:
             raise TokenError("invalid", "Unauthorized",
                              f"the token lacks the '{exc.claim}' claim of an access token") from exc
         except jwt.DecodeError as exc:
-            raise TokenError("malformed", "Unauthorized",
+            raise TokenError("invalid", "Unauthorized",
                              "the bearer token is not a well-formed JWT (three base64url parts: header, claims, "
                              "signature)") from exc
         except jwt.PyJWTError as exc:
