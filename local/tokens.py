@@ -29,9 +29,10 @@ ALGORITHM = "RS256"
 
 
 class TokenError(Exception):
-    """Why a token is refused: `reason` is `missing`, `invalid` or `expired`; `detail` is API Gateway's own message ("Unauthorized", "The incoming token has
-    expired"); `explanation` says what was wrong and what to send, naming nothing secret (no token,
-    no key material; the issuer and the runtime's clock are public)."""
+    """Why a token is refused: `reason` is `missing`, `invalid` or `expired`; `detail` is API
+    Gateway's own message ("Unauthorized", "The incoming token has expired"); `explanation` says
+    what was wrong and what to send, naming nothing secret (no token, no key material; the issuer
+    and the runtime's clock are public)."""
 
     def __init__(self, reason: str, detail: str, explanation: str = "") -> None:
         super().__init__(detail)
