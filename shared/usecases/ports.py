@@ -32,6 +32,7 @@ class EnterpriseItems:
     annual_reports: list[dict[str, Any]] = field(default_factory=list)
     persons: list[dict[str, Any]] = field(default_factory=list)
     restorations: list[dict[str, Any]] = field(default_factory=list)
+    certifications: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,39 @@ class ScheduleStore(Protocol):
     def save_cursor(self, schedule: str, values: Mapping[str, Any]) -> None: ...
 
 
+class CertificationStore(Protocol):
+    """Certification cases (under their enterprise), the one-open-case guard, the index of cases
+    waiting for certifiers, and the certifiers' roster."""
+
+    def create_case(self, case: Mapping[str, Any]) -> None: ...  # with its open-case guard; OpenCaseExists
+    def get_case(self, uscc: str, case_id: str) -> dict[str, Any] | None: ...
+    def cases_of(self, uscc: str, limit: int | None = None, start: dict[str, Any] | None = None) -> Page: ...
+    def save_case(self, case: Mapping[str, Any], expected_version: int,
+                  audit: Mapping[str, Any] | None = None) -> None:
+        """Conditional on `version` (Conflict); releases the open-case guard when the case is closed and
+        keeps the waiting-for-certifiers index in step with its status."""
+        ...
+    def waiting_for_certifiers(self) -> list[tuple[str, str]]: ...  # (uscc, case_id)
+    def certifiers(self) -> list[dict[str, Any]]: ...
+    def get_certifier(self, certifier_id: str) -> dict[str, Any] | None: ...
+    def put_certifier(self, certifier: Mapping[str, Any], expected_version: int | None) -> None:
+        """None: create (Conflict when the id is taken); else replace on that version."""
+        ...
+
+
+class Workflows(Protocol):
+    """The certification state machine (Step Functions)."""
+
+    def execution_arn(self, name: str) -> str: ...
+    def start(self, name: str, payload: Mapping[str, Any]) -> str:
+        """Start the execution `name` (its ARN); an execution of that name already started is not run
+        again (its ARN is answered)."""
+        ...
+    def resume(self, token: str, output: Mapping[str, Any]) -> bool: ...  # False: the task no longer waits
+    def fail(self, token: str, error: str, cause: str) -> bool: ...
+    def stop(self, execution_arn: str, cause: str) -> None: ...  # an execution that already ended is fine
+
+
 class EventBus(Protocol):
     def publish(self, detail_type: str, details: Iterable[dict[str, Any]]) -> int: ...
 
@@ -123,3 +157,5 @@ class Stores:
     filings: FilingStore
     schedules: ScheduleStore
     bus: EventBus
+    certifications: CertificationStore
+    workflows: Workflows

@@ -20,6 +20,7 @@ from shared.usecases.ports import (
     StoredEventId,
     Stores,
 )
+from tests.support.memory_certifications import CertificationMemory, FakeWorkflows, MemoryCertificationStore
 
 
 @dataclass
@@ -35,6 +36,8 @@ class Memory:
     filings: dict[tuple[str, FilingKind, str], dict[str, Any]] = field(default_factory=dict)
     cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
     published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    certification: CertificationMemory = field(default_factory=CertificationMemory)
+    workflows: FakeWorkflows = field(default_factory=FakeWorkflows)
 
 
 def _profile(enterprise: Enterprise) -> dict[str, Any]:
@@ -81,7 +84,8 @@ class MemoryCreditFileStore:
             profile=memory.profiles.get(uscc), events=[dict(e) for e in memory.events.get(uscc, {}).values()],
             volumes=[dict(v) for (u, kind, _), v in memory.filings.items()
                      if u == uscc and kind is FilingKind.DECLARATION_VOLUME],
-            decisions=list(memory.decisions.get(uscc, [])))
+            decisions=list(memory.decisions.get(uscc, [])),
+            certifications=[dict(c) for c in memory.certification.cases.values() if c["uscc"] == uscc])
 
     def taken_event_ids(self, event_ids: Iterable[str], usccs: Iterable[str]) -> tuple[dict[str, StoredEventId],
                                                                                          set[str]]:
@@ -159,7 +163,8 @@ class MemoryBus:
 def memory_stores(memory: Memory | None = None) -> Stores:
     memory = memory or Memory()
     return Stores(enterprises=MemoryEnterpriseStore(memory), credit=MemoryCreditFileStore(memory),
-                  filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory), bus=MemoryBus(memory))
+                  filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory), bus=MemoryBus(memory),
+                  certifications=MemoryCertificationStore(memory.certification), workflows=memory.workflows)
 
 
 class Failing:
