@@ -38,6 +38,16 @@ class Access(StrEnum):
     """Audit table only: PutItem (new items; no update, no delete) and nothing else."""
     PUT = "put"
     """Event bus only: events:PutEvents."""
+    OPERATE = "operate"
+    """Certification workflow: StartExecution, StopExecution and the task responses (SendTaskSuccess,
+    SendTaskFailure), on that state machine and its executions only."""
+    CALLBACK = "callback"
+    """Certification workflow: the task responses and StopExecution only (no new executions)."""
+
+
+CERTIFICATION_WORKFLOW: Final = "certification"
+"""Name of the certification state machine. Fixed, so the functions that drive it hold its ARN without
+referring to the resource (the machine invokes one of them: a reference would be a cycle)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,8 @@ class FunctionSpec:
     """Audit table: NONE | APPEND."""
     bus: Access = Access.NONE
     """`credit` event bus: NONE | PUT."""
+    workflow: Access = Access.NONE
+    """The certification state machine: NONE | OPERATE | CALLBACK."""
     memory_mb: int = 512
     timeout_s: int = 10
     triggers: tuple[Trigger, ...] = ()
@@ -144,6 +156,12 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("restoration_review", "Reviews restoration and upgrade applications (Arts 29-30, 36-40)",
                  main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
                  triggers=(BusRule(("RestorationReceived",)),)),
+    FunctionSpec("certifications", "Certification cases: applications, reads, officers' steps, withdrawal, the "
+                 "certifiers' roster", main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND,
+                 bus=Access.PUT, workflow=Access.OPERATE),
+    FunctionSpec("certification_steps", "Steps of the certification state machine; terminates open cases when "
+                 "the enterprise becomes DISCREDITED/SD", main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT,
+                 workflow=Access.CALLBACK, timeout_s=60, triggers=(BusRule(("TierChanged",)),)),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
 )
 
@@ -152,6 +170,7 @@ _ALLOWED: Final[dict[str, frozenset[Access]]] = {
     "idempotency": frozenset({Access.NONE, Access.READWRITE}),
     "audit": frozenset({Access.NONE, Access.APPEND}),
     "bus": frozenset({Access.NONE, Access.PUT}),
+    "workflow": frozenset({Access.NONE, Access.OPERATE, Access.CALLBACK}),
 }
 
 

@@ -17,6 +17,7 @@ from infra.constructs.functions import Functions
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.schedules import Schedules
 from infra.constructs.tables import Tables
+from infra.constructs.workflows import Workflows
 
 
 class CustomsCreditStack(Stack):
@@ -32,6 +33,7 @@ class CustomsCreditStack(Stack):
                                    bus=self.events.bus, bus_name=self.events.bus_name, root=root)
         functions = dict(self.functions.functions)
         self.events.subscribe(specs, functions)
+        self.workflows = Workflows(self, "Workflows", steps=functions["certification_steps"])
         self.api = Api(self, "Api", user_pool=self.auth.user_pool, functions=functions)
         self.schedules = Schedules(self, "Schedules", specs=specs, functions=functions)
         self.monitoring = Monitoring(
@@ -54,6 +56,7 @@ class CustomsCreditStack(Stack):
             outputs.API_STAGE: STAGE_NAME,
             outputs.USER_POOL_ID: self.auth.user_pool.user_pool_id,
             outputs.TOKEN_URL: self.auth.domain.base_url() + "/oauth2/token",
+            outputs.CERTIFICATION_STATE_MACHINE: self.workflows.certification.state_machine_arn,
         }
         values |= {outputs.function_output(name): fn.function_name
                    for name, fn in self.functions.functions.items()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from aws_cdk import CfnElement, Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, CfnElement, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -14,7 +14,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.catalog import Access, FunctionSpec
+from infra.catalog import CERTIFICATION_WORKFLOW, Access, FunctionSpec
 from infra.constructs.queues import dead_letter_queue
 from infra.constructs.tables import Tables
 from infra.nag import acknowledge, default_policy
@@ -82,6 +82,7 @@ class Functions(Construct):
         if spec.bus == Access.PUT:
             bus.grant_put_events_to(role)
             environment["EVENT_BUS_NAME"] = bus_name
+        environment |= _grant_workflow(spec, role)
 
         async_dlq = None
         if spec.is_async_target:
@@ -114,6 +115,27 @@ class Functions(Construct):
                     "Pinned to python3.12 on purpose: the shared layer is built for cp312/arm64 and "
                     "local runs and tests use the same minor version; moving on is a deliberate upgrade.")
         return function
+
+
+def _grant_workflow(spec: FunctionSpec, role: iam.Role) -> dict[str, str]:
+    """States actions on the certification state machine (by its fixed name) and its executions only."""
+    if spec.workflow == Access.NONE:
+        return {}
+    stack = Stack.of(role)
+    machine = stack.format_arn(service="states", resource="stateMachine", resource_name=CERTIFICATION_WORKFLOW,
+                               arn_format=ArnFormat.COLON_RESOURCE_NAME)
+    executions = stack.format_arn(service="states", resource="execution",
+                                  resource_name=f"{CERTIFICATION_WORKFLOW}:*", arn_format=ArnFormat.COLON_RESOURCE_NAME)
+    on_machine = ["states:SendTaskSuccess", "states:SendTaskFailure"]
+    if spec.workflow == Access.OPERATE:
+        on_machine.append("states:StartExecution")
+    role.add_to_policy(iam.PolicyStatement(actions=on_machine, resources=[machine]))
+    role.add_to_policy(iam.PolicyStatement(actions=["states:StopExecution"], resources=[executions]))
+    nag_executions = f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{CERTIFICATION_WORKFLOW}:*"
+    acknowledge(default_policy(role), f"AwsSolutions-IAM5[Resource::{nag_executions}]",
+                "StopExecution names an execution, and execution names are per case (cert-<uscc>-<case>): "
+                "the grant is every execution of the certification state machine and nothing else.")
+    return {"CERTIFICATION_STATE_MACHINE_ARN": machine}
 
 
 def _grant_tables(spec: FunctionSpec, tables: Tables, role: iam.Role) -> dict[str, str]:
