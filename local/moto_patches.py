@@ -13,6 +13,10 @@ cannot do without Docker or does not do at all is filled in here, and only here:
 |                                         | non-executing backend; create them where they execute      |
 | `StepFunctionsParserBackend.start_execution` | an unnamed execution gets ARN `...:None`; name it      |
 |                                         | with a UUID as AWS does                                    |
+| parser `Execution.stop`                 | StopExecution of an execution waiting in a task (e.g.      |
+|                                         | `.waitForTaskToken`) stopped its program but left it       |
+|                                         | RUNNING forever (the worker thread waits on the callback); |
+|                                         | answer ABORTED at once, with its `ExecutionAborted` event  |
 | `EventBus.physical_resource_id`         | missing, so `{"Ref": bus}` resolves to the Python object   |
 |                                         | and every rule on a custom bus fails to deploy             |
 | CloudFormation `AWS::Scheduler::Schedule` / `ScheduleGroup` | not supported; create them in   |
@@ -51,6 +55,7 @@ from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import EventBus, Rule
 from moto.scheduler.models import scheduler_backends
 from moto.stepfunctions.models import StateMachine
+from moto.stepfunctions.parser.backend.execution import Execution as ParserExecution
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend, stepfunctions_parser_backends
 
 from local.journal import JOURNALED
@@ -180,6 +185,32 @@ def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, n
                      execution_input: str | None = None, trace_header: str | None = None) -> Any:
     return _original_start_execution(self, state_machine_arn, name or str(uuid.uuid4()), execution_input,
                                      trace_header)
+
+
+_original_execution_stop: Callable[..., None] = ParserExecution.stop
+
+
+def _stop_execution(self: ParserExecution, stop_date: Any, error: str | None, cause: str | None) -> None:
+    """moto's stop sets the program STOPPED, but the status is only reflected when the worker thread's
+    program returns, which a task waiting for a callback never does: reflect it here (once)."""
+    from moto.stepfunctions.parser.api import ExecutionAbortedEventDetails, ExecutionStatus, HistoryEventType
+    from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+
+    _original_execution_stop(self, stop_date, error, cause)
+    env = getattr(self.exec_worker, "env", None)
+    if env is None or self.exec_status != ExecutionStatus.RUNNING:
+        return
+    state = env.program_state()
+    if not isinstance(state, ProgramStopped):
+        return
+    self.exec_status = ExecutionStatus.ABORTED
+    self.stop_date = stop_date
+    env.event_history_context.source_event_id = 0
+    env.event_manager.add_event(
+        context=env.event_history_context, event_type=HistoryEventType.ExecutionAborted,
+        event_details=EventDetails(executionAbortedEventDetails=ExecutionAbortedEventDetails(  # type: ignore[typeddict-item]
+            error=state.error, cause=state.cause)))
 
 
 # --- EventBridge Scheduler through CloudFormation ---------------------------------------------
@@ -392,6 +423,8 @@ def patches() -> list[Patch]:
               "update them in the executing backend"),
         Patch(StepFunctionsParserBackend, "start_execution", _start_execution,
               "name unnamed executions with a UUID"),
+        Patch(ParserExecution, "stop", _stop_execution,
+              "StopExecution answers ABORTED at once, also while a task waits for its callback"),
         Patch(EventBus, "physical_resource_id", property(_event_bus_physical_id),
               "Ref of an event bus is its name"),
         Patch(DynamoHandler, "call_action", _journaled_call_action,
