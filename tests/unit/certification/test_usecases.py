@@ -206,7 +206,8 @@ def test_a_downgrade_to_discredited_terminates_open_cases(stores: Stores, memory
     result = steps.on_tier_changed(stores, clock, {"uscc": USCC, "to_tier": "DISCREDITED"})
     assert result["terminated"] == [case_id]
     assert memory.certification.cases[case_id]["status"] == CaseStatus.TERMINATED.value
-    assert memory.workflows.stopped and memory.certification.open_guards == {}
+    assert memory.workflows.stopped
+    assert memory.certification.open_guards == {}
     assert steps.on_tier_changed(stores, clock, {"uscc": USCC, "to_tier": "CERTIFIED"})["terminated"] == []
 
 
