@@ -91,8 +91,12 @@ def seed_certifiers(base_url: str) -> list[str]:
         data=json.dumps({"client_id": "demo-officer", "client_secret": "demo-officer-secret"}).encode())
     with urllib.request.urlopen(token_request, timeout=30) as response:
         token = json.loads(response.read())["access_token"]
+    roster_request = urllib.request.Request(f"{base_url}{CERTIFIERS_PATH}",
+                                            headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(roster_request, timeout=30) as response:
+        present = {c["certifier_id"] for c in json.loads(response.read())["items"]}
     added = []
-    for certifier in DEMO_CERTIFIERS:
+    for certifier in (c for c in DEMO_CERTIFIERS if c.certifier_id not in present):  # a restart writes nothing
         request = urllib.request.Request(
             f"{base_url}{CERTIFIERS_PATH}", method="POST", data=json.dumps(certifier.as_json()).encode(),
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",

@@ -52,7 +52,9 @@ def test_a_smuggling_penalty_makes_the_enterprise_discredited_with_its_grounds(
     assert json_body(response) == {"results": [{"event_id": "PEN-1", "status": "created"}]}
     outcomes = deliver()
     # Then it is DISCREDITED by a decision citing D2 (Art 15) and the event
-    assert [o["changed"] for o in outcomes] == [True]
+    assert [o["changed"] for o in outcomes.by_function["evaluation"]] == [True]
+    # And the TierChanged it publishes reaches the certification steps (no open case to terminate)
+    assert outcomes.by_function["certification_steps"] == [{"uscc": USCC, "terminated": []}]
     (decision,) = decisions(invoke)
     assert (decision["from_tier"], decision["to_tier"]) == ("REGULAR", "DISCREDITED")
     assert decision["rule_pack"] == "ORDER_282"
