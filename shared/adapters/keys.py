@@ -52,3 +52,17 @@ def due_pk(kind: str, day: str) -> str:
 
 def schedule_pk(name: str) -> str:
     return f"SCHEDULE#{name}"
+
+
+def restoration_sk(restoration_id: str) -> str:
+    """Restoration / upgrade application under its enterprise (ids sort by receipt time)."""
+    return f"RST#{restoration_id}"
+
+
+def open_application_pk(uscc: str) -> str:
+    """Guards of an enterprise's open applications: one item per record applied for, one for TIER."""
+    return f"RSTOPEN#{uscc}"
+
+
+def open_application_sk(event_id: str | None) -> str:
+    return "TIER" if event_id is None else f"EVT#{event_id}"

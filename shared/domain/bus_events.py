@@ -12,6 +12,8 @@ from shared.domain.tiers import Tier
 FACTS_RECORDED = "CreditFactsRecorded"
 REEVALUATION_REQUESTED = "ReevaluationRequested"
 TIER_CHANGED = "TierChanged"
+RESTORATION_RECEIVED = "RestorationReceived"
+RESTORATION_DECIDED = "RestorationDecided"
 
 
 class _Detail(BaseModel):
@@ -55,3 +57,34 @@ class TierChanged(_Detail):
     rule_pack: str
     grounds: list[Citation]
     correction: bool = False
+
+
+class RestorationReceived(_Detail):
+    """Internal: a restoration or upgrade application was stored RECEIVED; the review function takes it."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    restoration_id: str
+    kind: Literal["DISCLOSURE", "TIER"]
+    received_at: str
+
+
+class Reason(_Detail):
+    rule_id: str
+    article: str
+    detail: str
+
+
+class RestorationDecided(_Detail):
+    """Public: a restoration (DISCLOSURE) or upgrade (TIER) application was finally decided (APPROVED or
+    REJECTED, by the review or an officer). An approval is followed by a tier re-evaluation."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    restoration_id: str
+    kind: Literal["DISCLOSURE", "TIER"]
+    status: Literal["APPROVED", "REJECTED"]
+    event_ids: list[str]
+    reasons: list[Reason]
+    decided_at: str
+    decided_by: str
