@@ -18,7 +18,7 @@ PORT ?= 3000
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help install layer synth openapi lint typecheck test unit integration infra-test e2e fuzz bench local clean
+.PHONY: help install layer synth openapi rules-doc lint typecheck test unit integration infra-test e2e fuzz bench local clean
 
 help:
 	@echo "make local   run the whole system on http://127.0.0.1:$(PORT) (PORT=..., ARGS='--fresh --seed demo')"
@@ -49,6 +49,10 @@ synth: cdk.out/.synthesized
 
 openapi: $(VENV)/.synced
 	$(PY) scripts/openapi.py --write
+
+# docs/rules.md from the rule packs (a unit test fails when it is stale).
+rules-doc: $(VENV)/.synced
+	$(PY) scripts/rules_doc.py --write
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check infra functions shared local tests scripts

@@ -29,6 +29,7 @@ def main() -> None:
     from shared.adapters import dynamodb as dynamodb_adapter
     from shared.adapters.dynamodb import to_item
     from shared.adapters.settings import settings
+    from shared.adapters.stores import dynamodb_stores
     from shared.api import idempotency
     from shared.domain.clock import FixedClock
     from shared.usecases.arrears_watch import run_arrears_watch
@@ -81,16 +82,16 @@ def main() -> None:
               f"({dict(calls)})")
 
         calls.clear()
-        evaluate_enterprise(clock, target, trigger="bench")
+        evaluate_enterprise(dynamodb_stores(), clock, target, trigger="bench")
         print(f"  first evaluation, no tier change, 102 records classified: {dict(calls)}")
         post([_event("smuggling-1", target, type="SMUGGLING_PENALTY")], "k5")
         calls.clear()
-        outcome = evaluate_enterprise(clock, target, trigger="bench")
+        outcome = evaluate_enterprise(dynamodb_stores(), clock, target, trigger="bench")
         print(f"  evaluation with a tier change (to {outcome['tier']}): {dict(calls)} "
               f"-> {calls['TransactWriteItems']} transaction (state + decision + audit + record), "
               f"{calls['Query']} query")
         calls.clear()
-        evaluate_enterprise(clock, target, trigger="bench")
+        evaluate_enterprise(dynamodb_stores(), clock, target, trigger="bench")
         print(f"  evaluation without change: {dict(calls)}")
 
         print(f"\n== arrears-watch reads with {OTHER_RECORDS:,} other records stored")
@@ -117,13 +118,13 @@ def main() -> None:
         dynamodb.put_item(TableName=table, Item=to_item({"pk": "SCHEDULE#arrears-watch", "sk": "STATE",
                                                          "last_day": "2026-11-20"}))
         calls.clear()
-        due = run_arrears_watch(clock)
+        due = run_arrears_watch(dynamodb_stores(), clock)
         per = due["items_read"] / max(due["enterprises_due"], 1)
         print(f"  run on {due['to']}: {due['enterprises_due']} enterprises due, {due['items_read']} index items "
               f"read = {per:.2f} per enterprise due (target <= 1.1); {dict(calls)}")
         clock.advance(datetime(2026, 11, 21, 16, 20, tzinfo=UTC) - clock.now())
         calls.clear()
-        quiet = run_arrears_watch(clock)
+        quiet = run_arrears_watch(dynamodb_stores(), clock)
         print(f"  next day, nothing due: {quiet['items_read']} items read; {dict(calls)}")
         clock_adapter.install_clock(None)
 

@@ -62,9 +62,19 @@ enterprises): the same registration body again answers 201 with the stored recor
 `credit/enterprise` (token bound to one `uscc` claim), `credit/officer`. Public routes need no
 token.
 
+**Servers.** The document names no host: its server is the API's root relative to where the
+document is served, so it is right on the local runtime (any port) and on AWS (the stage's
+path). `GET /v1/openapi.json` and `GET /v1/docs` (Swagger UI, or the JSON document with
+`?format=json` or `Accept: application/json`) answer it with the absolute URL they were loaded
+from, so "Try it out" calls that server.
+
 **Point in time.** `as_of` answers for any past instant; an instant in the future is 422, an
 instant before the enterprise came under credit management is 404.
 """
+
+SERVER_DESCRIPTION = (
+    "the API's root, relative to this document (served at <root>/v1/openapi.json): right on every host, "
+    "port and stage; /v1/openapi.json and /v1/docs answer it as the absolute URL they were loaded from")
 
 
 def _load_resolver(function: str) -> Any:
@@ -91,7 +101,7 @@ def build_document() -> str:
         title="China Customs enterprise credit API",
         version="1.0.0",
         description=DESCRIPTION,
-        servers=[Server(url="http://127.0.0.1:3000", description="local runtime (make local)")],
+        servers=[Server(url="..", description=SERVER_DESCRIPTION)],
         security_schemes=security_schemes(),
         on_conflict="error",
     )

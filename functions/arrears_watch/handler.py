@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.adapters.clock import current_clock
+from shared.adapters.stores import dynamodb_stores
 from shared.api.observability import logger, traced
 from shared.usecases.arrears_watch import run_arrears_watch
 
@@ -12,6 +13,6 @@ from shared.usecases.arrears_watch import run_arrears_watch
 @traced
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    outcome = run_arrears_watch(current_clock())
+    outcome = run_arrears_watch(dynamodb_stores(), current_clock())
     logger.info("arrears-watch ran", extra=outcome)
     return outcome

@@ -18,7 +18,7 @@ from shared.api.auth import authorize
 from shared.api.contract import find_route
 from shared.api.http import header, replace_header, set_header
 from shared.api.observability import logger, metrics, traced
-from shared.api.resolver import problem_response
+from shared.api.problems import domain_problem_response, problem_response
 from shared.domain.errors import DomainError
 
 CORRELATION_HEADER = "x-correlation-id"
@@ -138,8 +138,7 @@ def api_handler(app: APIGatewayRestResolver) -> LambdaHandler:
         try:
             response = _dispatch(app, event, context)
         except DomainError as exc:
-            response = problem_response(exc.status, exc.detail, instance=event.get("path"),
-                                        slug=exc.type_slug, title=exc.title, errors=exc.errors, extra=exc.extra)
+            response = domain_problem_response(exc, event.get("path"))
         except Exception:
             logger.exception("unhandled error")
             response = problem_response(500, "internal error; quote the x-correlation-id when reporting it",

@@ -8,47 +8,39 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from shared.adapters import keys
-from shared.adapters.bus import publish
-from shared.adapters.credit_store import get_item, query_index
-from shared.adapters.dynamodb import dynamodb_client, to_item
-from shared.adapters.settings import settings
 from shared.domain.bus_events import REEVALUATION_REQUESTED, ReevaluationRequested
 from shared.domain.clock import Clock, china_date, iso_instant
+from shared.usecases.ports import Stores
 
 SCHEDULE = "arrears-watch"
-STATE_SK = "STATE"
 FIRST_RUN_LOOKBACK_DAYS = 31
 
 
-def due_enterprises(first: date, last: date) -> tuple[dict[str, str], int]:
+def due_enterprises(stores: Stores, first: date, last: date) -> tuple[dict[str, str], int]:
     """uscc → earliest threshold day in [first, last], and the number of index items read."""
     due: dict[str, str] = {}
     read = 0
     day = first
     while day <= last:
-        start = None
-        while True:
-            items, start = query_index("gsi2", "gsi2pk", keys.due_pk("ARREARS", day.isoformat()), start=start)
-            read += len(items)
-            for item in items:
-                due.setdefault(item["gsi2sk"].split("#", 1)[0], day.isoformat())
-            if not start:
-                break
+        usccs = stores.credit.arrears_due(day)
+        read += len(usccs)
+        for uscc in usccs:
+            due.setdefault(uscc, day.isoformat())
         day += timedelta(days=1)
     return due, read
 
 
-def run_arrears_watch(clock: Clock) -> dict[str, Any]:
+def run_arrears_watch(stores: Stores, clock: Clock) -> dict[str, Any]:
     now = clock.now()
     today = china_date(now)
-    state = get_item(keys.schedule_pk(SCHEDULE), STATE_SK)
+    state = stores.schedules.cursor(SCHEDULE)
     first = (date.fromisoformat(state["last_day"]) + timedelta(days=1) if state
              else today - timedelta(days=FIRST_RUN_LOOKBACK_DAYS))
-    due, read = due_enterprises(first, today) if first <= today else ({}, 0)
-    publish(REEVALUATION_REQUESTED, [ReevaluationRequested(uscc=uscc, reason=SCHEDULE, due_on=day).model_dump()
-                                     for uscc, day in sorted(due.items())])
-    dynamodb_client().put_item(TableName=settings().table_name, Item=to_item({
-        "pk": keys.schedule_pk(SCHEDULE), "sk": STATE_SK, "last_day": max(today, first - timedelta(days=1)).isoformat(),
-        "last_run_at": iso_instant(now), "enterprises_due": len(due), "items_read": read}))
+    due, read = due_enterprises(stores, first, today) if first <= today else ({}, 0)
+    stores.bus.publish(REEVALUATION_REQUESTED, [
+        ReevaluationRequested(uscc=uscc, reason=SCHEDULE, due_on=day).model_dump()
+        for uscc, day in sorted(due.items())])
+    stores.schedules.save_cursor(SCHEDULE, {
+        "last_day": max(today, first - timedelta(days=1)).isoformat(), "last_run_at": iso_instant(now),
+        "enterprises_due": len(due), "items_read": read})
     return {"from": first.isoformat(), "to": today.isoformat(), "enterprises_due": len(due), "items_read": read}

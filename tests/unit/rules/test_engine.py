@@ -45,6 +45,7 @@ def test_certification_holds_until_withdrawn() -> None:
     assert evaluate(facts(tier_facts=tier_facts), at("2026-05-01", 8)).tier is Tier.REGULAR
 
 
+@pytest.mark.pins("CHOICE-TIER-FACTS-DURING-DOWNGRADE")
 def test_certification_while_discredited_changes_nothing_and_is_noted() -> None:
     # Given a DISCREDITED enterprise that (wrongly) receives a certification fact
     penalty = fine("SMUGGLING_PENALTY", "2026-04-10", "1000.00")
@@ -54,6 +55,7 @@ def test_certification_while_discredited_changes_nothing_and_is_noted() -> None:
     assert any("changed nothing" in note for note in result.notes)
 
 
+@pytest.mark.pins("CHOICE-TIER-FACTS-DURING-DOWNGRADE")
 def test_upgrade_of_a_regular_enterprise_changes_nothing() -> None:
     result = evaluate_on("2026-06-01", tier_facts=(upgraded("2026-05-01"),))
     assert result.tier is Tier.REGULAR

@@ -1,0 +1,221 @@
+"""The reported credit event: one `CreditEvent` is one decided fact about one enterprise (a penalty,
+a criminal judgment, an arrears notice, the settlement of arrears, or the revocation of an earlier
+event). The model is the edge: it validates everything that needs no storage and no clock; what
+needs context is in `checks`.
+
+Field rules beyond API.md (choices of this module, listed so partners can rely on them):
+
+- `event_id`, `refers_to`: 1-128 characters, no whitespace or control characters.
+- `decided_on`, `due_on`: ISO calendar dates `YYYY-MM-DD` (CST), not before 2000-01-01. Numbers
+  and date-times are refused: a timestamp is not a legal date.
+- `amount_cny`: a JSON number or a decimal string, ≥ 0, at most 2 decimals, finite, at most 15
+  digits; stored normalised to 2 decimals (`"1e3"` → `1000.00`).
+- `intentional`, `voluntary_disclosure`: JSON booleans only (no `"true"` strings, no 0/1).
+- `refers_to`: required for `ARREARS_SETTLED` and `PENALTY_REVOKED`, forbidden for every other
+  type, never the event's own id.
+- `due_on`: required for `TAX_OVERDUE` and `FINE_OVERDUE` (D4/D5 count from it), forbidden for
+  every other type.
+- `amount_cny`: required for `FINE_OVERDUE` (D5 has an amount threshold) and whenever
+  `penalty_kind` is `FINE` or `CONFISCATION`; a `WARNING` carries no amount above 0.
+- `penalty_kind` is optional (API.md); how the rules read its absence is CHOICE-MISSING-PENALTY-KIND
+  (`effective_penalty_kind`, docs/rules.md).
+- `ARREARS_SETTLED` must refer to a `TAX_OVERDUE` or `FINE_OVERDUE` event; `PENALTY_REVOKED` to
+  any event that is not itself a settlement or a revocation, decided on or before the revocation.
+  Both must refer to an event of the same enterprise (checked by `check_against`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Protocol
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from shared.domain.enterprise import BusinessLine, Uscc
+from shared.domain.time_types import CalendarDate
+
+EARLIEST_DATE = date(2000, 1, 1)
+CENT = Decimal("0.01")
+
+
+class CreditEventType(StrEnum):
+    SMUGGLING_CRIME = "SMUGGLING_CRIME"
+    SMUGGLING_PENALTY = "SMUGGLING_PENALTY"
+    SUPERVISION_VIOLATION_PENALTY = "SUPERVISION_VIOLATION_PENALTY"
+    TAX_OVERDUE = "TAX_OVERDUE"
+    FINE_OVERDUE = "FINE_OVERDUE"
+    OBSTRUCTION_PENALTY = "OBSTRUCTION_PENALTY"
+    BRIBERY = "BRIBERY"
+    EXPORT_CONTROL_VIOLATION_PENALTY = "EXPORT_CONTROL_VIOLATION_PENALTY"
+    FOOD_SAFETY_CRIME = "FOOD_SAFETY_CRIME"
+    COSMETICS_CRIME = "COSMETICS_CRIME"
+    SOLID_WASTE_SMUGGLING_CRIME = "SOLID_WASTE_SMUGGLING_CRIME"
+    SOLID_WASTE_IMPORT_PENALTY = "SOLID_WASTE_IMPORT_PENALTY"
+    ARREARS_SETTLED = "ARREARS_SETTLED"
+    PENALTY_REVOKED = "PENALTY_REVOKED"
+
+
+class PenaltyKind(StrEnum):
+    WARNING = "WARNING"
+    FINE = "FINE"
+    CONFISCATION = "CONFISCATION"
+    OTHER = "OTHER"
+
+
+ARREARS_TYPES = frozenset({CreditEventType.TAX_OVERDUE, CreditEventType.FINE_OVERDUE})
+# Events that change other events rather than being records themselves.
+META_TYPES = frozenset({CreditEventType.ARREARS_SETTLED, CreditEventType.PENALTY_REVOKED})
+RECORD_TYPES = frozenset(CreditEventType) - META_TYPES
+
+
+def _not_before_2000(value: date) -> date:
+    if value < EARLIEST_DATE:
+        raise ValueError("must not be before 2000-01-01")
+    return value
+
+
+def _to_cents(value: Decimal) -> Decimal:
+    return (value + Decimal(0)).quantize(CENT)  # + 0 turns -0 into 0
+
+
+CstDate = Annotated[
+    CalendarDate,
+    AfterValidator(_not_before_2000),
+    Field(description="Calendar date in China Standard Time, YYYY-MM-DD, not before 2000-01-01",
+          json_schema_extra={"format": "date"}),
+]
+AmountCny = Annotated[
+    Decimal,
+    Field(ge=0, decimal_places=2, max_digits=15, allow_inf_nan=False,
+          description="CNY amount: a decimal string or number, at most 2 decimals, never negative",
+          examples=["1000000.00"]),
+    AfterValidator(_to_cents),
+]
+EventId = Annotated[
+    str,
+    Field(min_length=1, max_length=128, pattern=r"^[^\s\x00-\x1f\x7f]+$",
+          description="Partner-unique event id, 1-128 characters without whitespace"),
+]
+_Text = Annotated[str, Field(min_length=1, max_length=200, pattern=r"\S")]
+StrictBool = Annotated[bool, Field(strict=True)]
+
+
+class CreditEvent(BaseModel):
+    """One reported credit event (API.md `POST /v1/credit-events` item).
+
+    The per-type rules are field validators so that each error carries the field's `loc`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event_id: EventId
+    uscc: Uscc
+    type: CreditEventType
+    business_line: BusinessLine
+    decided_on: CstDate = Field(description="Date the decision took effect (a judgment: its effective date; "
+                                            "ARREARS_SETTLED: the date paid), CST")
+    penalty_kind: PenaltyKind | None = None
+    amount_cny: AmountCny | None = Field(default=None, validate_default=True)
+    due_on: CstDate | None = Field(default=None, validate_default=True)
+    intentional: StrictBool = True
+    voluntary_disclosure: StrictBool = False
+    document_no: _Text
+    authority: _Text
+    description: Annotated[str, Field(max_length=2000)] | None = None
+    refers_to: EventId | None = Field(default=None, validate_default=True)
+
+    @field_validator("amount_cny")
+    @classmethod
+    def _amount_per_type(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        etype, kind = info.data.get("type"), info.data.get("penalty_kind")
+        if value is None:
+            if etype is CreditEventType.FINE_OVERDUE:
+                raise ValueError("amount_cny is required for FINE_OVERDUE")
+            if kind in (PenaltyKind.FINE, PenaltyKind.CONFISCATION):
+                raise ValueError(f"amount_cny is required when penalty_kind is {kind}")
+        elif kind is PenaltyKind.WARNING and value > 0:
+            raise ValueError("a WARNING carries no amount; use FINE or CONFISCATION")
+        return value
+
+    @field_validator("due_on")
+    @classmethod
+    def _due_per_type(cls, value: date | None, info: ValidationInfo) -> date | None:
+        etype = info.data.get("type")
+        if etype is None:
+            return value
+        if etype in ARREARS_TYPES and value is None:
+            raise ValueError(f"due_on is required for {etype}")
+        if etype not in ARREARS_TYPES and value is not None:
+            raise ValueError(f"due_on is only allowed for TAX_OVERDUE and FINE_OVERDUE, not {etype}")
+        return value
+
+    @field_validator("refers_to")
+    @classmethod
+    def _refers_per_type(cls, value: str | None, info: ValidationInfo) -> str | None:
+        etype = info.data.get("type")
+        if etype is None:
+            return value
+        if etype in META_TYPES:
+            if value is None:
+                raise ValueError(f"refers_to is required for {etype}")
+            if value == info.data.get("event_id"):
+                raise ValueError("an event cannot refer to itself")
+        elif value is not None:
+            raise ValueError(f"refers_to is only allowed for ARREARS_SETTLED and PENALTY_REVOKED, not {etype}")
+        return value
+
+
+class EventLike(Protocol):
+    """What the rules engine reads from an event: a `CreditEvent` or any lighter object with these
+    attributes (e.g. `EventRecord`, built from storage without re-validation). `type`,
+    `business_line` and `penalty_kind` are enum members, dates are `date`s, amounts `Decimal`s."""
+
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def type(self) -> CreditEventType: ...
+    @property
+    def business_line(self) -> BusinessLine: ...
+    @property
+    def decided_on(self) -> date: ...
+    @property
+    def amount_cny(self) -> Decimal | None: ...
+    @property
+    def due_on(self) -> date | None: ...
+    @property
+    def penalty_kind(self) -> PenaltyKind | None: ...
+    @property
+    def intentional(self) -> bool: ...
+    @property
+    def voluntary_disclosure(self) -> bool: ...
+    @property
+    def refers_to(self) -> str | None: ...
+
+
+def effective_penalty_kind(event: EventLike) -> PenaltyKind:
+    """The penalty kind the rules read (CHOICE-MISSING-PENALTY-KIND)."""
+    kind = event.penalty_kind
+    if kind is not None:
+        return kind  # an enum member already (CreditEvent and EventRecord convert on the way in)
+    amount = event.amount_cny
+    return PenaltyKind.FINE if amount is not None and amount > 0 else PenaltyKind.OTHER
+
+
+_NO_FINE = Decimal(0)
+
+
+def fine_amount(event: EventLike) -> Decimal:
+    """The fine imposed by a penalty event (0 when it is not a fine)."""
+    kind = event.penalty_kind
+    amount = event.amount_cny
+    if amount is None or (kind is not None and kind != PenaltyKind.FINE):
+        return _NO_FINE
+    return amount
