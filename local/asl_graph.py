@@ -249,8 +249,8 @@ def path_of(history: list[dict[str, Any]], status: str, states: set[str] | None 
     last_exited: str | None = START
     for event in history:
         kind = str(event.get("type") or "")
-        name = (event.get("details") or {}).get("name")
-        tracked = name is not None and (states is None or name in states)
+        name = str((event.get("details") or {}).get("name") or "")
+        tracked = bool(name) and (states is None or name in states)
         if kind.endswith("StateEntered") and tracked:
             visited.add(name)
             open_states.append(name)
@@ -364,10 +364,10 @@ def _anchor(node: Node, bottom: bool) -> tuple[float, float]:
 def _node_svg(node: Node, path: Path) -> str:
     if node.name in {START, END}:
         cx, cy = node.x + NODE_W / 2, node.y + NODE_H / 2
-        reached = node.name == START or path.finished is not None
+        reached = bool(path.visited) if node.name == START else path.finished == "SUCCEEDED"
         label = "Start" if node.name == START else "End"
-        classes = "terminal" + (" visited" if reached and (node.name == START or path.visited) else "")
-        return (f'<g class="{classes}" data-state="{label}"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="13"/>'
+        terminal = "terminal" + (" visited" if reached else "")
+        return (f'<g class="{terminal}" data-state="{label}"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="13"/>'
                 f'<text x="{cx + 20:.1f}" y="{cy + 4:.1f}">{label}</text></g>')
     classes = ["state", node.type.lower()]
     for flag, states in (("visited", path.visited), ("caught", path.caught), ("current", path.current),

@@ -203,7 +203,7 @@ def _stop_execution(self: StepFunctionsParserBackend, execution_arn: str, error:
     """StopExecution as AWS does it: the execution is ABORTED when the call returns, with the caller's
     error and cause, whatever it was waiting for. moto's own only flags the interpreter, whose
     thread goes on waiting for a task token (or a Lambda) that may never come."""
-    execution = self.describe_execution(execution_arn)
+    execution: Any = self.describe_execution(execution_arn)  # the parser's Execution
     worker = getattr(execution, "exec_worker", None)
     if execution.status != "RUNNING" or worker is None or worker.env is None:
         return execution
