@@ -19,7 +19,7 @@ END = "__end__"
 
 NODE_W = 190
 NODE_H = 42
-LAYER_GAP = 64
+LAYER_GAP = 52
 COLUMN_GAP = 34
 MARGIN = 24
 LOOP_LANE = 26
@@ -145,8 +145,8 @@ def condition_text(rule: dict[str, Any]) -> str:
         if key.startswith("Is"):
             return f"{variable} {'is' if value else 'is not'} {key[2:].lower()}"
         path = key.endswith("Path")
-        operator = next((symbol for suffix, symbol in _OPERATORS.items() if key.removesuffix("Path").endswith(suffix)),
-                        key)
+        operator = next((_OPERATORS[suffix] for suffix in sorted(_OPERATORS, key=len, reverse=True)
+                         if key.removesuffix("Path").endswith(suffix)), key)
         shown = value if path else (f'"{value}"' if isinstance(value, str) else value)
         return f"{variable} {operator} {shown}"
     return variable
@@ -176,11 +176,14 @@ def _layout(graph: Graph) -> None:
     widest = max(len(names) for names in layers.values())
     graph.width = 2 * MARGIN + widest * NODE_W + (widest - 1) * COLUMN_GAP + LOOP_LANE * (len(graph.back_edges) + 1)
     content_width = 2 * MARGIN + widest * NODE_W + (widest - 1) * COLUMN_GAP
+    catch_lanes = sum(1 for e in graph.edges if e.kind == "catch" and (e.source, e.target) not in graph.back_edges)
+    left_lanes = LOOP_LANE * catch_lanes  # Catch edges run down the left side, clear of the states
+    graph.width += left_lanes
     for layer in sorted(layers):
         names = layers[layer]
         names.sort(key=lambda n: _barycentre(n, predecessors, position))
         row_width = len(names) * NODE_W + (len(names) - 1) * COLUMN_GAP
-        left = (content_width - row_width) / 2
+        left = left_lanes + (content_width - row_width) / 2
         for index, name in enumerate(names):
             node = graph.nodes[name]
             node.x = left + index * (NODE_W + COLUMN_GAP)
@@ -303,13 +306,15 @@ def render_svg(definition: dict[str, Any], path: Path | None = None) -> str:
              'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#1a7f37"/></marker>'
              '<marker id="arrow-catch" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
              'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#d92d20"/></marker></defs>']
-    loop_lane = 0
+    loop_lane = catch_lane = 0
     labels: list[str] = []
     for edge in graph.edges:
         back = (edge.source, edge.target) in graph.back_edges
         if back:
             loop_lane += 1
-        parts.append(_edge_svg(graph, edge, path, back, loop_lane, labels))
+        elif edge.kind == "catch":
+            catch_lane += 1
+        parts.append(_edge_svg(graph, edge, path, back, loop_lane if back else catch_lane, labels))
     parts.extend(labels)  # labels over every line
     for node in graph.nodes.values():
         parts.append(_node_svg(node, path))
@@ -330,6 +335,13 @@ def _edge_svg(graph: Graph, edge: Edge, path: Path, back: bool, lane: int, label
         tx, ty = target.x + _width(target), target.y + _height(target) / 2
         d = f"M{sx:.1f},{sy:.1f} H{lane_x:.1f} V{ty:.1f} H{tx + 2:.1f}"
         label_x, label_y = lane_x - 4, (sy + ty) / 2
+        anchor = "end"
+    elif edge.kind == "catch":
+        lane_x = MARGIN / 2 + (lane - 1) * LOOP_LANE
+        sx, sy = source.x, source.y + _height(source) / 2
+        tx, ty = target.x, target.y + _height(target) / 2
+        d = f"M{sx:.1f},{sy:.1f} H{lane_x:.1f} V{ty:.1f} H{tx - 2:.1f}"
+        label_x, label_y = sx - 4, sy - 5
         anchor = "end"
     else:
         bend = max(24.0, (ty - sy) / 2)

@@ -150,8 +150,21 @@ def _relative(timestamp: str | None, start: str | None) -> str:
     return f"+{duration_text(delta)}"
 
 
+def _cause_text(cause: Any) -> str:
+    """A Lambda error's cause is its JSON error object: show its message (the stack is in details)."""
+    try:
+        parsed = json.loads(str(cause))
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict) and "errorMessage" in parsed:
+        return str(parsed["errorMessage"])
+    text = str(cause)
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
 def _timeline(detail: dict[str, Any]) -> str:
     items = []
+    origin = detail["history"][0]["timestamp"] if detail["history"] else detail["start_date"]
     state = ""
     for event in detail["history"]:
         kind = str(event["type"] or "")
@@ -163,11 +176,11 @@ def _timeline(detail: dict[str, Any]) -> str:
         cause = ""
         if failing and (details.get("error") or details.get("cause")):
             cause = (f'<span class="cause">{html.escape(str(details.get("error") or ""))}'
-                     f'{": " + html.escape(str(details.get("cause"))) if details.get("cause") else ""}</span>')
+                     f'{": " + html.escape(_cause_text(details.get("cause"))) if details.get("cause") else ""}</span>')
         extra = ("<details><summary>details</summary><pre>"
                  + html.escape(json.dumps(details, indent=2, ensure_ascii=False, default=str)) + "</pre></details>"
                  if details else "")
-        items.append(f'<li class="{klass}"><span class="t">{_relative(event["timestamp"], detail["start_date"])}</span>'
+        items.append(f'<li class="{klass}"><span class="t">{_relative(event["timestamp"], origin)}</span>'
                      f'<span class="ev">{html.escape(kind)}</span> '
                      f'<span class="st">{html.escape(state) if state else ""}</span>{cause}{extra}</li>')
     return f'<ol class="timeline">{"".join(items)}</ol>'
