@@ -35,7 +35,7 @@ class Access(StrEnum):
     READ = "read"
     READWRITE = "readwrite"
     APPEND = "append"
-    """Audit table only: PutItem (new items; no update, no delete) and nothing else."""
+    """Audit table: PutItem (new items; no update, no delete). Archive bucket: PutObject. Nothing else."""
     PUT = "put"
     """Event bus only: events:PutEvents."""
 
@@ -114,6 +114,8 @@ class FunctionSpec:
     """Audit table: NONE | READ (Query, GetItem: chain verification) | APPEND."""
     bus: Access = Access.NONE
     """`credit` event bus: NONE | PUT."""
+    archive: Access = Access.NONE
+    """Write-once audit archive bucket: NONE | APPEND (PutObject only)."""
     memory_mb: int = 512
     timeout_s: int = 10
     triggers: tuple[Trigger, ...] = ()
@@ -163,7 +165,7 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  triggers=(BusRule(("RestorationReceived",)),)),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
     FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
-                 memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
+                 archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
 )
 
 _ALLOWED: Final[dict[str, frozenset[Access]]] = {
@@ -171,6 +173,7 @@ _ALLOWED: Final[dict[str, frozenset[Access]]] = {
     "idempotency": frozenset({Access.NONE, Access.READWRITE}),
     "audit": frozenset({Access.NONE, Access.READ, Access.APPEND}),
     "bus": frozenset({Access.NONE, Access.PUT}),
+    "archive": frozenset({Access.NONE, Access.APPEND}),
 }
 
 
