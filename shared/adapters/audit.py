@@ -25,14 +25,18 @@ def load_head(uscc: str, table: str) -> ChainHead | None:
     response = dynamodb_client().get_item(TableName=table, ConsistentRead=True,
                                           Key=to_item({"pk": keys.audit_head_pk(uscc), "sk": keys.AUDIT_HEAD_SK}))
     item = response.get("Item")
-    return ChainHead.from_plain(from_item(item)) if item else None
+    if not item:
+        return None
+    values = from_item(item)
+    return ChainHead(seq=int(values["seq"]), hash=str(values["hash"]), sk=str(values["entry_sk"]))
 
 
 def head_write(table: str, uscc: str, new: ChainHead, previous: ChainHead | None) -> dict[str, Any]:
     """The head moved to `new`, on the condition that it is still `previous` (absent for the first entry)."""
     put: dict[str, Any] = {"TableName": table,
                            "Item": to_item({"pk": keys.audit_head_pk(uscc), "sk": keys.AUDIT_HEAD_SK,
-                                            "entity": "AUDIT_HEAD", "uscc": uscc, **new.to_dict()})}
+                                            "entity": "AUDIT_HEAD", "uscc": uscc, "seq": new.seq,
+                                            "hash": new.hash, "entry_sk": new.sk})}
     if previous is None:
         put["ConditionExpression"] = "attribute_not_exists(pk)"
     else:

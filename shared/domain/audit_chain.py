@@ -57,7 +57,7 @@ def entry_hash(entry: Mapping[str, Any]) -> str:
 
 def link(entry: Mapping[str, Any], head: ChainHead | None) -> tuple[dict[str, Any], ChainHead]:
     """`entry` (with its `pk` and `sk`) appended after `head`: the chained entry and the new head."""
-    chained = {k: v for k, v in entry.items() if k not in CHAIN_FIELDS}
+    chained = _without_none({k: v for k, v in entry.items() if k not in CHAIN_FIELDS})
     chained["seq"] = 1 if head is None else head.seq + 1
     chained["prev_hash"] = GENESIS if head is None else head.hash
     chained["hash"] = entry_hash(chained)
