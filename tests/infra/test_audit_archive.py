@@ -72,10 +72,9 @@ def test_archive_function_may_only_put_objects_into_the_archive(synthesized: Syn
 
 
 def test_retention_is_a_context_value(tmp_path_factory: Any) -> None:
-    from tests.infra.conftest import NO_ASSET_STAGING
-
     from infra.app import build_app
     from infra.outputs import STACK_NAME
+    from tests.infra.conftest import NO_ASSET_STAGING
 
     outdir = tmp_path_factory.mktemp("cdk.out.retention")
     app = build_app(outdir, context={**NO_ASSET_STAGING, "audit_archive_retention_days": 30})

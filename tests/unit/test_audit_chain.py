@@ -41,7 +41,8 @@ def test_an_altered_entry_is_found() -> None:
     entries, head = chain(3)
     entries[1] = {**entries[1], "to_tier": "REGULAR"}
     broken = verify(entries, head).broken_at
-    assert broken is not None and broken.sk == entries[1]["sk"]
+    assert broken is not None
+    assert broken.sk == entries[1]["sk"]
     assert "altered" in broken.reason
 
 
@@ -50,7 +51,8 @@ def test_an_altered_entry_with_a_recomputed_hash_breaks_the_next_link() -> None:
     forged = {**entries[1], "to_tier": "REGULAR"}
     entries[1] = {**forged, "hash": entry_hash(forged)}
     broken = verify(entries, head).broken_at
-    assert broken is not None and broken.sk == entries[2]["sk"]
+    assert broken is not None
+    assert broken.sk == entries[2]["sk"]
     assert "prev_hash" in broken.reason
 
 
@@ -58,7 +60,8 @@ def test_a_removed_entry_in_the_middle_is_found() -> None:
     entries, head = chain(3)
     del entries[1]
     broken = verify(entries, head).broken_at
-    assert broken is not None and broken.sk == entries[1]["sk"]  # the former third entry
+    assert broken is not None
+    assert broken.sk == entries[1]["sk"]  # the former third entry
     assert "missing" in broken.reason
 
 
@@ -67,14 +70,16 @@ def test_a_removed_last_entry_is_found_through_the_head() -> None:
     assert head is not None
     result = verify(entries[:2], head)
     assert not result.valid
-    assert result.broken_at is not None and result.broken_at.sk == head.sk
+    assert result.broken_at is not None
+    assert result.broken_at.sk == head.sk
 
 
 def test_an_inserted_entry_is_found() -> None:
     entries, head = chain(2)
     stray = {"pk": "ENT#X", "sk": "2026-01-15#FORGED", "action": "TierChanged"}
     result = verify([*entries, stray], head)
-    assert result.broken_at is not None and result.broken_at.sk == stray["sk"]
+    assert result.broken_at is not None
+    assert result.broken_at.sk == stray["sk"]
 
 
 def test_a_duplicated_position_is_found() -> None:
