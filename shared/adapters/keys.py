@@ -45,9 +45,31 @@ def decision_sk(effective_at: str, decision_id: str) -> str:
     return f"DEC#{effective_at}#{decision_id}"
 
 
-def due_pk(kind: str, day: str) -> str:
-    """Sparse date index (gsi2): items with a duty on `day`, e.g. ARREARS#2026-05-01."""
-    return f"{kind}#{day}"
+def due_pk(kind: str) -> str:
+    """Due index (gsi2) partition of one kind of time-triggered work, e.g. DUE#ARREARS."""
+    return f"DUE#{kind}"
+
+
+def due_sk(day: str, uscc: str, ref: str) -> str:
+    """Due index (gsi2) sort key: the day the work falls due first, so a run reads `<= today#\uffff`."""
+    return f"{day}#{uscc}#{ref}"
+
+
+def disclosure_sk(event_id: str) -> str:
+    return f"DISC#{event_id}"
+
+
+FEED_PK = "FEED"
+"""Public disclosure feed (gsi3): one partition, sorted by the last day shown."""
+
+
+def feed_sk(published_until: str, uscc: str, event_id: str) -> str:
+    return f"{published_until}#{uscc}#{event_id}"
+
+
+def clean_period_sk() -> str:
+    """The enterprise's automatic-upgrade due item (one per enterprise)."""
+    return "DUE#CLEAN_PERIOD"
 
 
 def schedule_pk(name: str) -> str:

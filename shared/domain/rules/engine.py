@@ -219,8 +219,18 @@ class Evaluation:
 
     def citations(self) -> list[dict[str, Any]]:
         """Grounds in the decision shape of API.md (`{rule_id, article, summary, evidence}`)."""
-        return [{"rule_id": g.rule_id, "article": g.article, "summary": g.summary, "evidence": list(g.evidence)}
-                for g in self.grounds]
+        cited = [{"rule_id": g.rule_id, "article": g.article, "summary": g.summary, "evidence": list(g.evidence)}
+                 for g in self.grounds]
+        last = self.transitions[-1] if self.transitions else None
+        if not cited and last is not None and last.cause.value in ("UPGRADE", "AUTOMATIC_RESTORATION"):
+            # An upgrade is a decision like any other: it cites the articles it rests on (Arts 29-30).
+            how = ("approved upgrade " + last.reference if last.cause.value == "UPGRADE"
+                   else "automatic upgrade: " + last.reference)
+            cited.append({"rule_id": last.cause.value, "article": last.article,
+                          "summary": f"{last.from_tier.value} -> {last.to_tier.value} on "
+                                     f"{china_date(last.at).isoformat()} by {how}; lifted: {', '.join(last.rule_ids)}",
+                          "evidence": list(last.evidence)})
+        return cited
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -341,8 +351,7 @@ def _notice(pack: RulePack, state: Replay, groups: dict[str, list[Occurrence]]) 
     all_apply = all(r.route is Route.APPLICATION for r in routes)
     has_route = all(r.route is not Route.NO_APPLICATION_ROUTE for r in routes)
     earliest = max(r.application_from for r in routes if r.application_from is not None) if all_apply else None
-    months = tiers.automatic_months.get(state.tier)
-    automatic = add_months(state.last_ground_on, months) if months is not None and state.last_ground_on else None
+    automatic = state.automatic_on  # None while arrears of the episode are unpaid (counted from settlement)
     target = tiers.target_tier
     parts: list[str] = []
     if not has_route:
@@ -358,6 +367,9 @@ def _notice(pack: RulePack, state: Replay, groups: dict[str, list[Occurrence]]) 
     if automatic is not None:
         parts.append(f"Automatic restoration to {target.value} on {automatic.isoformat()} if no new ground arises "
                      f"before then.")
+    elif state.tier in tiers.automatic_months:
+        parts.append(f"No automatic restoration while arrears are unpaid: the clean period counts from settlement "
+                     f"({tiers.article}).")
     docs = " and ".join(documents)
     subs = "; ".join(f"a {k} replaces the {v}" for k, v in substitutes)
     parts.append(f"Documents: {docs}{' (' + subs + ')' if subs else ''} ({restoration.article}).")

@@ -14,8 +14,10 @@ Window (months are calendar months; dates are CST):
 - `disclosure_from`: `decided_on`, or the day the arrears became a ground;
 - `restorable_from`: `disclosure_from` + the class's minimum months (MINOR: `disclosure_from`, i.e.
   as soon as obligations are fulfilled);
-- `disclosure_until`: the first day the record is no longer disclosed (exclusive end) =
-  `disclosure_from` + the class's maximum months; None when it is not published (MINOR) or has no end;
+- `disclosure_until`: the first day the record is no longer disclosed (exclusive end) = the day
+  after the last day of the maximum period (RULES.md "Counting periods": a GENERAL record decided
+  2026-04-15 is shown through 2027-04-15 and is off from 2027-04-16); `last_disclosed_on` is that
+  last day. None when it is not published (MINOR) or has no end;
 - a `DisclosureOverride` (a law setting another period) replaces published / min / max for that record;
 - a revocation ends disclosure as WITHDRAWN on the revocation's `decided_on`; an approved record
   restoration ends it as RESTORED on the restoration day.
@@ -28,7 +30,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from shared.domain.credit_events import CreditEventType, EventLike, PenaltyKind
-from shared.domain.rules.dates import add_months
+from shared.domain.rules.dates import ONE_DAY, add_months, day_after_months
 from shared.domain.rules.facts import DisclosureOverride
 from shared.domain.rules.model import RulePack, Severity
 
@@ -46,6 +48,11 @@ class RecordClassification(NamedTuple):
     override_basis: str | None = None
     withdrawn_on: date | None = None  # revoked (PENALTY_REVOKED decided on this day)
     restored_on: date | None = None  # restoration approved on this day
+
+    @property
+    def last_disclosed_on(self) -> date | None:
+        """The last day of the maximum period (inclusive), None without an automatic end."""
+        return None if self.disclosure_until is None else self.disclosure_until - ONE_DAY
 
     @property
     def ended_on(self) -> date | None:
@@ -139,7 +146,7 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
         if override.max_months is not None:
             max_months = override.max_months
     restorable = start if min_months is None else add_months(start, min_months)
-    until = add_months(start, max_months) if published and max_months is not None else None
+    until = day_after_months(start, max_months) if published and max_months is not None else None
     return RecordClassification(event.event_id, etype, severity, published, start, restorable, until,
                                 rule_ids, "Arts 33-35", basis, withdrawn_on, restored_on)
 
@@ -190,7 +197,7 @@ def classify_records(events: Iterable[EventLike], pack: RulePack, rule_ids_of: M
         result.append(new(RecordClassification, (
             event_id, etype, severity, published, start,
             start if min_months is None else add_months(start, min_months),
-            add_months(start, max_months) if published and max_months is not None else None,
+            day_after_months(start, max_months) if published and max_months is not None else None,
             rule_ids, "Arts 33-35", None, None, restored.get(event_id) if restored else None,
         )))
     return result

@@ -11,6 +11,10 @@ Rules of the replay (RULES.md "Tiers", "Upgrade", regulation-research §4 invari
 - Downgrades are sticky: the tier stays until an approved upgrade (`TierFact UPGRADED`) or the
   automatic clean period passes with no new ground (DISCREDITED 24 months, SD 36 months, from the
   last ground of the episode; effective at 00:00 CST of that day, before any ground of that day).
+  Never while an obligation is unfulfilled (RULES.md "Upgrade"): while a ground of the episode
+  counted from settlement (unpaid arrears, D4/D5) is unpaid there is no automatic day, and once
+  every such ground is paid the clean period counts from the latest settlement when that is later
+  than the last ground.
   Both lead to the pack's target tier (REGULAR): a certificate lost on entry is not given back.
 - `CERTIFIED` sets the certified tier and `CERTIFICATE_WITHDRAWN` returns an AEO to REGULAR, but
   only outside a downgrade: while DISCREDITED/SD such facts (and upgrades of a non-downgraded
@@ -29,7 +33,7 @@ from typing import Any
 from shared.domain.rules.dates import add_months, start_of_day
 from shared.domain.rules.facts import TierFact, TierFactKind
 from shared.domain.rules.grounds import Occurrence
-from shared.domain.rules.model import RulePack
+from shared.domain.rules.model import CountedFrom, RulePack
 from shared.domain.tiers import AEO_TIERS, Tier
 
 _DOWNGRADED = frozenset({Tier.DISCREDITED, Tier.SERIOUSLY_DISCREDITED})
@@ -53,11 +57,12 @@ class Transition:
     rule_ids: tuple[str, ...] = ()  # GROUND: the grounds; UPGRADE/AUTOMATIC: the grounds lifted
     evidence: tuple[str, ...] = ()
     reference: str = ""  # the TierFact's fact_id
+    article: str = ""  # UPGRADE/AUTOMATIC: the articles the lift rests on (the pack's Arts 29-30)
 
     def to_dict(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "from_tier": self.from_tier.value, "to_tier": self.to_tier.value,
                 "cause": self.cause.value, "rule_ids": list(self.rule_ids), "evidence": list(self.evidence),
-                "reference": self.reference}
+                "reference": self.reference, "article": self.article}
 
 
 @dataclass(frozen=True)
@@ -66,12 +71,25 @@ class Replay:
     since: datetime | None  # instant of the last transition (None: REGULAR from the start)
     episode: tuple[Occurrence, ...]  # grounds of the downgrade in force (empty when not downgraded)
     last_ground_on: date | None  # last ground of the episode (starts the automatic clean period)
+    automatic_on: date | None  # the day the downgrade in force ends automatically (None: no automatic end yet)
     transitions: tuple[Transition, ...]
     notes: tuple[str, ...]
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
+
+
+def clean_period_start(episode: list[Occurrence], last_ground: date) -> date | None:
+    """The day the automatic clean period counts from: the last ground, or the latest settlement of
+    the episode's grounds counted from settlement when later; None while any of them is unpaid."""
+    start = last_ground
+    for occurrence in episode:
+        if occurrence.rule.upgrade.counted_from is CountedFrom.SETTLEMENT:
+            if occurrence.settled_on is None:
+                return None
+            start = max(start, occurrence.settled_on)
+    return start
 
 
 def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[TierFact, ...],
@@ -94,14 +112,17 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
     def lift(at: datetime, cause: Cause, reference: str) -> None:
         nonlocal tier, since, episode, last_ground, automatic_on
         transitions.append(Transition(at, tier, target, cause, _unique([o.rule_id for o in episode]),
-                                      _unique([e for o in episode for e in o.evidence]), reference))
+                                      _unique([e for o in episode for e in o.evidence]), reference,
+                                      restore.article))
         tier, since, episode, last_ground, automatic_on = target, at, [], None, None
 
     def automatic_lift() -> None:
         assert automatic_on is not None
         assert last_ground is not None
+        clean_from = clean_period_start(episode, last_ground) or last_ground
         lift(start_of_day(automatic_on), Cause.AUTOMATIC_RESTORATION,
-             f"no new ground for {automatic[tier]} months since {last_ground.isoformat()}")
+             f"no new ground for {automatic[tier]} months since {clean_from.isoformat()}"
+             + (" (arrears settled then)" if clean_from != last_ground else ""))
 
     def apply_fact(fact: TierFact) -> None:
         nonlocal tier, since
@@ -146,7 +167,8 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
         consequence = occurrence.rule.consequence
         new_tier = consequence if tier not in _DOWNGRADED or consequence.rank < tier.rank else tier
         months = automatic.get(new_tier)
-        automatic_on = None if months is None else add_months(last_ground, months)
+        clean_from = None if months is None else clean_period_start(episode, last_ground)
+        automatic_on = None if months is None or clean_from is None else add_months(clean_from, months)
         if new_tier is tier:
             continue
         instant = start_of_day(day)
@@ -164,4 +186,4 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
         apply_fact(fact)
     if automatic_on is not None and start_of_day(automatic_on) <= as_of:
         automatic_lift()
-    return Replay(tier, since, tuple(episode), last_ground, tuple(transitions), tuple(notes))
+    return Replay(tier, since, tuple(episode), last_ground, automatic_on, tuple(transitions), tuple(notes))
