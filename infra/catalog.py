@@ -137,7 +137,12 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
                  triggers=(BusRule(("CreditFactsRecorded", "ReevaluationRequested")),)),
     FunctionSpec("arrears_watch", "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=120, triggers=(SCHEDULES["arrears-watch"],)),
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["arrears-watch"],)),
+    FunctionSpec("disclosure_expiry", "Ends disclosures whose maximum period has passed (EXPIRED)",
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["disclosure-expiry"],)),
+    FunctionSpec("clean_period_upgrades", "Automatic upgrades after the clean period (re-evaluation requests)",
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300,
+                 triggers=(SCHEDULES["clean-period-upgrades"],)),
     FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
 )

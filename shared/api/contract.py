@@ -61,6 +61,11 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/lists/{name}", "credit_views",
           summary="Public lists: advanced-certified, certified, discredited, seriously-discredited (Art 16)",
           tags=("Credit",)),
+    Route("GET", "/v1/disclosures", "credit_views",
+          summary="Public disclosure feed: what was public at `as_of` (national, or one uscc)", tags=("Disclosure",)),
+    Route("GET", "/v1/enterprises/{uscc}/disclosures", "credit_views", (SCOPE_ENTERPRISE, SCOPE_OFFICER),
+          own="uscc", summary="Every record of the enterprise (MINOR and ended too) with status and history",
+          tags=("Disclosure",)),
     Route("GET", "/v1/openapi.json", "docs", summary="This API's OpenAPI document", tags=("Docs",)),
     Route("GET", "/v1/docs", "docs", summary="Swagger UI", tags=("Docs",)),
 )

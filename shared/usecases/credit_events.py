@@ -26,6 +26,7 @@ from shared.domain.credit_events import (
 )
 from shared.domain.enterprise import BusinessType, RegistrationData, RegistrationStatus, new_enterprise
 from shared.domain.errors import Conflict, ValidationFailed
+from shared.usecases.arrears_watch import DUE_KIND as ARREARS_DUE_KIND
 
 
 class CreditEventBatch(BaseModel):
@@ -53,8 +54,8 @@ def event_item(event: CreditEvent, received_at: str, arrears_threshold: date | N
         **canonical_content(event), "content_hash": content_hash(event), "received_at": received_at,
     }
     if arrears_threshold is not None:  # sparse: only arrears that can still become a ground
-        values["gsi2pk"] = keys.due_pk("ARREARS", arrears_threshold.isoformat())
-        values["gsi2sk"] = f"{event.uscc}#{event.event_id}"
+        values["gsi2pk"] = keys.due_pk(ARREARS_DUE_KIND)
+        values["gsi2sk"] = keys.due_sk(arrears_threshold.isoformat(), event.uscc, event.event_id)
     return values
 
 

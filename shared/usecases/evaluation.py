@@ -30,6 +30,8 @@ from shared.domain.credit_events import BusinessLine, EventRecord
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import Conflict
 from shared.domain.rules import EnterpriseFacts, Evaluation, evaluate
+from shared.usecases.disclosure_sync import disclosure_overrides
+from shared.usecases.evaluation_extras import extra_writes
 
 MAX_ATTEMPTS = 5
 
@@ -42,6 +44,7 @@ def facts_from(items: EnterpriseItems) -> EnterpriseFacts:
     return EnterpriseFacts(
         uscc=profile["uscc"],
         events=tuple(EventRecord.from_plain(e) for e in items.events),
+        disclosure_overrides=disclosure_overrides(items.events),
         business_types=frozenset(profile["business_types"]),
         registration_status=profile["registration_status"],
         declaration_volumes=volumes,
@@ -116,6 +119,8 @@ def evaluate_enterprise(clock: Clock, uscc: str, trigger: str) -> dict[str, Any]
         records = classification_changes(items, evaluation)
         writes = [set_attributes(table, keys.enterprise_pk(uscc), keys.event_sk(event_id), {"classification": c})
                   for event_id, c in records]
+        extra, after_commit = extra_writes(table, items, enterprise.name, evaluation, now)  # disclosures, due entries
+        writes += extra
         decision = None
         restoration = restoration_summary(evaluation)
         if evaluation.tier is enterprise.tier and restoration != enterprise.restoration:
@@ -138,11 +143,13 @@ def evaluate_enterprise(clock: Clock, uscc: str, trigger: str) -> dict[str, Any]
             writes = [put_versioned(table, enterprise_item(changed), enterprise.version),
                       put_new(table, decision_item), put_new(audit_table, audit_item), *writes]
         if not writes:
+            after_commit()  # events a failed publish left pending
             return {"uscc": uscc, "changed": False, "tier": enterprise.tier.value}
         try:
             transact(writes)
         except Conflict:
             continue  # another evaluation committed first: reload and decide again on its result
+        after_commit()
         if decision is not None:
             detail = TierChanged(uscc=uscc, decision_id=decision["decision_id"], from_tier=decision["from_tier"],
                                  to_tier=decision["to_tier"], effective_at=decision["effective_at"],
