@@ -30,7 +30,8 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from shared.domain.credit_events import CreditEventType, EventLike, PenaltyKind
-from shared.domain.rules.dates import ONE_DAY, add_months, day_after_months
+from shared.domain.periods import ONE_DAY, Period, first_day_after
+from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import DisclosureOverride
 from shared.domain.rules.model import RulePack, Severity
 
@@ -146,7 +147,7 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
         if override.max_months is not None:
             max_months = override.max_months
     restorable = start if min_months is None else add_months(start, min_months)
-    until = day_after_months(start, max_months) if published and max_months is not None else None
+    until = first_day_after(start, Period.months(max_months)) if published and max_months is not None else None
     return RecordClassification(event.event_id, etype, severity, published, start, restorable, until,
                                 rule_ids, "Arts 33-35", basis, withdrawn_on, restored_on)
 
@@ -197,7 +198,7 @@ def classify_records(events: Iterable[EventLike], pack: RulePack, rule_ids_of: M
         result.append(new(RecordClassification, (
             event_id, etype, severity, published, start,
             start if min_months is None else add_months(start, min_months),
-            day_after_months(start, max_months) if published and max_months is not None else None,
+            first_day_after(start, Period.months(max_months)) if published and max_months is not None else None,
             rule_ids, "Arts 33-35", None, None, restored.get(event_id) if restored else None,
         )))
     return result

@@ -52,4 +52,5 @@ def test_an_automatic_upgrade_cites_arts_29_30() -> None:
     assert result.tier is Tier.REGULAR
     [citation] = result.citations()
     assert (citation["rule_id"], citation["article"]) == ("AUTOMATIC_RESTORATION", "Arts 29-30")
-    assert "D2" in citation["summary"] and citation["evidence"] == [penalty.event_id]
+    assert "D2" in citation["summary"]
+    assert citation["evidence"] == [penalty.event_id]
