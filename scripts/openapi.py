@@ -24,16 +24,29 @@ Enterprise credit management of China Customs under GACC Order No. 282 (in force
 credit tiers with the article and evidence behind every decision, public disclosure of
 non-compliance records for exactly their window, and the statutory procedures.
 
-**Conventions.** JSON, `snake_case`. `uscc` is the 18-character Unified Social Credit Code
-(GB 32100-2015) with its check character, upper case (a lower-case code is rejected, not
-normalised, so that one enterprise never has two keys). Calendar dates are China Standard Time
-dates; instants are RFC 3339 with offset and are answered in UTC (`Z`). Money is `amount_cny`,
-at most 2 decimals, never negative.
+**Conventions.** JSON in UTF-8, `snake_case`; Chinese text is sent and answered as UTF-8
+(`application/json; charset=utf-8`), never `\\u`-escaped. A request body is sent with
+`Content-Type: application/json` (a `charset` parameter, if any, must be `utf-8`); any other
+media type, `curl -d`'s default `application/x-www-form-urlencoded` included, is 415, and a
+body whose bytes are not UTF-8 is 400. A body sent without any `Content-Type` is read as JSON.
+Types are strict: an integer is a JSON integer (not `true`, not `"12"`).
+`uscc` is the 18-character Unified Social Credit Code (GB 32100-2015) with its check
+character, upper case (a lower-case code is rejected, not normalised, so that one enterprise
+never has two keys). Money is `amount_cny`, at most 2 decimals, never negative.
+
+**Dates and instants.** A calendar date is a China Standard Time date written `YYYY-MM-DD`
+(`registered_on`, `decided_on`, `due_on`); a date-time or a number is refused there. An instant
+is an RFC 3339 date-time with its offset, `2026-11-20T10:00:00+08:00` or `2026-11-20T02:00:00Z`
+(`as_of`); an epoch number, a date-time without offset or a date alone is refused (for the
+start of a CST day send `YYYY-MM-DDT00:00:00+08:00`). In a query string the offset's `+` must
+be written `%2B` (or use `Z`): left unencoded it arrives as a space. Instants are answered in
+UTC (`Z`).
 
 **Errors** are RFC 9457 problem details (`application/problem+json`) with `errors: [{loc, msg}]`
-naming every offending field: 400 malformed JSON or missing `Idempotency-Key`, 401 no/invalid
-token, 403 wrong scope or another enterprise's data, 404 unknown resource, 409 conflict, 422
-validation failed, 429 throttled. A request that fails stores nothing. Every response carries
+naming every offending field: 400 malformed JSON, a body that is not UTF-8 or a missing
+`Idempotency-Key`, 401 no/invalid token, 403 wrong scope or another enterprise's data, 404
+unknown resource, 409 conflict, 415 a body that is not `application/json`, 422 validation
+failed, 429 throttled. A request that fails stores nothing. Every response carries
 `x-correlation-id` (echoed when the request sends one).
 
 **Idempotency.** Every POST that creates something requires `Idempotency-Key` (1-128 printable

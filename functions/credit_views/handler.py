@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -15,7 +14,7 @@ from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.api.resolver import json_response, make_resolver, route
 from shared.api.schemas import CreditView
 from shared.domain.enterprise import Uscc
-from shared.domain.errors import ValidationFailed
+from shared.domain.time_types import Instant
 from shared.usecases.credit_views import (
     SimulationRequest,
     credit_view,
@@ -40,11 +39,10 @@ NextToken = Annotated[str | None, Query(max_length=2048, description="opaque tok
                    "or restored by then, and already known to the system at `as_of`.")
 def get_credit(
     uscc: Annotated[Uscc, Path()],
-    as_of: Annotated[datetime | None, Query(description="RFC 3339 instant with offset")] = None,
+    as_of: Annotated[Instant | None, Query(description="RFC 3339 instant with offset; in a query string "
+                                                       "write the offset's `+` as `%2B`, or use `Z`")] = None,
 ) -> Response[CreditView]:
     now = current_clock().now()
-    if as_of is not None and as_of.tzinfo is None:
-        raise ValidationFailed("as_of needs an offset", errors=[{"loc": ["query", "as_of"], "msg": "offset required"}])
     return json_response(200, credit_view(uscc, as_of or now, now))
 
 
@@ -100,11 +98,10 @@ FEED_DESCRIPTION = (
 def get_disclosures(
     uscc: Annotated[Uscc | None, Query(description="one enterprise only")] = None,
     severity: Annotated[Literal["GENERAL", "SERIOUS"] | None, Query(description="GENERAL or SERIOUS")] = None,
-    as_of: Annotated[datetime | None, Query(description="RFC 3339 instant with offset")] = None,
+    as_of: Annotated[Instant | None, Query(description="RFC 3339 instant with offset; in a query string "
+                                                       "write the offset's `+` as `%2B`, or use `Z`")] = None,
     limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None,
 ) -> Response[dict[str, Any]]:
-    if as_of is not None and as_of.tzinfo is None:
-        raise ValidationFailed("as_of needs an offset", errors=[{"loc": ["query", "as_of"], "msg": "offset required"}])
     return json_response(200, feed(uscc, severity, as_of, limit, next_token, current_clock().now()))
 
 

@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.api.contract import SCOPE_ENTERPRISE, SCOPE_OFFICER, Route
+from shared.api.http import header
 from shared.domain.errors import Forbidden, Unauthorized
+
+SEND_TOKEN = "send `Authorization: Bearer <access token>` (OAuth 2.0 client credentials)"
+_AUTHORIZATION_LOC = ["header", "Authorization"]
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,12 @@ class Principal:
         return SCOPE_ENTERPRISE in self.scopes and self.uscc == uscc
 
     def ensure_may_act_for(self, uscc: str) -> None:
-        if not self.may_act_for(uscc):
-            raise Forbidden(f"this token may not act for enterprise {uscc}")
+        if self.may_act_for(uscc):
+            return
+        if SCOPE_ENTERPRISE in self.scopes and self.uscc is None:
+            raise Forbidden("this enterprise token carries no uscc claim, so it may act for no enterprise; "
+                            "ask for a client bound to your uscc")
+        raise Forbidden(f"this token may not act for enterprise {uscc}")
 
 
 ANONYMOUS = Principal(client_id="anonymous", scopes=frozenset())
@@ -54,17 +62,38 @@ def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal:
     return Principal(client_id=str(client_id), scopes=scopes, uscc=str(uscc) if uscc else None)
 
 
+def _missing_token(event: Mapping[str, Any]) -> Unauthorized:
+    """Why a protected route got no claims, without echoing the token. In AWS the Cognito authorizer
+    answers for absent, malformed, expired or badly signed tokens before the handler runs; a
+    handler sees no claims only on a mis-wired method, or from a caller that bypassed the gateway."""
+    authorization = (header(event, "Authorization") or "").strip()
+    if not authorization:
+        return Unauthorized(f"no bearer token: {SEND_TOKEN}",
+                            errors=[{"loc": _AUTHORIZATION_LOC, "msg": "missing"}])
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return Unauthorized(f"the Authorization header is not a bearer token: {SEND_TOKEN}",
+                            errors=[{"loc": _AUTHORIZATION_LOC, "msg": "expected `Bearer <access token>`"}])
+    return Unauthorized("the bearer token was not verified by the gateway for this route; "
+                        "quote the x-correlation-id when reporting it",
+                        errors=[{"loc": _AUTHORIZATION_LOC, "msg": "not verified"}])
+
+
 def authorize(route: Route, event: Mapping[str, Any]) -> Principal:
-    """401 without claims on a protected route; 403 without one of its scopes, or when an
-    enterprise token asks about another enterprise's path parameter."""
+    """401 without claims on a protected route, or with an ID token's; 403 without one of its
+    scopes, or when an enterprise token asks about another enterprise's path parameter."""
     claims = claims_of(event)
     principal = principal_from_claims(claims)
     if route.public:
         return principal
     if claims is None:
-        raise Unauthorized("a bearer token is required for this route")
+        raise _missing_token(event)
+    if claims.get("token_use") == "id":
+        raise Unauthorized(f"an ID token was sent: {SEND_TOKEN}",
+                           errors=[{"loc": _AUTHORIZATION_LOC, "msg": "ID token instead of an access token"}])
     if not principal.scopes.intersection(route.scopes):
-        raise Forbidden(f"this route needs one of the scopes: {', '.join(route.scopes)}")
+        held = ", ".join(sorted(principal.scopes)) or "none"
+        raise Forbidden(f"this route needs one of the scopes: {', '.join(route.scopes)}; this token has: {held}")
     if route.own:
         uscc = (event.get("pathParameters") or {}).get(route.own) or ""
         principal.ensure_may_act_for(uscc)

@@ -1,8 +1,11 @@
 """The decorator stack around every API function: correlation id, logging, metrics, authorization,
-`Idempotency-Key`, resolver, and a problem response for anything that escapes."""
+request body media type and encoding, `Idempotency-Key`, resolver, and a problem response for
+anything that escapes."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -12,9 +15,9 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from shared.api.auth import authorize
 from shared.api.contract import find_route
-from shared.api.http import header, set_header
+from shared.api.http import header, replace_header, set_header
 from shared.api.observability import logger, metrics, traced
-from shared.api.problems import problem_response
+from shared.api.resolver import problem_response
 from shared.domain.errors import DomainError
 
 CORRELATION_HEADER = "x-correlation-id"
@@ -22,12 +25,60 @@ MAX_IDEMPOTENCY_KEY = 128
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
+JSON_MEDIA_TYPE = "application/json"
+SEND_JSON = f"send the body as JSON with the header `Content-Type: {JSON_MEDIA_TYPE}`"
+_CONTENT_TYPE_LOC = ["header", "Content-Type"]
+
+
+def _body_problem(event: dict[str, Any]) -> dict[str, Any] | None:
+    """415 unless the body is declared `application/json` (UTF-8, the only charset JSON has) or not
+    declared at all (RFC 9110 8.3 lets a recipient examine undeclared data: it is read as JSON, or 400);
+    400 when its bytes are not UTF-8. Checked before the resolver, which would otherwise read a form
+    or multipart body as fields (`curl -d` sends `application/x-www-form-urlencoded`), or fail
+    decoding it."""
+    instance = event.get("path")
+    content_type = (header(event, "Content-Type") or "").strip()
+    if content_type:
+        media_type, *parameters = (part.strip() for part in content_type.split(";"))
+        if media_type.lower() != JSON_MEDIA_TYPE:
+            # Printable ASCII only: the header is echoed into the problem document.
+            shown = media_type[:100] if media_type.isascii() and media_type.isprintable() else "this media type"
+            return problem_response(415, f"{shown} is not accepted here: {SEND_JSON}", instance=instance,
+                                    errors=[{"loc": _CONTENT_TYPE_LOC, "msg": f"expected {JSON_MEDIA_TYPE}"}])
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+                return problem_response(415, f"JSON is UTF-8: drop the charset parameter or make it utf-8; "
+                                        f"{SEND_JSON}", instance=instance,
+                                        errors=[{"loc": _CONTENT_TYPE_LOC, "msg": "charset must be utf-8"}])
+        # Media types are case-insensitive (RFC 9110 8.3.1); Powertools compares them as written.
+        replace_header(event, "Content-Type", JSON_MEDIA_TYPE)
+    if not _is_utf8(event.get("body"), bool(event.get("isBase64Encoded"))):
+        return problem_response(400, "the request body is not UTF-8 text; JSON must be encoded as UTF-8",
+                                instance=instance, errors=[{"loc": ["body"], "msg": "not UTF-8"}])
+    return None
+
+
+def _is_utf8(body: Any, base64_encoded: bool) -> bool:
+    """Bytes that are not UTF-8 reach the function base64-encoded (the local gateway, or a binary media
+    type); a string may still carry lone surrogates that no UTF-8 encoder accepts."""
+    if not isinstance(body, str):
+        return body is None
+    try:
+        data = base64.b64decode(body, validate=True) if base64_encoded else body.encode("utf-8")
+        data.decode("utf-8")
+    except (binascii.Error, UnicodeError):
+        return False
+    return True
+
 
 def _dispatch(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
     route = find_route(str(event.get("httpMethod", "")), str(event.get("resource", "")))
     if route is None:
         return app.resolve(event, context)
     principal = authorize(route, event)
+    if route.method in ("POST", "PUT", "PATCH") and (refused := _body_problem(event)) is not None:
+        return refused
 
     def resolve(ev: dict[str, Any], ctx: Any) -> dict[str, Any]:
         app.append_context(principal=principal, route=route)

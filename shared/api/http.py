@@ -25,3 +25,15 @@ def set_header(response: dict[str, Any], name: str, value: str) -> None:
     multi = response.get("multiValueHeaders")
     if isinstance(multi, dict):
         multi[name] = [value]
+
+
+def replace_header(event: dict[str, Any], name: str, value: str) -> None:
+    """Set a request header in both of the event's header maps, whatever case it came in."""
+    wanted = name.lower()
+    for bucket, new in (("headers", value), ("multiValueHeaders", [value])):
+        headers = event.get(bucket)
+        if not isinstance(headers, dict):
+            continue
+        for key in [k for k in headers if k.lower() == wanted]:
+            del headers[key]
+        headers[name] = new

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.router import Router
+from aws_lambda_powertools.shared.json_encoder import Encoder
 from pydantic import BaseModel, ValidationError
 
 from shared.api.problems import PROBLEM_JSON, problem_body
 from shared.domain.errors import DomainError
 
-JSON = "application/json"
+# JSON is UTF-8 (RFC 8259); the charset parameter is for browsers, which otherwise may guess.
+JSON = "application/json; charset=utf-8"
+
+to_json = partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False)
+"""Every JSON body the API sends: compact, UTF-8 text as is (a Chinese name is 3 bytes a character,
+not a 6-byte `\\uXXXX` escape per character). Powertools' default escapes everything outside ASCII."""
+
+
+def problem_json(body: dict[str, Any]) -> str:
+    # `default=str`: a problem's `extra` may carry dates or decimals from a stored record.
+    return json.dumps(body, default=str, ensure_ascii=False)
 
 
 def _loc(loc: Any) -> list[Any]:
@@ -35,8 +47,18 @@ def problem(status: int, detail: str, instance: str | None, **kwargs: Any) -> Re
     return Response(
         status_code=status,
         content_type=PROBLEM_JSON,
-        body=json.dumps(problem_body(status, detail, instance=instance, **kwargs), default=str),
+        body=problem_json(problem_body(status, detail, instance=instance, **kwargs)),
     )
+
+
+def problem_response(status: int, detail: str, **kwargs: Any) -> dict[str, Any]:
+    """A complete API Gateway proxy response (for errors answered before the resolver runs)."""
+    return {
+        "statusCode": status,
+        "headers": {"Content-Type": PROBLEM_JSON},
+        "body": problem_json(problem_body(status, detail, **kwargs)),
+        "isBase64Encoded": False,
+    }
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -62,7 +84,7 @@ def security_schemes() -> dict[str, Any]:
 def make_resolver(*routers: Router) -> APIGatewayRestResolver:
     # The OpenAPI security scheme is configured only when the document is generated
     # (scripts/openapi.py): building it costs ~70 ms of import at every cold start for nothing.
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = APIGatewayRestResolver(enable_validation=True, serializer=to_json)
     for router in routers:
         app.include_router(router)
 
@@ -111,25 +133,34 @@ def route(router: Router, method: str, path: str, *, responses: dict[int, Any] |
     spec = find_route(method, path)
     if spec is None:
         raise LookupError(f"{method} {path} is not in contract.ROUTES")
-    documented: dict[int, Any] = {
-        400: {"description": "Malformed request", "content": {PROBLEM_JSON: {"model": ProblemModel}}},
-        422: {"description": "Validation failed", "content": {PROBLEM_JSON: {"model": ProblemModel}}},
+    takes_body = method in ("POST", "PUT", "PATCH")
+    documented: dict[int, str] = {
+        400: "Malformed request: " + ("body not valid JSON or not UTF-8, or a required header missing"
+                                      if takes_body else "a header or parameter that cannot be read"),
+        422: "Validation failed",
     }
+    if "{" in path:
+        documented[404] = "No such resource: a path parameter that names nothing"
     if not spec.public:
-        documented[401] = {"description": "No or invalid token", "content": {PROBLEM_JSON: {"model": ProblemModel}}}
-        documented[403] = {"description": "Wrong scope or not your enterprise",
-                           "content": {PROBLEM_JSON: {"model": ProblemModel}}}
+        documented[401] = "No token, or a token that is not a valid access token"
+        documented[403] = "Wrong scope or not your enterprise"
     if spec.idempotent:
-        documented[409] = {"description": "Conflict: state, natural key or Idempotency-Key reused with another body",
-                           "content": {PROBLEM_JSON: {"model": ProblemModel}}}
-    documented.update(responses or {})
+        documented[409] = "Conflict: state, natural key or Idempotency-Key reused with another body"
+    if takes_body:
+        documented[415] = "The body is not sent as `Content-Type: application/json` (charset utf-8 if any)"
+    answers: dict[int, Any] = {status: {"description": text} for status, text in documented.items()}
+    for status, answer in (responses or {}).items():
+        answers[status] = {**answers.get(status, {}), **answer}
+    for status, answer in answers.items():
+        if status >= 400:  # every error is a problem document, whatever the route's own description says
+            answer["content"] = {PROBLEM_JSON: {"model": ProblemModel}}
     register = getattr(router, method.lower())
     return register(
         _powertools_path(path),
         summary=spec.summary,
         description=description,
         tags=list(spec.tags) or None,
-        responses=documented,
+        responses=dict(sorted(answers.items())),
         security=None if spec.public else [{"oauth2": list(spec.scopes)}],
     )
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, NamedTuple, Protocol
@@ -49,7 +49,6 @@ from typing import Annotated, Any, NamedTuple, Protocol
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -57,6 +56,7 @@ from pydantic import (
 )
 
 from shared.domain.enterprise import Uscc
+from shared.domain.time_types import CalendarDate
 
 EARLIEST_DATE = date(2000, 1, 1)
 CENT = Decimal("0.01")
@@ -97,22 +97,6 @@ META_TYPES = frozenset({CreditEventType.ARREARS_SETTLED, CreditEventType.PENALTY
 RECORD_TYPES = frozenset(CreditEventType) - META_TYPES
 
 
-def _iso_date(value: Any) -> Any:
-    """Accept a `date` (not a datetime) or an ISO `YYYY-MM-DD` string; refuse numbers and date-times."""
-    if isinstance(value, datetime):
-        raise ValueError("must be a calendar date (YYYY-MM-DD), not a date-time")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        if len(value) != 10 or value[4] != "-" or value[7] != "-":
-            raise ValueError("must be an ISO calendar date YYYY-MM-DD")
-        try:
-            return date.fromisoformat(value)
-        except ValueError as exc:
-            raise ValueError(f"is not a valid calendar date: {value}") from exc
-    raise ValueError("must be an ISO calendar date YYYY-MM-DD")
-
-
 def _not_before_2000(value: date) -> date:
     if value < EARLIEST_DATE:
         raise ValueError("must not be before 2000-01-01")
@@ -124,8 +108,7 @@ def _to_cents(value: Decimal) -> Decimal:
 
 
 CstDate = Annotated[
-    date,
-    BeforeValidator(_iso_date),
+    CalendarDate,
     AfterValidator(_not_before_2000),
     Field(description="Calendar date in China Standard Time, YYYY-MM-DD, not before 2000-01-01",
           json_schema_extra={"format": "date"}),

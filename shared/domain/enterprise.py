@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_seriali
 
 from shared.domain.clock import iso_instant
 from shared.domain.tiers import INITIAL_TIER, Tier
+from shared.domain.time_types import CalendarDate
 from shared.domain.uscc import USCC_PATTERN, validate_uscc
 
 
@@ -47,7 +48,7 @@ class RegistrationData(BaseModel):
     customs_code: CustomsCode | None = None
     registration_status: RegistrationStatus
     business_types: Annotated[list[BusinessType], Field(min_length=1, max_length=2)]
-    registered_on: date
+    registered_on: CalendarDate
 
 
 class Enterprise(BaseModel):

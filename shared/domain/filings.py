@@ -43,7 +43,7 @@ class DeclarationVolume(BaseModel):
 
     year: Year
     business_line: BusinessLine
-    documents: Annotated[int, Field(ge=0, le=10**9)]
+    documents: Annotated[int, Field(ge=0, le=10**9, strict=True)]
 
 
 class Person(BaseModel):

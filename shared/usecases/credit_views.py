@@ -16,6 +16,7 @@ from shared.domain.clock import china_date, iso_instant
 from shared.domain.credit_events import CreditEvent, EventRecord
 from shared.domain.errors import NotFound, ValidationFailed
 from shared.domain.tiers import LIST_NAMES
+from shared.domain.time_types import Instant
 from shared.usecases.decisions import public_decision, tier_at
 
 _RECORD_FIELDS = ("event_id", "type", "business_line", "decided_on", "amount_cny", "penalty_kind", "document_no",
@@ -90,8 +91,8 @@ def list_page(name: str, limit: int, token: str | None) -> dict[str, Any]:
 class SimulationRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    as_of: datetime | None = Field(default=None, description="RFC 3339 instant with offset; default now; "
-                                                              "may be in the future (what will hold then)")
+    as_of: Instant | None = Field(default=None, description="RFC 3339 instant with offset; default now; "
+                                                             "may be in the future (what will hold then)")
     extra_events: Annotated[list[CreditEvent], Field(max_length=100)] = []
 
 
@@ -99,8 +100,6 @@ def simulate_enterprise(uscc: str, request: SimulationRequest, now: datetime) ->
     from shared.domain.rules import simulate
     from shared.usecases.evaluation import facts_from  # the engine: only simulations pay its import
 
-    if request.as_of is not None and request.as_of.tzinfo is None:
-        raise ValidationFailed("as_of needs an offset", errors=[{"loc": ["body", "as_of"], "msg": "offset required"}])
     foreign = [{"loc": ["body", "extra_events", i, "uscc"], "msg": f"must be {uscc}, the simulated enterprise"}
                for i, e in enumerate(request.extra_events) if e.uscc != uscc]
     if foreign:
