@@ -70,7 +70,3 @@ def feed_sk(published_until: str, uscc: str, event_id: str) -> str:
 def clean_period_sk() -> str:
     """The enterprise's automatic-upgrade due item (one per enterprise)."""
     return "DUE#CLEAN_PERIOD"
-
-
-def schedule_pk(name: str) -> str:
-    return f"SCHEDULE#{name}"
