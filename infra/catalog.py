@@ -144,6 +144,11 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  main=Access.READWRITE, bus=Access.PUT, timeout_s=300,
                  triggers=(SCHEDULES["clean-period-upgrades"],)),
     FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ),
+    FunctionSpec("restorations", "Restoration and upgrade applications: receipt, reads, officer decisions",
+                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT),
+    FunctionSpec("restoration_review", "Reviews restoration and upgrade applications (Arts 29-30, 36-40)",
+                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+                 triggers=(BusRule(("RestorationReceived",)),)),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
 )
 

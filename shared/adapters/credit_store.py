@@ -88,12 +88,13 @@ class EnterpriseItems:
     decisions: list[dict[str, Any]] = field(default_factory=list)
     annual_reports: list[dict[str, Any]] = field(default_factory=list)
     persons: list[dict[str, Any]] = field(default_factory=list)
+    restorations: list[dict[str, Any]] = field(default_factory=list)
     disclosures: list[dict[str, Any]] = field(default_factory=list)
     due: list[dict[str, Any]] = field(default_factory=list)
 
 
 _KINDS = {"EVT#": "events", "VOL#": "volumes", "DEC#": "decisions", "AR#": "annual_reports", "PERSON#": "persons",
-          "DISC#": "disclosures", "DUE#": "due"}
+          "RST#": "restorations", "DISC#": "disclosures", "DUE#": "due"}
 
 
 def load_enterprise_items(uscc: str, table: str | None = None) -> EnterpriseItems:

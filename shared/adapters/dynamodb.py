@@ -15,6 +15,8 @@ Access patterns of the main table (single-table design; keys are built only in `
 | person (Art 46)           | ENT#<uscc>         | PERSON#<person_id>         |                                       |
 | annual report (Art 11)    | ENT#<uscc>         | AR#<year>                  |                                       |
 | tier decision             | ENT#<uscc>         | DEC#<effective_at>#<id>    |                                       |
+| restoration application   | ENT#<uscc>         | RST#<restoration_id>       |                                       |
+| open-application guard    | RSTOPEN#<uscc>     | EVT#<event_id> or TIER    |                                       |
 
 gsi1 holds only enterprises on a public list; gsi2 (the due index, `shared/usecases/due_work.py`)
 only items with a pending time-triggered duty, removed when the duty is done, so the scheduled jobs

@@ -70,3 +70,17 @@ def feed_sk(published_until: str, uscc: str, event_id: str) -> str:
 def clean_period_sk() -> str:
     """The enterprise's automatic-upgrade due item (one per enterprise)."""
     return "DUE#CLEAN_PERIOD"
+
+
+def restoration_sk(restoration_id: str) -> str:
+    """Restoration / upgrade application under its enterprise (ids sort by receipt time)."""
+    return f"RST#{restoration_id}"
+
+
+def open_application_pk(uscc: str) -> str:
+    """Guards of an enterprise's open applications: one item per record applied for, one for TIER."""
+    return f"RSTOPEN#{uscc}"
+
+
+def open_application_sk(event_id: str | None) -> str:
+    return "TIER" if event_id is None else f"EVT#{event_id}"

@@ -14,6 +14,8 @@ REEVALUATION_REQUESTED = "ReevaluationRequested"
 TIER_CHANGED = "TierChanged"
 DISCLOSURE_PUBLISHED = "DisclosurePublished"
 DISCLOSURE_ENDED = "DisclosureEnded"
+RESTORATION_RECEIVED = "RestorationReceived"
+RESTORATION_DECIDED = "RestorationDecided"
 
 
 class _Detail(BaseModel):
@@ -83,3 +85,34 @@ class DisclosureEnded(_Detail):
     reason: Literal["EXPIRED", "RESTORED", "WITHDRAWN"] = Field(description="how the disclosure ended")
     ended_on: str
     ended_at: str
+
+
+class RestorationReceived(_Detail):
+    """Internal: a restoration or upgrade application was stored RECEIVED; the review function takes it."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    restoration_id: str
+    kind: Literal["DISCLOSURE", "TIER"]
+    received_at: str
+
+
+class Reason(_Detail):
+    rule_id: str
+    article: str
+    detail: str
+
+
+class RestorationDecided(_Detail):
+    """Public: a restoration (DISCLOSURE) or upgrade (TIER) application was finally decided (APPROVED or
+    REJECTED, by the review or an officer). An approval is followed by a tier re-evaluation."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    restoration_id: str
+    kind: Literal["DISCLOSURE", "TIER"]
+    status: Literal["APPROVED", "REJECTED"]
+    event_ids: list[str]
+    reasons: list[Reason]
+    decided_at: str
+    decided_by: str

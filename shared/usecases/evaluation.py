@@ -29,7 +29,9 @@ from shared.domain.clock import Clock, iso_instant
 from shared.domain.credit_events import BusinessLine, EventRecord
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import Conflict
+from shared.domain.restoration import restoration_facts, upgrade_citations
 from shared.domain.rules import EnterpriseFacts, Evaluation, evaluate
+from shared.domain.rules.registry import pack_for
 from shared.usecases.disclosure_sync import disclosure_overrides
 from shared.usecases.evaluation_extras import extra_writes
 
@@ -41,6 +43,7 @@ def facts_from(items: EnterpriseItems) -> EnterpriseFacts:
     assert items.profile is not None
     profile = items.profile
     volumes = {(int(v["year"]), BusinessLine(v["business_line"])): int(v["documents"]) for v in items.volumes}
+    record_restorations, tier_facts = restoration_facts(items.restorations)  # approved applications
     return EnterpriseFacts(
         uscc=profile["uscc"],
         events=tuple(EventRecord.from_plain(e) for e in items.events),
@@ -48,6 +51,8 @@ def facts_from(items: EnterpriseItems) -> EnterpriseFacts:
         business_types=frozenset(profile["business_types"]),
         registration_status=profile["registration_status"],
         declaration_volumes=volumes,
+        tier_facts=tier_facts,
+        record_restorations=record_restorations,
     )
 
 
@@ -93,7 +98,7 @@ def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, t
         "to_tier": evaluation.tier.value,
         "effective_at": iso_instant(now),
         "rule_pack": evaluation.rule_pack,
-        "grounds": evaluation.citations()
+        "grounds": evaluation.citations() + upgrade_citations(evaluation, pack_for(now))
         + [{"rule_id": "CORRECTION", "article": "Art 39", "evidence": [c.revocation_event_id, c.revoked_event_id],
             "summary": f"{c.revoked_event_id} revoked by {c.revocation_event_id} on {c.revoked_on.isoformat()}: "
                        f"what it grounded ({', '.join(c.rule_ids)}) no longer counts"}

@@ -219,7 +219,7 @@ def test_clean_period_upgrade_is_automatic_after_24_months_and_cites_arts_29_30(
     deliver()
     latest = decisions(invoke)[0]
     assert (latest["from_tier"], latest["to_tier"]) == ("DISCREDITED", "REGULAR")
-    assert [(g["rule_id"], g["article"]) for g in latest["grounds"]] == [("AUTOMATIC_RESTORATION", "Arts 29-30")]
+    assert [(g["rule_id"], g["article"]) for g in latest["grounds"]] == [("AUTOMATIC_UPGRADE", "Arts 29-30")]
     # And a rerun does nothing
     assert run(invoke, "clean-period-upgrades")["due"] == 0
 

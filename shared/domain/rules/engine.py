@@ -219,18 +219,8 @@ class Evaluation:
 
     def citations(self) -> list[dict[str, Any]]:
         """Grounds in the decision shape of API.md (`{rule_id, article, summary, evidence}`)."""
-        cited = [{"rule_id": g.rule_id, "article": g.article, "summary": g.summary, "evidence": list(g.evidence)}
-                 for g in self.grounds]
-        last = self.transitions[-1] if self.transitions else None
-        if not cited and last is not None and last.cause.value in ("UPGRADE", "AUTOMATIC_RESTORATION"):
-            # An upgrade is a decision like any other: it cites the articles it rests on (Arts 29-30).
-            how = ("approved upgrade " + last.reference if last.cause.value == "UPGRADE"
-                   else "automatic upgrade: " + last.reference)
-            cited.append({"rule_id": last.cause.value, "article": last.article,
-                          "summary": f"{last.from_tier.value} -> {last.to_tier.value} on "
-                                     f"{china_date(last.at).isoformat()} by {how}; lifted: {', '.join(last.rule_ids)}",
-                          "evidence": list(last.evidence)})
-        return cited
+        return [{"rule_id": g.rule_id, "article": g.article, "summary": g.summary, "evidence": list(g.evidence)}
+                for g in self.grounds]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -28,11 +28,14 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.domain.credit_events import BusinessLine, CreditEventType, PenaltyKind
 from shared.domain.measures import MeasuresCatalogue
 from shared.domain.tiers import Tier
+
+if TYPE_CHECKING:  # the section imports Severity from here
+    from shared.domain.rules.certification import CertificationRules
 
 
 class Severity(StrEnum):
@@ -207,6 +210,26 @@ class TierRestorationRules:
         return {rule.from_tier: rule.clean_months for rule in self.automatic}
 
 
+class ReviewOutcome(StrEnum):
+    """What a failed check makes of an application (the review answers the worst one)."""
+
+    REJECTED = "REJECTED"
+    NEEDS_OFFICER = "NEEDS_OFFICER"
+
+
+@dataclass(frozen=True)
+class RestorationCheck:
+    """One condition of the restoration review (`kind: DISCLOSURE`, Arts 36-40) or of an upgrade
+    application (`kind: TIER`, Arts 29-30): cited as `{rule_id, article, detail}` when it fails."""
+
+    rule_id: str
+    article: str
+    applies_to: frozenset[str]  # application kinds: DISCLOSURE, TIER
+    outcome: ReviewOutcome
+    text: str
+    source: str
+
+
 @dataclass(frozen=True)
 class RestorationRules:
     """Arts 36-40: conditions, documents, timelines, refusals (used by the restoration workflow)."""
@@ -221,6 +244,12 @@ class RestorationRules:
     feedback_working_days: int
     objection_review_days: int
     refusals: tuple[str, ...]
+    checks: tuple[RestorationCheck, ...] = ()
+    """Every condition the review applies, as data (rule ids cited in `reasons`)."""
+
+    @cached_property
+    def checks_by_id(self) -> Mapping[str, RestorationCheck]:
+        return {check.rule_id: check for check in self.checks}
 
 
 @dataclass(frozen=True)
@@ -247,6 +276,7 @@ class RulePack:
     restoration: RestorationRules
     annual_report: AnnualReportRules
     measures: MeasuresCatalogue
+    certification: CertificationRules
     notes: tuple[str, ...] = field(default=())
 
     # -- indexes the engine uses (computed once per pack object) ------------------------------

@@ -57,12 +57,11 @@ class Transition:
     rule_ids: tuple[str, ...] = ()  # GROUND: the grounds; UPGRADE/AUTOMATIC: the grounds lifted
     evidence: tuple[str, ...] = ()
     reference: str = ""  # the TierFact's fact_id
-    article: str = ""  # UPGRADE/AUTOMATIC: the articles the lift rests on (the pack's Arts 29-30)
 
     def to_dict(self) -> dict[str, Any]:
         return {"at": self.at.isoformat(), "from_tier": self.from_tier.value, "to_tier": self.to_tier.value,
                 "cause": self.cause.value, "rule_ids": list(self.rule_ids), "evidence": list(self.evidence),
-                "reference": self.reference, "article": self.article}
+                "reference": self.reference}
 
 
 @dataclass(frozen=True)
@@ -112,8 +111,7 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
     def lift(at: datetime, cause: Cause, reference: str) -> None:
         nonlocal tier, since, episode, last_ground, automatic_on
         transitions.append(Transition(at, tier, target, cause, _unique([o.rule_id for o in episode]),
-                                      _unique([e for o in episode for e in o.evidence]), reference,
-                                      restore.article))
+                                      _unique([e for o in episode for e in o.evidence]), reference))
         tier, since, episode, last_ground, automatic_on = target, at, [], None, None
 
     def automatic_lift() -> None:

@@ -3,7 +3,8 @@ clean period counts from settlement; an upgrade is a decision citing the article
 
 from __future__ import annotations
 
-from shared.domain.rules import Cause
+from shared.domain.restoration import upgrade_citations
+from shared.domain.rules import ORDER_282, Cause
 from shared.domain.tiers import Tier
 from tests.unit.rules.builders import evaluate_on, fine, settled, tax_overdue
 
@@ -50,7 +51,7 @@ def test_an_automatic_upgrade_cites_arts_29_30() -> None:
     result = evaluate_on("2028-05-01", penalty)
     # Then the enterprise is REGULAR and the decision's citations name the upgrade and its articles
     assert result.tier is Tier.REGULAR
-    [citation] = result.citations()
-    assert (citation["rule_id"], citation["article"]) == ("AUTOMATIC_RESTORATION", "Arts 29-30")
+    [citation] = upgrade_citations(result, ORDER_282)
+    assert (citation["rule_id"], citation["article"]) == ("AUTOMATIC_UPGRADE", "Arts 29-30")
     assert "D2" in citation["summary"]
     assert citation["evidence"] == [penalty.event_id]
