@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from local.banner import banner
+from local.emulator import EmulatorPortInUse
 from local.runtime import Options, Runtime
 
 
@@ -39,27 +40,60 @@ def parse_args(argv: list[str] | None = None) -> Options:
                    save_every_s=args.save_every)
 
 
+class StartInterrupted(BaseException):
+    """A signal arrived before the runtime was up: start-up is abandoned, not waited for. A
+    BaseException, like KeyboardInterrupt, so that no `except Exception` on the way swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     stop = threading.Event()
+    starting = True
 
     def request_stop(signum: int, _frame: FrameType | None) -> None:
         if stop.is_set():  # a second Ctrl-C: the user means it
             os._exit(130)
         stop.set()
+        if starting:  # runs in the main thread, inside start(): abandon it
+            raise StartInterrupted(signum)
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    runtime = Runtime(options)
+    log = logging.getLogger("local")
+    runtime: Runtime | None = None
     try:
+        runtime = Runtime(options)
         runtime.start(announce=lambda rt: print(banner(rt), flush=True))
+        starting = False
+    except StartInterrupted as interrupted:
+        starting = False  # the stop event is set: a further signal ends the process at once
+        print(f"\nstopping during start-up ({interrupted}) ...", flush=True)
+        if runtime is not None:
+            runtime.stop()
+        return 128 + interrupted.signum
+    except EmulatorPortInUse as busy:
+        starting = False
+        stop.set()
+        log.error("the local runtime could not start: %s. Stop what uses port %d, or pick another port "
+                  "with --emulator-port N or EMULATOR_PORT=N (0 picks a free one).", busy, busy.port)
+        if runtime is not None:
+            runtime.stop()
+        return 1
     except Exception as exc:
-        logging.getLogger("local").error("the local runtime could not start: %s", exc, exc_info=True)
-        runtime.stop()
+        starting = False
+        stop.set()
+        log.error("the local runtime could not start: %s", exc, exc_info=True)
+        if runtime is not None:
+            runtime.stop()
         return 1
     while not stop.wait(0.5):
         pass
     print("\nstopping: saving tables ...", flush=True)
+    assert runtime is not None
     runtime.stop()
     print("stopped.", flush=True)
     lingering = [t.name for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]

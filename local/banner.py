@@ -38,6 +38,12 @@ def banner(runtime: Runtime) -> str:
     covered_line = ", ".join(sorted({COVERED_BY_RUNTIME[t] for t in covered})) or "-"
     stage = runtime.model.stage if runtime.model is not None else "-"
     stack_name = runtime.stack.name if runtime.stack else "?"
+    if runtime.clock.travelling:
+        restored = f"restored from {options.data_dir / 'clock.json'}; " if runtime.clock_restored else ""
+        clock_line = (f"TRAVELLED: now is {runtime.clock.now().isoformat(timespec='seconds')} ({restored}"
+                      f'POST {api}/_local/clock {{"now": null}} returns to real time)')
+    else:
+        clock_line = f'real time; POST {api}/_local/clock {{"now": "2027-01-01T00:00:00+08:00"}} to travel'
     return f"""
 Local runtime is up ({runtime.startup_s or 0:.1f} s) — stack {stack_name}, stage {stage}
   API              {api}/v1/...            (e.g. {api}/v1/openapi.json)
@@ -48,7 +54,7 @@ Local runtime is up ({runtime.startup_s or 0:.1f} s) — stack {stack_name}, sta
       aws --endpoint-url {emulator} stepfunctions list-state-machines
   Data folder      {options.data_dir}  (tables saved on exit and every {options.save_every_s:.0f} s;
                    --fresh starts empty)
-  Clock            real time; POST {api}/_local/clock {{"now": "2027-01-01T00:00:00+08:00"}} to travel
+  Clock            {clock_line}
   Schedules        {schedule_line}
   Stood in for     {covered_line}
   Not emulated     {skipped}

@@ -44,6 +44,11 @@ class RuntimeClock:
             listener(before, after)
         return after
 
+    def restore_offset(self, offset: timedelta) -> None:
+        """Start from a saved offset (a restart of a travelled runtime); no listeners are told."""
+        with self._lock:
+            self._offset = offset
+
     def on_change(self, listener: Callable[[datetime, datetime], None]) -> None:
         """Called with (old now, new now) after every `set` (the scheduler wakes up on it)."""
         self._listeners.append(listener)

@@ -5,10 +5,33 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 from typing import Any
 
 DEFAULT_ACCOUNT = "123456789012"
+START_TIMEOUT_S = 15.0
+
+
+class EmulatorPortInUse(OSError):
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(f"port {port} on {host}, where the AWS emulator listens, is in use ({reason})")
+        self.host = host
+        self.port = port
+
+
+def ensure_free(host: str, port: int) -> None:
+    """Bind and release `port` as werkzeug would (SO_REUSEADDR): moto's server thread would
+    otherwise print "Port ... is in use", exit the thread and leave start-up waiting forever."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise EmulatorPortInUse(host, port, exc.strerror or str(exc)) from None
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
 
 
@@ -23,6 +46,10 @@ class Emulator:
         self._lock = threading.Lock()
 
     @property
+    def running(self) -> bool:
+        return self._server is not None and getattr(self._server, "_server", None) is not None
+
+    @property
     def endpoint(self) -> str:
         return f"http://{self.host}:{self.port}"
 
@@ -33,8 +60,15 @@ class Emulator:
         # resource; the runtime prints one summary instead.
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         logging.getLogger("moto").setLevel(logging.ERROR)
+        ensure_free(self.host, self.port)
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
-        self._server.start()
+        # Its start() waits without a timeout for a server thread that may have died: wait here instead.
+        starter = threading.Thread(target=self._server.start, name="emulator-start", daemon=True)
+        starter.start()
+        starter.join(START_TIMEOUT_S)
+        if starter.is_alive():
+            raise RuntimeError(f"the AWS emulator did not start listening on {self.endpoint} "
+                               f"within {START_TIMEOUT_S:.0f} s")
         self.port = int(self._server.get_host_and_port()[1])
         self._point_process_here()
         from local import moto_patches
@@ -47,9 +81,9 @@ class Emulator:
         from local import moto_patches
 
         moto_patches.remove_in_process_transport()
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
+        server, self._server = self._server, None
+        if server is not None and getattr(server, "_server", None) is not None:  # it did start
+            server.stop()
 
     def client(self, service: str) -> Any:
         """A boto3 client on the emulator, one per service (boto3 clients are thread-safe)."""

@@ -88,7 +88,7 @@ class Gateway:
             try:
                 claims = self.tokens.verify(_bearer(request.headers.get("Authorization")))
             except TokenError as exc:
-                return self.gateway_response("UNAUTHORIZED", exc.detail, call)
+                return self.gateway_response("UNAUTHORIZED", exc.detail, call, explained=exc.explained)
             granted = set(str(claims.get("scope", "")).split())
             if method.scopes and not granted.intersection(method.scopes):
                 return self.gateway_response(
@@ -213,7 +213,11 @@ class Gateway:
         return response
 
     # --- answers of the gateway itself ------------------------------------------------------
-    def gateway_response(self, response_type: str, message: str, call: _Call, status: int | None = None) -> Response:
+    def gateway_response(self, response_type: str, message: str, call: _Call, status: int | None = None,
+                         explained: str | None = None) -> Response:
+        """API Gateway's answer. `explained`, when given, replaces `message` in a template's
+        `messageString` (the stack's problem `detail`): locally a 401 says what was wrong with the
+        token, where AWS says only "Unauthorized". Without a template the body is AWS's exactly."""
         default_status = status or DEFAULT_STATUS.get(response_type, 500)
         fallback = "DEFAULT_5XX" if default_status >= 500 else "DEFAULT_4XX"
         configured: GatewayResponse | None = (self.model.gateway_responses.get(response_type)
@@ -224,7 +228,7 @@ class Gateway:
         if configured and configured.templates:
             template = configured.templates.get("application/json") or next(iter(configured.templates.values()))
         if template is not None:
-            body = self._render(template, response_type, message, call)
+            body = self._render(template, response_type, explained or message, call)
         else:
             body = json.dumps({"message": message})
         response = Response(body, status=status_code, content_type="application/json")
@@ -240,8 +244,10 @@ class Gateway:
         return response
 
     def _render(self, template: str, response_type: str, message: str, call: _Call) -> str:
+        """Substitute `$context` variables as API Gateway does, except that every value but the
+        already-quoted `messageString` is JSON-escaped: a template that puts a client-shaped value
+        (the path) inside a JSON string still renders valid JSON here, with nothing injected."""
         values = {
-            "error.messageString": json.dumps(message),
             "error.message": message,
             "error.responseType": response_type,
             "requestId": call.request_id,
@@ -254,7 +260,9 @@ class Gateway:
             "domainName": call.request.host,
             "identity.sourceIp": call.request.remote_addr or "",
         }
-        return _CONTEXT_VARIABLE.sub(lambda m: values.get(m.group(1), ""), template)
+        escaped = {name: json.dumps(value, ensure_ascii=False)[1:-1] for name, value in values.items()}
+        escaped["error.messageString"] = json.dumps(message, ensure_ascii=False)
+        return _CONTEXT_VARIABLE.sub(lambda m: escaped.get(m.group(1), ""), template)
 
     def _header_value(self, expression: str, call: _Call) -> str | None:
         if len(expression) >= 2 and expression.startswith("'") and expression.endswith("'"):

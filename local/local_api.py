@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import json
 import logging
 import re
@@ -20,6 +21,7 @@ from local import executions as executions_html
 from local.clock import RuntimeClock
 from local.executions import ExecutionsView, UnknownExecution
 from local.schedules import Scheduler, UnknownSchedule
+from local.time_travel import warnings_after_moving_back
 from local.tokens import Client, ClientRegistry, TokenIssuer
 from shared.api.contract import SCOPE_ENTERPRISE
 from shared.api.problems import PROBLEM_JSON, problem_body
@@ -53,6 +55,8 @@ class LocalServices:
     healthy: bool = False
     """Everything is deployed, seeded and announced: health answers 200."""
     status: str = "starting"
+    records_after: Callable[[datetime], dict[str, int]] | None = None
+    """Decisions and events dated after an instant, by kind (None when the stack has no main table)."""
 
 
 Handler = Callable[[Request, dict[str, str]], Response]
@@ -62,6 +66,7 @@ class LocalApi:
     def __init__(self, services: LocalServices) -> None:
         self.services = services
         self.routes: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
+            (re.compile(r"^/$"), {"GET": self.root, "HEAD": self.root}),
             (re.compile(r"^/_local/?$"), {"GET": self.index}),
             (re.compile(r"^/_local/health$"), {"GET": self.health}),
             (re.compile(r"^/_local/token$"), {"POST": self.token}),
@@ -146,6 +151,34 @@ class LocalApi:
         page = (f"<!doctype html><html lang=en><meta charset=utf-8><title>Local runtime</title>"
                 f"<body style='font-family:system-ui;margin:2rem'><h1>Local runtime</h1><ul>{items}</ul></body></html>")
         return Response(page, content_type="text/html; charset=utf-8")
+
+    def root(self, request: Request, _: dict[str, str]) -> Response:
+        """`/`: where things are, for a person (HTML) or a tool (JSON with `Accept: application/json`
+        or `?format=json`). API Gateway would answer "Missing Authentication Token" here."""
+        links = [
+            ("api_docs", "/v1/docs", "API documentation (Swagger UI; try the API from the page)"),
+            ("openapi", "/v1/openapi.json", "the OpenAPI document"),
+            ("executions", "/_local/executions", "operators' console: Step Functions executions"),
+            ("clients", "/_local/clients", "OAuth clients; POST /_local/token for a token"),
+            ("clock", "/_local/clock", "the runtime's clock (time travel)"),
+            ("schedules", "/_local/schedules", "schedules and their next fire times"),
+            ("health", "/_local/health", "health"),
+        ]
+        requested = request.args.get("format")
+        accept = request.accept_mimetypes
+        wants_json = (requested == "json" if requested in {"json", "html"}
+                      else accept["application/json"] > accept["text/html"])
+        if wants_json:
+            return self.json({"title": "Local runtime: China Customs enterprise credit API",
+                              "links": {name: href for name, href, _ in links}})
+        items = "".join(f'<li><a href="{href}">{href}</a> — {html.escape(text)}</li>' for _, href, text in links)
+        page = ("<!doctype html><html lang=en><meta charset=utf-8>"
+                "<title>Local runtime: enterprise credit API</title>"
+                "<body style='font-family:system-ui;margin:2rem;max-width:48rem'>"
+                "<h1>Local runtime</h1><p>China Customs enterprise credit API (GACC Order No. 282), "
+                "running on this machine.</p>"
+                f"<ul>{items}</ul></body></html>")
+        return Response(page, content_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
 
     def health(self, request: Request, _: dict[str, str]) -> Response:
         body = {"status": "ok" if self.services.healthy else self.services.status,
@@ -266,8 +299,12 @@ class LocalApi:
             if instant.tzinfo is None:
                 raise Problem(422, "1 field(s) failed validation",
                               errors=[{"loc": ["body", "now"], "msg": "the instant needs a UTC offset"}])
-        self.services.clock.set(instant)
-        return self.json(self._clock_body())
+        before = self.services.clock.now()
+        after = self.services.clock.set(instant)
+        body = self._clock_body() | {"warnings": []}
+        if after < before and self.services.records_after is not None:
+            body["warnings"] = warnings_after_moving_back(self.services.records_after(after), after)
+        return self.json(body)
 
     def list_schedules(self, request: Request, _: dict[str, str]) -> Response:
         self.require_ready()

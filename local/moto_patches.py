@@ -18,6 +18,8 @@ cannot do without Docker or does not do at all is filled in here, and only here:
 | CloudFormation `AWS::Scheduler::Schedule` / `ScheduleGroup` | not supported; create them in   |
 |                                         | moto's Scheduler backend so the runtime (and the AWS CLI)  |
 |                                         | can list and fire them                                     |
+| `DynamoHandler.call_action`             | journal every accepted DynamoDB write before it is answered |
+|                                         | (`local.journal`), so an acknowledged write survives kill -9 |
 | botocore `before-send` handler (added)  | calls from this process to the emulator (handlers, the     |
 |                                         | runtime) skip TCP and werkzeug and go through moto's own   |
 |                                         | request dispatch (`BotocoreStubber.process_request`, what  |
@@ -45,10 +47,13 @@ from moto.cloudformation import parsing as cfn_parsing
 from moto.cloudformation.models import cloudformation_backends
 from moto.core.common_models import CloudFormationModel
 from moto.core.config import default_user_config
+from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import EventBus, Rule
 from moto.scheduler.models import scheduler_backends
 from moto.stepfunctions.models import StateMachine
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend, stepfunctions_parser_backends
+
+from local.journal import JOURNALED
 
 
 class Hooks(Protocol):
@@ -259,6 +264,36 @@ def _register_cloudformation_models() -> None:
     cfn_parsing.get_name_type_map.cache_clear()
 
 
+# --- DynamoDB write journal --------------------------------------------------------------------
+
+class WriteRecorder(Protocol):
+    lock: Any
+
+    def record(self, action: str, params: dict[str, Any]) -> None: ...
+
+
+_journal: WriteRecorder | None = None
+_dynamodb_call_action = DynamoHandler.__dict__["call_action"]
+
+
+def set_write_journal(journal: WriteRecorder | None) -> None:
+    global _journal
+    _journal = journal
+
+
+def _journaled_call_action(self: DynamoHandler) -> Any:
+    journal = _journal
+    action = self._get_action()
+    if journal is None or action not in JOURNALED:  # reads never wait for the journal
+        return _dynamodb_call_action(self)
+    with journal.lock:  # the journal's order is the order the tables saw
+        result = _dynamodb_call_action(self)
+        status = result[0] if isinstance(result, tuple) else 200
+        if int(status) < 300:
+            journal.record(action, getattr(self, "params", {}))
+    return result
+
+
 # --- in-process transport ----------------------------------------------------------------------
 
 # botocore's hyphenated service id (as in event names) → the endpoint prefix moto's URL patterns use.
@@ -359,6 +394,8 @@ def patches() -> list[Patch]:
               "name unnamed executions with a UUID"),
         Patch(EventBus, "physical_resource_id", property(_event_bus_physical_id),
               "Ref of an event bus is its name"),
+        Patch(DynamoHandler, "call_action", _journaled_call_action,
+              "journal accepted DynamoDB writes before answering them"),
     ]
 
 
@@ -387,6 +424,7 @@ def revert() -> None:
             setattr(patch.owner, patch.attribute, patch.original)
     _applied.clear()
     _hooks = None
+    set_write_journal(None)
     _scheduler_models_enabled = False
     _register_cloudformation_models()
     remove_in_process_transport()
@@ -401,4 +439,4 @@ def scheduler_cloudformation_types() -> tuple[type[CloudFormationModel], ...]:
 
 __all__ = ["Hooks", "InProcessTransport", "apply", "configure_emulator", "install_in_process_transport",
            "lambda_function", "patches", "remove_in_process_transport", "resolve_in_stack", "revert",
-           "scheduler_cloudformation_types", "unsupported_resource_types"]
+           "scheduler_cloudformation_types", "set_write_journal", "unsupported_resource_types"]

@@ -1,15 +1,17 @@
 """DynamoDB contents survive a restart: every table of the stack is written to
 `<data>/dynamodb.json` (DynamoDB's typed JSON, so nothing is lost in translation) on clean
-shutdown and periodically, and loaded into the freshly deployed tables at start.
+shutdown and periodically, and loaded into the freshly deployed tables at start; the writes made
+since the last snapshot are in the journal (`local/journal.py`), replayed after it.
 
 Tables are matched by their logical id in the template, because a table without an explicit name
-gets a new physical name on every deploy. Step Functions executions, SQS messages and the clock
-are not kept: they start afresh with each run.
+gets a new physical name on every deploy. Step Functions executions and SQS messages are not kept:
+they start afresh with each run (the clock is kept by `local/time_travel.py`).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -19,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from local.journal import WriteJournal
+
 log = logging.getLogger("local.persistence")
 
 FORMAT_VERSION = 1
@@ -27,11 +31,14 @@ BATCH = 25
 
 
 class TableSnapshots:
-    def __init__(self, path: Path, client: Callable[[], Any], tables: dict[str, str]) -> None:
-        """`tables`: logical id → physical table name of the deployed stack."""
+    def __init__(self, path: Path, client: Callable[[], Any], tables: dict[str, str],
+                 journal: WriteJournal | None = None) -> None:
+        """`tables`: logical id → physical table name of the deployed stack. With a `journal`, a
+        snapshot holds every journaled write up to its `journal_seq` and empties the journal."""
         self.path = path
         self.client = client
         self.tables = tables
+        self.journal = journal
         self._last_digest: str | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -39,9 +46,13 @@ class TableSnapshots:
 
     def save(self) -> int:
         """Write every table; skips the write when nothing changed. Returns the item count."""
-        with self._lock:
+        # The journal's lock keeps writes out while the tables are read, the file replaced and
+        # the journal emptied: the snapshot and the journal never both hold (or both miss) a write.
+        with self._lock, (self.journal.lock if self.journal is not None else contextlib.nullcontext()):
             dynamodb = self.client()
             document: dict[str, Any] = {"version": FORMAT_VERSION, "tables": {}}
+            if self.journal is not None:
+                document["journal_seq"] = self.journal.seq
             count = 0
             for logical, name in sorted(self.tables.items()):
                 items = [_item_to_json(item) for item in _scan(dynamodb, name)]
@@ -55,18 +66,31 @@ class TableSnapshots:
                 partial.write_text(text)
                 os.replace(partial, self.path)
                 self._last_digest = digest
+            if self.journal is not None:
+                self.journal.truncate()
             return count
 
     def load(self) -> int:
-        if not self.path.exists():
-            return 0
-        try:
-            document = json.loads(self.path.read_text())
-        except ValueError:
-            broken = self.path.with_suffix(".unreadable")
-            os.replace(self.path, broken)
-            log.error("%s was not readable JSON; moved aside to %s, starting empty", self.path, broken)
-            return 0
+        """Load the snapshot, then replay the journal's writes made after it. Returns the item
+        count of the snapshot plus the writes replayed."""
+        document: dict[str, Any] = {}
+        if self.path.exists():
+            try:
+                document = json.loads(self.path.read_text())
+            except ValueError:
+                broken = self.path.with_suffix(".unreadable")
+                os.replace(self.path, broken)
+                log.error("%s was not readable JSON; moved aside to %s, starting empty", self.path, broken)
+                document = {}
+        count = self._load_tables(document)
+        if self.journal is not None:
+            replayed = self.journal.replay(self.client, int(document.get("journal_seq", 0)))
+            if replayed:
+                log.info("replayed %d DynamoDB writes from %s", replayed, self.journal.path)
+            count += replayed
+        return count
+
+    def _load_tables(self, document: dict[str, Any]) -> int:
         dynamodb = self.client()
         count = 0
         for logical, saved in (document.get("tables") or {}).items():

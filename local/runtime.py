@@ -29,15 +29,19 @@ from local.emulator import Emulator
 from local.executions import ExecutionsView
 from local.gateway import Gateway
 from local.http_server import HttpServer
+from local.journal import WriteJournal
 from local.lambdas import CodeLocator, FunctionConfig, Invocation, LambdaRunner
 from local.local_api import LocalApi, LocalServices
 from local.persistence import TableSnapshots
 from local.schedules import Scheduler
 from local.stack import AsyncPolicy, DeployedStack
+from local.time_travel import ClockFile, records_dated_after
 from local.tokens import ClientRegistry, TokenIssuer, load_or_create_key
 from shared.api.problems import PROBLEM_JSON, problem_body
 
 log = logging.getLogger("local")
+MAIN_TABLE_OUTPUT = "MainTableName"
+"""The stack output naming the table of decisions and credit events (infra/outputs.py)."""
 
 
 @dataclass
@@ -110,15 +114,18 @@ class Runtime:
         self.stack: DeployedStack | None = None
         self.model: api_model.RestApiModel | None = None
         self.snapshots: TableSnapshots | None = None
+        self.journal: WriteJournal | None = None
         self.scheduler: Scheduler | None = None
         self.not_emulated: list[str] = []
         self.startup_s: float | None = None
+        self.clock_restored = False
+        """The clock came back travelled from the data folder (the banner says so)."""
         self._stopped = threading.Event()
 
     # --- the one WSGI application -----------------------------------------------------------
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
-        if request.path == "/_local" or request.path.startswith("/_local/"):
+        if request.path in {"/", "/_local"} or request.path.startswith("/_local/"):
             response = self.local_api.handle(request)
         elif self.gateway is None:
             body = problem_body(503, f"the local runtime is {self.services.status}; try again shortly",
@@ -143,13 +150,16 @@ class Runtime:
         options = self.options
         data = options.data_dir
         if options.fresh and data.exists():
-            for child in ("dynamodb.json", "clients.json", "lambda-code"):
+            for child in ("dynamodb.json", "dynamodb.journal", "clients.json", "clock.json", "lambda-code"):
                 path = data / child
                 if path.is_dir():
                     shutil.rmtree(path)
                 elif path.exists():
                     path.unlink()
         data.mkdir(parents=True, exist_ok=True)
+        clock_file = ClockFile(data / "clock.json")
+        self.clock_restored = clock_file.restore(self.clock)
+        self.clock.on_change(lambda _before, _after: clock_file.save(self.clock))
 
         from shared.adapters import clock as clock_adapter
 
@@ -170,10 +180,16 @@ class Runtime:
 
         tables = {logical: physical for logical, physical in deployed["resources"].items()
                   if deployed["types"].get(logical) == "AWS::DynamoDB::Table" and physical}
-        self.snapshots = TableSnapshots(data / "dynamodb.json", lambda: self.emulator.client("dynamodb"), tables)
+        self.journal = WriteJournal(data / "dynamodb.journal", tables)
+        self.snapshots = TableSnapshots(data / "dynamodb.json", lambda: self.emulator.client("dynamodb"), tables,
+                                        self.journal)
         loaded = self.snapshots.load()
         if loaded:
             log.info("loaded %d saved DynamoDB items from %s", loaded, self.snapshots.path)
+        if self.journal.path.exists() and self.journal.path.stat().st_size:
+            self.snapshots.save()  # the replayed writes go into the snapshot; the journal starts empty
+        self.journal.open(self.journal.seq)
+        moto_patches.set_write_journal(self.journal)
 
         model = api_model.build(cloud, deployed["resources"])
         key = load_or_create_key(data / "signing-key.pem")
@@ -185,6 +201,10 @@ class Runtime:
         self.services.clients = ClientRegistry(data / "clients.json", demo_clients())
         self.services.scopes = (model.scopes if model and model.scopes else frozenset()) | frozenset(ALL_SCOPES)
         self.services.executions = ExecutionsView(self.emulator.client)
+        main_table = (deployed.get("outputs") or {}).get(MAIN_TABLE_OUTPUT)
+        if main_table:
+            self.services.records_after = lambda instant: records_dated_after(
+                self.emulator.client("dynamodb"), main_table, instant)
         self.scheduler = Scheduler(self.emulator.client, self.clock.now, self.delivery, self.runner, self.function,
                                    self.emulator.account, self.emulator.region)
         self.scheduler.reload()
@@ -255,7 +275,11 @@ class Runtime:
                 log.info("saved %d DynamoDB items to %s", count, self.snapshots.path)
             except Exception:
                 log.exception("could not save the DynamoDB tables")
-        _stop_executions(self.emulator)
+        if self.journal is not None:
+            moto_patches.set_write_journal(None)
+            self.journal.close()
+        if self.emulator.running:  # else the endpoint may be another program's, which may never answer
+            _stop_executions(self.emulator)
         self.http.stop()
         self.emulator.stop()
         from shared.adapters import clock as clock_adapter

@@ -5,6 +5,18 @@ schedule's time zone (Scheduler's ScheduleExpressionTimezone; UTC for Events rul
 so a yearly job costs a few hundred day checks, not half a million minute checks.
 AWS cron: minutes hours day-of-month month day-of-week year; day-of-week 1-7 is SUN-SAT; one of
 day-of-month / day-of-week is `?`; `L`, `W` and `#` are supported as documented by AWS.
+
+Why not `pyawscron` (1.0.7, the kept parser of AWS cron): it passes this module's original
+expression tests (given the time-zone shift below), but it fails the ones in
+`tests/integration/local_runtime/test_schedule_expressions.py::test_valid_aws_cron_that_pyawscron_breaks_on`,
+each an expression AWS accepts: a leap day `cron(0 0 29 2 ? *)` raises ValueError in a non-leap
+year (it builds 29 February without checking the month), `cron(0 0 LW * ? *)` raises ValueError,
+`cron(0 0 ? * L *)` raises its own "this shouldn't happen, but iter 11 > 10", and a wrap-around
+range `cron(0 0 ? * FRI-MON *)` raises IndexError. It also computes in UTC only (it refuses any
+other tzinfo), while Scheduler schedules fire in their `ScheduleExpressionTimezone`
+(Asia/Shanghai here), and it accepts `cron(0 0 * * * *)`, which AWS refuses. A schedule that
+raises at fire time stops firing silently, so the parser stays here; `rate()` and `at()` would have
+stayed here anyway (pyawscron has neither).
 """
 
 from __future__ import annotations

@@ -29,12 +29,20 @@ ALGORITHM = "RS256"
 
 
 class TokenError(Exception):
-    """Why a token is refused: `missing`, `invalid` or `expired`."""
+    """Why a token is refused: `reason` is `missing`, `invalid` or `expired`; `detail` is API
+    Gateway's own message ("Unauthorized", "The incoming token has expired"); `explanation` says
+    what was wrong and what to send, naming nothing secret (no token, no key material; the issuer
+    and the runtime's clock are public)."""
 
-    def __init__(self, reason: str, detail: str) -> None:
+    def __init__(self, reason: str, detail: str, explanation: str = "") -> None:
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
+        self.explanation = explanation
+
+    @property
+    def explained(self) -> str:
+        return f"{self.detail}: {self.explanation}" if self.explanation else self.detail
 
 
 @dataclass(frozen=True)
@@ -148,7 +156,8 @@ class TokenIssuer:
 
     def verify(self, token: str | None) -> dict[str, Any]:
         if not token:
-            raise TokenError("missing", "Unauthorized")
+            raise TokenError("missing", "Unauthorized",
+                             "no token: send 'Authorization: Bearer <access_token>' (POST /_local/token issues one)")
         try:
             # Expiry is checked below against the runtime clock, not the wall clock.
             claims: dict[str, Any] = jwt.decode(
@@ -156,12 +165,32 @@ class TokenIssuer:
                 options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
                          "require": ["exp", "iat", "client_id", "token_use"]},
             )
+        except jwt.InvalidSignatureError as exc:
+            raise TokenError("invalid", "Unauthorized",
+                             "the token's signature does not verify with this runtime's signing key "
+                             "(issued by another runtime or data folder, or altered); get a new token") from exc
+        except jwt.InvalidIssuerError as exc:
+            raise TokenError("invalid", "Unauthorized",
+                             f"the token was issued by another issuer; this runtime accepts {self.issuer}") from exc
+        except jwt.InvalidAlgorithmError as exc:
+            raise TokenError("invalid", "Unauthorized", f"the token is not signed with {ALGORITHM}") from exc
+        except jwt.MissingRequiredClaimError as exc:
+            raise TokenError("invalid", "Unauthorized",
+                             f"the token lacks the '{exc.claim}' claim of an access token") from exc
+        except jwt.DecodeError as exc:
+            raise TokenError("invalid", "Unauthorized",
+                             "the bearer token is not a well-formed JWT (three base64url parts: header, claims, "
+                             "signature)") from exc
         except jwt.PyJWTError as exc:
-            raise TokenError("invalid", "Unauthorized") from exc
+            raise TokenError("invalid", "Unauthorized", "the token's claims are not valid") from exc
         if claims.get("token_use") != "access":
-            raise TokenError("invalid", "Unauthorized")
-        if int(claims["exp"]) <= int(self.now().timestamp()):
-            raise TokenError("expired", "The incoming token has expired")
+            raise TokenError("invalid", "Unauthorized", "an access token is required (token_use must be 'access')")
+        now = int(self.now().timestamp())
+        if int(claims["exp"]) <= now:
+            expired_at = datetime.fromtimestamp(int(claims["exp"]), UTC).isoformat()
+            raise TokenError("expired", "The incoming token has expired",
+                             f"it expired at {expired_at}; the runtime's clock reads "
+                             f"{datetime.fromtimestamp(now, UTC).isoformat()}; get a new token")
         return claims
 
     def jwks(self) -> dict[str, Any]:

@@ -27,22 +27,19 @@ def main() -> None:
     from stdnum.cn import uscc as stdnum_uscc
 
     from shared.adapters import clock as clock_adapter
-    from shared.adapters import disclosure_store
     from shared.adapters import dynamodb as dynamodb_adapter
     from shared.adapters.bus import publish
+    from shared.adapters.disclosure_store import DynamoExpiryStore
     from shared.adapters.due_index import DynamoDueIndex
     from shared.adapters.dynamodb import to_item
     from shared.adapters.settings import settings
+    from shared.adapters.stores import dynamodb_stores
     from shared.api import idempotency
     from shared.domain.bus_events import REEVALUATION_REQUESTED
     from shared.domain.clock import FixedClock
     from shared.usecases.arrears_watch import run_arrears_watch
     from shared.usecases.clean_period import run_clean_period_upgrades
     from shared.usecases.disclosure_expiry import run_disclosure_expiry
-
-    class _ExpiryStore:
-        expire = staticmethod(disclosure_store.expire)
-        clear_pending = staticmethod(disclosure_store.clear_pending)
     from shared.usecases.evaluation import evaluate_enterprise
     from tests.support.apigw import api_event
     from tests.support.bus import bus_name, wire_bus
@@ -92,16 +89,16 @@ def main() -> None:
               f"({dict(calls)})")
 
         calls.clear()
-        evaluate_enterprise(clock, target, trigger="bench")
+        evaluate_enterprise(dynamodb_stores(), clock, target, trigger="bench")
         print(f"  first evaluation, no tier change, 102 records classified: {dict(calls)}")
         post([_event("smuggling-1", target, type="SMUGGLING_PENALTY")], "k5")
         calls.clear()
-        outcome = evaluate_enterprise(clock, target, trigger="bench")
+        outcome = evaluate_enterprise(dynamodb_stores(), clock, target, trigger="bench")
         print(f"  evaluation with a tier change (to {outcome['tier']}): {dict(calls)} "
               f"-> {calls['TransactWriteItems']} transaction (state + decision + audit + record), "
               f"{calls['Query']} query")
         calls.clear()
-        evaluate_enterprise(clock, target, trigger="bench")
+        evaluate_enterprise(dynamodb_stores(), clock, target, trigger="bench")
         print(f"  evaluation without change: {dict(calls)}")
 
         print(f"\n== arrears-watch reads with {OTHER_RECORDS:,} other records stored")
@@ -162,7 +159,8 @@ def main() -> None:
         request = lambda d: publish(REEVALUATION_REQUESTED, d)  # noqa: E731
         bench_run("arrears-watch", lambda: run_arrears_watch(clock, index, request))
         print(f"\n== disclosure-expiry and clean-period-upgrades reads with {OTHER_RECORDS:,} other records stored")
-        bench_run("disclosure-expiry", lambda: run_disclosure_expiry(clock, index, _ExpiryStore(), publish).to_dict())
+        expiry = DynamoExpiryStore()
+        bench_run("disclosure-expiry", lambda: run_disclosure_expiry(clock, index, expiry, publish).to_dict())
         bench_run("clean-period-upgrades", lambda: run_clean_period_upgrades(clock, index, request).to_dict())
         clock_adapter.install_clock(None)
 

@@ -9,6 +9,9 @@ never asserted:
 - restoration receipt → decision: p50/p95 of 30 sequential `POST /v1/restorations` (kind DISCLOSURE),
   from sending the POST to the first `GET /v1/restorations/{id}` that no longer answers RECEIVED (the
   review runs asynchronously: bus rule → `restoration_review`); polled every 5 ms.
+- what the write journal (`local/journal.py`, what makes a 2xx survive `kill -9`) costs: its
+  journaled writes per `POST /v1/enterprises`, times the time to journal one of those writes
+  (append and flush, measured on the run's own journal lines).
 
 Targets (the issue): healthy <= 15 s; GET p50 <= 15 ms; POST p50 <= 40 ms; RSS <= 400 MB idle.
 Everything runs on loopback, on free ports, in a temporary data folder, and is stopped at the end.
@@ -280,6 +283,39 @@ def _waiting_executions(emulator_port: int, port: int, count: int) -> None:
     raise TimeoutError("executions did not all reach their callback task")
 
 
+def _journal_cost(lines: list[str], rounds: int = 2000) -> float:
+    """Microseconds to journal one write like `lines` (the run's own): encode, append, flush."""
+    from local.journal import WriteJournal, _decode
+
+    entries = [json.loads(line) for line in lines if line.strip()]
+    if not entries:
+        return float("nan")
+    with tempfile.TemporaryDirectory(prefix="bench-journal-") as scratch:
+        journal = WriteJournal(Path(scratch) / "dynamodb.journal", {name: name for name in _logical_ids(entries)})
+        journal.open(after_seq=0)
+        samples = [(e["action"], _decode(e["params"])) for e in entries]
+        started = time.perf_counter()
+        for index in range(rounds):
+            action, params = samples[index % len(samples)]
+            with journal.lock:
+                journal.record(action, params)
+        elapsed = time.perf_counter() - started
+        journal.close()
+    return elapsed / rounds * 1e6
+
+
+def _logical_ids(entries: list[dict[str, Any]]) -> set[str]:
+    names: set[str] = set()
+    for entry in entries:
+        params = entry["params"]
+        names.update(params.get("RequestItems", {}))
+        if "TableName" in params:
+            names.add(params["TableName"])
+        for item in params.get("TransactItems", []):
+            names.update(part["TableName"] for part in item.values() if isinstance(part, dict) and "TableName" in part)
+    return names
+
+
 def main() -> None:
     print("\n== local runtime (scripts/bench_local.py)")
     if not (REPO / "cdk.out" / "manifest.json").exists():
@@ -289,13 +325,17 @@ def main() -> None:
         data = Path(scratch) / "data"
         port, emulator_port = _free_port(), _free_port()
         python = [sys.executable, "-m", "local", "--port", str(port), "--emulator-port", str(emulator_port),
-                  "--data-dir", str(data), "--fresh", "--seed", "demo", "--log-level", "WARNING"]
+                  "--data-dir", str(data), "--fresh", "--seed", "demo", "--log-level", "WARNING",
+                  "--save-every", "3600"]  # no snapshot empties the journal while it is counted
         process, healthy_s = _start(python, port, Path(scratch) / "python.log")
         try:
             time.sleep(3)  # let the background handler warm-up finish before measuring idle memory
             pid = _runtime_pid(port)
             idle = _status(pid)
+            journal = data / "dynamodb.journal"
+            journaled_before = len(journal.read_text().splitlines())
             latency = _latency(port)
+            journal_lines = journal.read_text().splitlines()[journaled_before:]
             restoration = _restoration_latency(port)
             after_requests = _status(pid)
             _waiting_executions(emulator_port, port, WAITING_EXECUTIONS)
@@ -325,6 +365,10 @@ def main() -> None:
     print(f"  restoration receipt → decision  p50 {restoration['restoration_p50_ms']:6.1f} ms  "
           f"p95 {restoration['restoration_p95_ms']:6.1f} ms   ({RESTORATIONS} sequential DISCLOSURE applications, "
           f"{restoration['restoration_outcomes']:.0f} APPROVED; POST sent → GET no longer RECEIVED)")
+    per_write_us = _journal_cost(journal_lines)
+    writes_per_post = len(journal_lines) / REQUESTS
+    print(f"  write journal      {writes_per_post:.1f} journaled writes per POST × {per_write_us:.0f} µs each "
+          f"= {writes_per_post * per_write_us / 1000:.2f} ms per POST (append + flush; no fsync)")
     misses = [k for k, limit in TARGETS.items() if figures[k] > limit]
     print("  all targets met" if not misses else f"  over target: {', '.join(misses)}")
 

@@ -43,11 +43,12 @@ be written `%2B` (or use `Z`): left unencoded it arrives as a space. Instants ar
 UTC (`Z`).
 
 **Errors** are RFC 9457 problem details (`application/problem+json`) with `errors: [{loc, msg}]`
-naming every offending field: 400 malformed JSON, a body that is not UTF-8 or a missing
-`Idempotency-Key`, 401 no/invalid token, 403 wrong scope or another enterprise's data, 404
-unknown resource, 409 conflict, 415 a body that is not `application/json`, 422 validation
-failed, 429 throttled. A request that fails stores nothing. Every response carries
-`x-correlation-id` (echoed when the request sends one).
+naming every offending field: 400 malformed JSON (nested too deeply included), a body that is
+not UTF-8 or a missing `Idempotency-Key`, 401 no/invalid token, 403 wrong scope or another
+enterprise's data, 404 unknown resource, 409 conflict, 415 a body that is not
+`application/json`, 422 validation failed, 429 throttled, 500 a fault of the service, never of
+the request (quote the `x-correlation-id`). A request that fails stores nothing. Every
+response carries `x-correlation-id` (echoed when the request sends one).
 
 **Idempotency.** Every POST that creates something requires `Idempotency-Key` (1-128 printable
 characters), scoped to the calling client and the route. The same key with the same request
@@ -61,9 +62,19 @@ enterprises): the same registration body again answers 201 with the stored recor
 `credit/enterprise` (token bound to one `uscc` claim), `credit/officer`. Public routes need no
 token.
 
+**Servers.** The document names no host: its server is the API's root relative to where the
+document is served, so it is right on the local runtime (any port) and on AWS (the stage's
+path). `GET /v1/openapi.json` and `GET /v1/docs` (Swagger UI, or the JSON document with
+`?format=json` or `Accept: application/json`) answer it with the absolute URL they were loaded
+from, so "Try it out" calls that server.
+
 **Point in time.** `as_of` answers for any past instant; an instant in the future is 422, an
 instant before the enterprise came under credit management is 404.
 """
+
+SERVER_DESCRIPTION = (
+    "the API's root, relative to this document (served at <root>/v1/openapi.json): right on every host, "
+    "port and stage; /v1/openapi.json and /v1/docs answer it as the absolute URL they were loaded from")
 
 
 def _load_resolver(function: str) -> Any:
@@ -90,7 +101,7 @@ def build_document() -> str:
         title="China Customs enterprise credit API",
         version="1.0.0",
         description=DESCRIPTION,
-        servers=[Server(url="http://127.0.0.1:3000", description="local runtime (make local)")],
+        servers=[Server(url="..", description=SERVER_DESCRIPTION)],
         security_schemes=security_schemes(),
         on_conflict="error",
     )

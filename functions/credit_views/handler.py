@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from shared.adapters.clock import current_clock
+from shared.adapters.stores import dynamodb_stores
 from shared.api.entrypoint import api_handler
 from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.api.resolver import json_response, make_resolver, route
@@ -43,7 +44,7 @@ def get_credit(
                                                        "write the offset's `+` as `%2B`, or use `Z`")] = None,
 ) -> Response[CreditView]:
     now = current_clock().now()
-    return json_response(200, credit_view(uscc, as_of or now, now))
+    return json_response(200, credit_view(dynamodb_stores(), uscc, as_of or now, now))
 
 
 @route(router, "GET", "/v1/enterprises/{uscc}/decisions",
@@ -51,7 +52,7 @@ def get_credit(
                   404: {"description": "Unknown enterprise"}})
 def get_decisions(uscc: Annotated[Uscc, Path()], limit: Limit = DEFAULT_LIMIT,
                   next_token: NextToken = None) -> Response[dict[str, Any]]:
-    return json_response(200, decisions_page(uscc, limit, next_token))
+    return json_response(200, decisions_page(dynamodb_stores(), uscc, limit, next_token))
 
 
 @route(router, "POST", "/v1/enterprises/{uscc}/simulations",
@@ -63,7 +64,7 @@ def get_decisions(uscc: Annotated[Uscc, Path()], limit: Limit = DEFAULT_LIMIT,
                    "must concern this enterprise.")
 def post_simulation(uscc: Annotated[Uscc, Path()],
                     request: Annotated[SimulationRequest, Body()]) -> Response[dict[str, Any]]:
-    return json_response(200, simulate_enterprise(uscc, request, current_clock().now()))
+    return json_response(200, simulate_enterprise(dynamodb_stores(), uscc, request, current_clock().now()))
 
 
 @route(router, "GET", "/v1/measures", responses={200: {"description": "Measures by tier, best first"}})
@@ -75,7 +76,7 @@ def get_measures() -> Response[dict[str, Any]]:
        responses={200: {"description": "`{items, next_token}`"}, 404: {"description": "Unknown list name"}})
 def get_list(name: Annotated[str, Path(max_length=64)], limit: Limit = DEFAULT_LIMIT,
              next_token: NextToken = None) -> Response[dict[str, Any]]:
-    return json_response(200, list_page(name, limit, next_token))
+    return json_response(200, list_page(dynamodb_stores(), name, limit, next_token))
 
 
 FEED_DESCRIPTION = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.adapters.clock import current_clock
+from shared.adapters.stores import dynamodb_stores
 from shared.api.observability import logger, traced
 from shared.usecases.evaluation import evaluate_enterprise
 
@@ -19,6 +20,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         logger.error("event without uscc; dropped", extra={"event_id": event.get("id")})
         return {"changed": False, "reason": "no uscc"}
     logger.append_keys(uscc=uscc, trigger=event.get("detail-type"))
-    outcome = evaluate_enterprise(current_clock(), uscc, trigger=str(event.get("detail-type", "unknown")))
+    outcome = evaluate_enterprise(dynamodb_stores(), current_clock(), uscc,
+                                  trigger=str(event.get("detail-type", "unknown")))
     logger.info("evaluated", extra=outcome)
     return outcome

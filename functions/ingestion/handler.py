@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from shared.adapters.clock import current_clock
-from shared.adapters.enterprises import EnterpriseRepository
+from shared.adapters.stores import dynamodb_stores
 from shared.api.entrypoint import api_handler
 from shared.api.resolver import json_response, make_resolver, route
 from shared.domain.enterprise import Uscc
@@ -34,7 +34,7 @@ _UNKNOWN = {422: {"description": "Validation failed, or the enterprise is not re
                    "`duplicate`. An enterprise not yet registered is created as UNREGISTERED_RELATED "
                    "(Art 41). The tier is re-evaluated asynchronously (see `/decisions`).")
 def post_credit_events(batch: Annotated[CreditEventBatch, Body()]) -> Response[dict[str, Any]]:
-    return json_response(202, {"results": ingest_credit_events(current_clock(), batch)})
+    return json_response(202, {"results": ingest_credit_events(dynamodb_stores(), current_clock(), batch)})
 
 
 @route(router, "POST", "/v1/enterprises/{uscc}/declaration-volumes",
@@ -44,13 +44,13 @@ def post_credit_events(batch: Annotated[CreditEventBatch, Body()]) -> Response[d
                    "denominator of the Art 15 (D3) ratio, so the enterprise's tier is re-evaluated asynchronously.")
 def post_declaration_volume(uscc: Annotated[Uscc, Path()],
                             volume: Annotated[DeclarationVolume, Body()]) -> Response[dict[str, Any]]:
-    return json_response(201, record_declaration_volume(EnterpriseRepository(), current_clock(), uscc, volume))
+    return json_response(201, record_declaration_volume(dynamodb_stores(), current_clock(), uscc, volume))
 
 
 @route(router, "POST", "/v1/enterprises/{uscc}/persons", responses={201: {"description": _CREATED}, **_UNKNOWN},
        description="Once per `uscc` + `person_id`.")
 def post_person(uscc: Annotated[Uscc, Path()], person: Annotated[Person, Body()]) -> Response[dict[str, Any]]:
-    return json_response(201, record_person(EnterpriseRepository(), current_clock(), uscc, person))
+    return json_response(201, record_person(dynamodb_stores(), current_clock(), uscc, person))
 
 
 @route(router, "POST", "/v1/enterprises/{uscc}/annual-reports",
@@ -60,7 +60,7 @@ def post_person(uscc: Annotated[Uscc, Path()], person: Annotated[Person, Body()]
                    "late filing is accepted, kept, and answered with `late: true`. Once per `uscc` + `year`.")
 def post_annual_report(uscc: Annotated[Uscc, Path()],
                        report: Annotated[AnnualReport, Body()]) -> Response[dict[str, Any]]:
-    return json_response(201, file_annual_report(EnterpriseRepository(), current_clock(), uscc, report))
+    return json_response(201, file_annual_report(dynamodb_stores(), current_clock(), uscc, report))
 
 
 app = make_resolver(router)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from shared.adapters.clock import current_clock
-from shared.adapters.enterprises import EnterpriseRepository
+from shared.adapters.stores import dynamodb_stores
 from shared.api.entrypoint import api_handler
 from shared.api.resolver import json_response, make_resolver, route
 from shared.api.schemas import EnterpriseRecord
@@ -27,14 +27,14 @@ _record = {"content": {"application/json": {"model": EnterpriseRecord}}}
                    "keeps its credit state when it registers.")
 def register(registration: Annotated[RegistrationData, Body()]) -> Response[EnterpriseRecord]:
     clock = current_clock()
-    enterprise, _created = register_enterprise(EnterpriseRepository(), clock, registration)
+    enterprise, _created = register_enterprise(dynamodb_stores(), clock, registration)
     return json_response(201, enterprise_record(enterprise, clock.now()),
                          headers={"Location": f"/v1/enterprises/{enterprise.uscc}"})
 
 
 @route(router, "GET", "/v1/enterprises/{uscc}", responses={200: {"description": "The record", **_record}})
 def get_enterprise(uscc: Annotated[Uscc, Path()]) -> Response[EnterpriseRecord]:
-    enterprise = load_enterprise(EnterpriseRepository(), uscc)
+    enterprise = load_enterprise(dynamodb_stores(), uscc)
     return json_response(200, enterprise_record(enterprise, current_clock().now()))
 
 

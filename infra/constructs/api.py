@@ -73,11 +73,17 @@ ACCESS_LOG_FIELDS = {
 
 def problem_template(status: int | None, slug: str, title: str) -> str:
     """RFC 9457 body as a gateway-response mapping template (same shape as `shared/api/problems.py`;
-    `detail` is API Gateway's own message, already JSON-quoted by `messageString`)."""
+    `detail` is API Gateway's own message, already JSON-quoted by `messageString`).
+
+    Gateway-response templates get plain substitution, no VTL (so no `$util.escapeJavaScript`):
+    only values the client cannot shape go in. `$context.path` is the client's path, unescaped (a
+    `"` in it injects keys) and with the stage (`/api/v1/...`); `instance` is the matched route
+    (`$context.resourcePath`, e.g. `/v1/enterprises/{uscc}`, from this template, so JSON-safe and in
+    the handlers' `/v1/...` form; empty when no route matched)."""
     body: dict[str, object] = {"type": PROBLEM_BASE + slug, "title": title}
     if status is not None:
         body["status"] = status
-    body |= {"detail": "__DETAIL__", "instance": "$context.path", "errors": []}
+    body |= {"detail": "__DETAIL__", "instance": "$context.resourcePath", "errors": []}
     return json.dumps(body).replace('"__DETAIL__"', "$context.error.messageString")
 
 

@@ -35,3 +35,10 @@ def publish(detail_type: str, details: Iterable[dict[str, Any]]) -> int:
         if response.get("FailedEntryCount"):
             raise PublishFailed(f"{response['FailedEntryCount']} {detail_type} event(s) were not accepted")
     return calls
+
+
+class EventBridgeBus:
+    """`EventBus` on the `credit` bus."""
+
+    def publish(self, detail_type: str, details: Iterable[dict[str, Any]]) -> int:
+        return publish(detail_type, details)

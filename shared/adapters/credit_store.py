@@ -1,4 +1,5 @@
-"""Storage of credit facts and decisions (main table + audit table).
+"""Storage of credit files: events, decisions, classifications (main table + audit table); implements
+`CreditFileStore` (`DynamoCreditFileStore`).
 
 Write path of `POST /v1/credit-events`: one BatchGetItem for the batch's event-id guards, referenced
 events and enterprise profiles; then one TransactWriteItems per 50 new events (guard + event item
@@ -9,13 +10,18 @@ TransactWriteItems (profile on its `version`, decision, audit entry, record clas
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from shared.adapters import keys
+from shared.adapters.disclosure_store import clear_pending, write_items
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
+from shared.adapters.enterprises import enterprise_item
 from shared.adapters.settings import settings
+from shared.domain.content import canonical_content, content_hash
 from shared.domain.errors import Conflict
+from shared.usecases.arrears_watch import DUE_KIND as ARREARS_DUE_KIND
+from shared.usecases.ports import EnterpriseItems, EvaluationCommit, NewEvent, Page, StoredEventId
 
 _BATCH_GET_MAX = 100
 _TRANSACT_MAX = 100
@@ -78,21 +84,6 @@ def set_attributes(table: str, pk: str, sk: str, values: Mapping[str, Any],
     return {"Update": update}
 
 
-@dataclass
-class EnterpriseItems:
-    """Everything stored under one enterprise, split by kind."""
-
-    profile: dict[str, Any] | None = None
-    events: list[dict[str, Any]] = field(default_factory=list)
-    volumes: list[dict[str, Any]] = field(default_factory=list)
-    decisions: list[dict[str, Any]] = field(default_factory=list)
-    annual_reports: list[dict[str, Any]] = field(default_factory=list)
-    persons: list[dict[str, Any]] = field(default_factory=list)
-    restorations: list[dict[str, Any]] = field(default_factory=list)
-    disclosures: list[dict[str, Any]] = field(default_factory=list)
-    due: list[dict[str, Any]] = field(default_factory=list)
-
-
 _KINDS = {"EVT#": "events", "VOL#": "volumes", "DEC#": "decisions", "AR#": "annual_reports", "PERSON#": "persons",
           "RST#": "restorations", "DISC#": "disclosures", "DUE#": "due"}
 
@@ -122,23 +113,23 @@ def load_enterprise_items(uscc: str, table: str | None = None) -> EnterpriseItem
 
 
 def query_index(index: str, pk_name: str, pk_value: str, *, limit: int | None = None,
-                start: dict[str, Any] | None = None, forward: bool = True) -> tuple[list[dict[str, Any]],
-                                                                                   dict[str, Any] | None]:
+                start: dict[str, Any] | None = None, forward: bool = True, table: str | None = None) -> Page:
     """One page of a sparse index; returns (items, last evaluated key)."""
     return _page({"IndexName": index, "KeyConditionExpression": "#k = :v", "ExpressionAttributeNames": {"#k": pk_name},
-                  "ExpressionAttributeValues": to_item({":v": pk_value})}, limit, start, forward)
+                  "ExpressionAttributeValues": to_item({":v": pk_value})}, limit, start, forward, table)
 
 
 def query_partition(pk: str, sk_prefix: str, *, limit: int | None = None, start: dict[str, Any] | None = None,
-                    forward: bool = True) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+                    forward: bool = True, table: str | None = None) -> Page:
     """One page of the items of a partition whose sort key starts with `sk_prefix`."""
     return _page({"KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-                  "ExpressionAttributeValues": to_item({":pk": pk, ":prefix": sk_prefix})}, limit, start, forward)
+                  "ExpressionAttributeValues": to_item({":pk": pk, ":prefix": sk_prefix})}, limit, start, forward,
+                 table)
 
 
-def _page(query: dict[str, Any], limit: int | None, start: dict[str, Any] | None,
-          forward: bool) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    kwargs: dict[str, Any] = {"TableName": settings().table_name, "ScanIndexForward": forward, **query}
+def _page(query: dict[str, Any], limit: int | None, start: dict[str, Any] | None, forward: bool,
+          table: str | None) -> Page:
+    kwargs: dict[str, Any] = {"TableName": table or settings().table_name, "ScanIndexForward": forward, **query}
     if limit:
         kwargs["Limit"] = limit
     if start:
@@ -147,7 +138,77 @@ def _page(query: dict[str, Any], limit: int | None, start: dict[str, Any] | None
     return [from_item(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")
 
 
-def get_item(pk: str, sk: str) -> dict[str, Any] | None:
-    response = dynamodb_client().get_item(TableName=settings().table_name, Key=to_item({"pk": pk, "sk": sk}))
+def get_item(pk: str, sk: str, table: str | None = None) -> dict[str, Any] | None:
+    response = dynamodb_client().get_item(TableName=table or settings().table_name, Key=to_item({"pk": pk, "sk": sk}))
     item = response.get("Item")
     return from_item(item) if item else None
+
+
+def event_item(event: Any, received_at: str, arrears_threshold: date | None) -> dict[str, Any]:
+    values = {
+        "pk": keys.enterprise_pk(event.uscc), "sk": keys.event_sk(event.event_id), "entity": "EVENT",
+        **canonical_content(event), "content_hash": content_hash(event), "received_at": received_at,
+    }
+    if arrears_threshold is not None:  # on the ARREARS due index: only arrears that can still become a ground
+        values["gsi2pk"] = keys.due_pk(ARREARS_DUE_KIND)
+        values["gsi2sk"] = keys.due_sk(arrears_threshold.isoformat(), event.uscc, event.event_id)
+    return values
+
+
+def guard_item(event: Any) -> dict[str, Any]:
+    return {"pk": keys.event_guard_pk(event.event_id), "sk": keys.EVENT_GUARD_SK, "entity": "EVENT_ID",
+            "event_id": event.event_id, "uscc": event.uscc, "content_hash": content_hash(event),
+            "event": canonical_content(event)}
+
+
+class DynamoCreditFileStore:
+    """`CreditFileStore` on the main table (and the audit table for decisions)."""
+
+    def __init__(self, table_name: str | None = None, audit_table_name: str | None = None) -> None:
+        self.table_name = table_name or settings().table_name
+        self.audit_table_name = audit_table_name or settings().audit_table_name
+
+    def load(self, uscc: str) -> EnterpriseItems:
+        return load_enterprise_items(uscc, self.table_name)
+
+    def taken_event_ids(self, event_ids: Iterable[str], usccs: Iterable[str]) -> tuple[dict[str, StoredEventId],
+                                                                                         set[str]]:
+        found = batch_get(self.table_name, [(keys.event_guard_pk(i), keys.EVENT_GUARD_SK) for i in sorted(event_ids)]
+                          + [(keys.enterprise_pk(u), keys.PROFILE) for u in sorted(usccs)])
+        taken = {item["event_id"]: StoredEventId(item["event_id"], item["uscc"], item["content_hash"], item["event"])
+                 for item in found if item["sk"] == keys.EVENT_GUARD_SK}
+        return taken, {item["uscc"] for item in found if item["sk"] == keys.PROFILE}
+
+    def add_events(self, events: Sequence[NewEvent], received_at: str) -> None:
+        writes: list[dict[str, Any]] = []
+        for new in events:
+            writes += [put_new(self.table_name, guard_item(new.event)),
+                       put_new(self.table_name, event_item(new.event, received_at, new.arrears_threshold))]
+        transact(writes)
+
+    def commit_evaluation(self, commit: EvaluationCommit) -> None:
+        table, pk = self.table_name, keys.enterprise_pk(commit.uscc)
+        writes: list[dict[str, Any]] = []
+        # The profile write carries the version condition; it goes first so a lost race fails fast.
+        if commit.profile is not None:
+            writes.append(put_versioned(table, enterprise_item(commit.profile), commit.expected_version))
+        if commit.decision is not None:
+            decision = commit.decision
+            writes.append(put_new(table, {"pk": pk, "sk": keys.decision_sk(decision["effective_at"],
+                                                                           decision["decision_id"]),
+                                          "entity": "DECISION", **decision}))
+            if commit.audit is not None:
+                writes.append(put_new(self.audit_table_name, {
+                    "pk": pk, "sk": f"{decision['effective_at']}#{decision['decision_id']}", **commit.audit}))
+        writes += [set_attributes(table, pk, keys.event_sk(event_id), {"classification": classification})
+                   for event_id, classification in commit.classifications]
+        writes += write_items(table, commit.disclosures)
+        writes += [{"Put": {"TableName": table, "Item": to_item(item)}} for item in commit.due_items]
+        transact(writes)
+
+    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
+        return clear_pending(items, self.table_name)
+
+    def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
+        return query_partition(keys.enterprise_pk(uscc), "DEC#", limit=limit, start=start, forward=False,
+                               table=self.table_name)

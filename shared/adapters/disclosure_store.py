@@ -16,7 +16,6 @@ from datetime import date
 from typing import Any
 
 from shared.adapters import keys
-from shared.adapters.credit_store import put_new, put_versioned
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
 from shared.adapters.settings import settings
 from shared.domain.disclosure_feed import PUBLISHED
@@ -26,10 +25,18 @@ _FILTER = ("published_from <= :day AND published_at <= :instant "
            "AND (attribute_not_exists(ended_on) OR ended_on > :day)")
 
 
-def write_items(table: str, writes: Iterable[tuple[dict[str, Any], int | None]]) -> list[dict[str, Any]]:
+def write_items(table: str, writes: Iterable[tuple[Mapping[str, Any], int | None]]) -> list[dict[str, Any]]:
     """Transaction items: a new disclosure is created once, a change is conditional on its version."""
-    return [put_new(table, item) if version is None else put_versioned(table, item, version)
-            for item, version in writes]
+    items = []
+    for item, version in writes:
+        put: dict[str, Any] = {"TableName": table, "Item": to_item(item)}
+        if version is None:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put.update(ConditionExpression="#v = :expected", ExpressionAttributeNames={"#v": "version"},
+                       ExpressionAttributeValues=to_item({":expected": version}))
+        items.append({"Put": put})
+    return items
 
 
 def clear_pending(items: Iterable[Mapping[str, Any]], table: str | None = None) -> int:
@@ -113,3 +120,14 @@ def enterprise_page(uscc: str, start: dict[str, Any] | None, limit: int, *, day:
         kwargs["FilterExpression"] = " AND ".join(filters)
     kwargs["ExpressionAttributeValues"] = to_item(values)
     return _page(kwargs, start, limit)
+
+
+class DynamoExpiryStore:
+    """`shared.usecases.disclosure_expiry.ExpiryStore` on the main table."""
+
+    def expire(self, entry: dict[str, Any], ended_on: str, at: str,
+               pending: list[dict[str, Any]]) -> dict[str, Any] | None:
+        return expire(entry, ended_on, at, pending)
+
+    def clear_pending(self, items: list[dict[str, Any]]) -> int:
+        return clear_pending(items)

@@ -1,20 +1,18 @@
-"""Enterprise repository: profile + credit state item, conditional on `version`."""
+"""Enterprise repository (`EnterpriseStore`): profile + credit state item, conditional on `version`;
+the public lists are its sparse index."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from shared.adapters import keys
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
 from shared.adapters.settings import settings
-from shared.domain.enterprise import Enterprise
-from shared.domain.errors import Conflict
+from shared.domain.errors import Conflict, EnterpriseAlreadyExists
 
-
-class EnterpriseAlreadyExists(Conflict):
-    def __init__(self, existing: Enterprise) -> None:
-        super().__init__(f"enterprise {existing.uscc} is already registered")
-        self.existing = existing
+if TYPE_CHECKING:
+    from shared.domain.enterprise import Enterprise
+    from shared.usecases.ports import Page
 
 
 def enterprise_item(enterprise: Enterprise) -> dict[str, Any]:
@@ -27,6 +25,10 @@ def enterprise_item(enterprise: Enterprise) -> dict[str, Any]:
 
 
 def enterprise_from(values: dict[str, Any]) -> Enterprise:
+    # Imported on first use: a function that never reads a profile (arrears-watch builds every store
+    # but uses two) does not pay for the model and its USCC check at cold start.
+    from shared.domain.enterprise import Enterprise
+
     return Enterprise.model_validate(values)
 
 
@@ -76,3 +78,8 @@ class EnterpriseRepository:
                 raise Conflict(f"enterprise {enterprise.uscc} changed concurrently; retry") from exc
             raise
         return enterprise
+
+    def public_list(self, name: str, limit: int, start: dict[str, Any] | None) -> Page:
+        from shared.adapters.credit_store import query_index
+
+        return query_index("gsi1", "gsi1pk", keys.list_pk(name), limit=limit, start=start, table=self.table_name)

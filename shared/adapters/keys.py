@@ -17,16 +17,9 @@ def list_sk(tier_since: str, uscc: str) -> str:
     return f"{tier_since}#{uscc}"
 
 
-def volume_sk(year: int, business_line: str) -> str:
-    return f"VOL#{year}#{business_line}"
-
-
-def person_sk(person_id: str) -> str:
-    return f"PERSON#{person_id}"
-
-
-def annual_report_sk(year: int) -> str:
-    return f"AR#{year}"
+def filing_sk(prefix: str, natural_key: str) -> str:
+    """Filings under an enterprise: VOL#<year>#<line>, PERSON#<person_id>, AR#<year>."""
+    return f"{prefix}{natural_key}"
 
 
 EVENT_GUARD_SK = "EVTID"
@@ -84,3 +77,7 @@ def open_application_pk(uscc: str) -> str:
 
 def open_application_sk(event_id: str | None) -> str:
     return "TIER" if event_id is None else f"EVT#{event_id}"
+
+
+def schedule_pk(name: str) -> str:
+    return f"SCHEDULE#{name}"

@@ -1,15 +1,19 @@
-"""Create-once writes keyed by a natural key: one conditional PutItem; when the key exists the same
+"""Filings (`FilingStore`), written create-once on a natural key: one conditional PutItem; when the key exists the same
 request returns the stored item, so a replay is told apart from a conflict without another read."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 
+from shared.adapters import keys
 from shared.adapters.dynamodb import dynamodb_client, from_item, to_item
+from shared.adapters.settings import settings
 from shared.domain.errors import Conflict
+from shared.usecases.ports import FilingKind
 
 
-def create_once(table_name: str, values: dict[str, Any], *, what: str) -> tuple[dict[str, Any], bool]:
+def create_once(table_name: str, values: Mapping[str, Any], *, what: str) -> tuple[dict[str, Any], bool]:
     """Store `values` (which carry `pk`, `sk` and a `content_hash`) unless the key exists.
 
     Returns (stored values, created). Same content again → (stored, False); other content → Conflict
@@ -28,4 +32,18 @@ def create_once(table_name: str, values: dict[str, Any], *, what: str) -> tuple[
             return stored, False
         public = {k: v for k, v in stored.items() if k not in {"pk", "sk", "content_hash", "entity"}}
         raise Conflict(f"{what} already exists with other content", extra={"current": public}) from exc
-    return values, True
+    return dict(values), True
+
+
+_SORT_KEYS = {FilingKind.DECLARATION_VOLUME: "VOL#", FilingKind.PERSON: "PERSON#", FilingKind.ANNUAL_REPORT: "AR#"}
+
+
+class DynamoFilingStore:
+    def __init__(self, table_name: str | None = None) -> None:
+        self.table_name = table_name or settings().table_name
+
+    def create_once(self, uscc: str, kind: FilingKind, key: str, values: Mapping[str, Any], *,
+                    what: str) -> tuple[dict[str, Any], bool]:
+        item = {"pk": keys.enterprise_pk(uscc), "sk": keys.filing_sk(_SORT_KEYS[kind], key), "entity": kind.value,
+                **values}
+        return create_once(self.table_name, item, what=what)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.shared.json_encoder import Encoder
 from pydantic import BaseModel, ValidationError
 
-from shared.api.problems import PROBLEM_JSON, problem_body
+from shared.api.problems import PROBLEM_JSON, problem_body, problem_json, problem_of
 from shared.domain.errors import DomainError
 
 # JSON is UTF-8 (RFC 8259); the charset parameter is for browsers, which otherwise may guess.
@@ -22,11 +22,6 @@ JSON = "application/json; charset=utf-8"
 to_json = partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False)
 """Every JSON body the API sends: compact, UTF-8 text as is (a Chinese name is 3 bytes a character,
 not a 6-byte `\\uXXXX` escape per character). Powertools' default escapes everything outside ASCII."""
-
-
-def problem_json(body: dict[str, Any]) -> str:
-    # `default=str`: a problem's `extra` may carry dates or decimals from a stored record.
-    return json.dumps(body, default=str, ensure_ascii=False)
 
 
 def _loc(loc: Any) -> list[Any]:
@@ -49,16 +44,6 @@ def problem(status: int, detail: str, instance: str | None, **kwargs: Any) -> Re
         content_type=PROBLEM_JSON,
         body=problem_json(problem_body(status, detail, instance=instance, **kwargs)),
     )
-
-
-def problem_response(status: int, detail: str, **kwargs: Any) -> dict[str, Any]:
-    """A complete API Gateway proxy response (for errors answered before the resolver runs)."""
-    return {
-        "statusCode": status,
-        "headers": {"Content-Type": PROBLEM_JSON},
-        "body": problem_json(problem_body(status, detail, **kwargs)),
-        "isBase64Encoded": False,
-    }
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -109,7 +94,8 @@ def make_resolver(*routers: Router) -> APIGatewayRestResolver:
 
     @app.exception_handler(DomainError)
     def _domain(exc: DomainError) -> Response:
-        return problem(exc.status, exc.detail, instance(), slug=exc.type_slug, title=exc.title,
+        kind = problem_of(exc)
+        return problem(kind.status, exc.detail, instance(), slug=kind.slug, title=kind.title,
                        errors=exc.errors, extra=exc.extra)
 
     @app.not_found
@@ -138,6 +124,8 @@ def route(router: Router, method: str, path: str, *, responses: dict[int, Any] |
         400: "Malformed request: " + ("body not valid JSON or not UTF-8, or a required header missing"
                                       if takes_body else "a header or parameter that cannot be read"),
         422: "Validation failed",
+        # The entrypoint's answer to anything that escapes (a fault of the service, never of the request)
+        500: "Internal error: a fault of the service, not of the request; quote the x-correlation-id",
     }
     if "{" in path:
         documented[404] = "No such resource: a path parameter that names nothing"

@@ -1,14 +1,11 @@
-"""Record severity and disclosure windows (Arts 33-35): `classify(event, facts, pack, as_of=None)`.
+"""Record classes and disclosure windows of one record: `classify(event, facts, pack, as_of=None)`.
 
-The rules are in `shared.domain.rules.severity` (module docstring there): severity from the rules a
-record grounded, MINOR/GENERAL by penalty otherwise, overdue arrears disclosed only from the day they
-become a ground; window from `decided_on` with the class's minimum (before restoration) and maximum
-(automatic end) months; a per-record `DisclosureOverride` (a law setting another period) wins.
-
-`evaluate` already returns the classification of every record (`Evaluation.records`); `classify` is
-for one record on its own. Whether a record grounded a rule can depend on other records (D3 counts
-a window of them) and on time (D4/D5), so it takes the enterprise's facts and an evaluation instant:
-`as_of=None` means "as the facts stand", i.e. on the latest `decided_on` among the facts.
+The classes and windows are data in the pack (docs/rules.md "Records and disclosure"); the one
+classification path is `shared.domain.rules.severity.classify_record`. `evaluate` already returns
+the classification of every record (`Evaluation.records`); `classify` is for one record on its own.
+Whether a record grounded a rule can depend on other records and on time, so it takes the
+enterprise's facts and an evaluation instant: `as_of=None` means "as the facts stand", i.e. on the
+latest `decided_on` among the facts.
 """
 
 from __future__ import annotations
@@ -18,8 +15,8 @@ from datetime import date, datetime
 from shared.domain.clock import china_date
 from shared.domain.credit_events import EventLike
 from shared.domain.rules.counting import count_events
-from shared.domain.rules.engine import _grounded
 from shared.domain.rules.facts import EnterpriseFacts
+from shared.domain.rules.grounded import Grounded
 from shared.domain.rules.grounds import find_occurrences
 from shared.domain.rules.model import RulePack, Severity
 from shared.domain.rules.severity import RecordClassification, classify_record
@@ -43,9 +40,9 @@ def classify(event: EventLike, facts: EnterpriseFacts, pack: RulePack,
     revocation = counted.revocations.get(event.event_id)
     if revocation is not None:
         counted_all = count_events(events, day, apply_revocations=False)
-        grounded = _grounded(find_occurrences(pack, counted_all, facts), pack)
+        grounded = Grounded(find_occurrences(pack, counted_all, facts), pack)
     else:
-        grounded = _grounded(find_occurrences(pack, counted, facts), pack)
+        grounded = Grounded(find_occurrences(pack, counted, facts), pack)
     restored = [china_date(r.at) for r in facts.record_restorations
                 if event.event_id in r.event_ids
                 and (r.at <= as_of if isinstance(as_of, datetime) else china_date(r.at) <= day)]

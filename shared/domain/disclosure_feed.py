@@ -1,7 +1,7 @@
 """The public state of a record on the disclosure feed (Art 33), read at any instant.
 
 A disclosure item is stored per record (`DISC#<event_id>` under the enterprise). Its window is
-`published_from` .. `published_until` (the LAST day shown, inclusive; RULES.md "Counting periods")
+`published_from` .. `published_until` (the LAST day shown, inclusive; Civil Code Arts 200-204)
 and it ends in exactly one way, EXPIRED (the day after `published_until`), RESTORED or WITHDRAWN
 (on `ended_on`), kept and never deleted. What the feed shows is computed here from the dates, at
 read time: the stored `status` alone never puts a record on the feed (the expiry schedule may not
@@ -27,7 +27,7 @@ NO_END = "9999-12-31"
 
 PUBLIC_FIELDS = ("uscc", "name", "event_id", "type", "severity", "rule_ids", "authority", "document_no",
                  "decided_on", "summary", "published_from", "published_until", "disclosure_basis")
-"""What the public sees of a record (API.md: no amounts, no private fields)."""
+"""What the public sees of a record (no amounts, no private fields)."""
 
 
 def _day(value: Any) -> date | None:
@@ -69,7 +69,7 @@ def status_at(item: Mapping[str, Any], day: date) -> tuple[str, str | None]:
 
 
 def public_view(item: Mapping[str, Any], day: date) -> dict[str, Any]:
-    """The feed item of API.md (status and ended_on as of `day`)."""
+    """The public feed item (status and ended_on as of `day`)."""
     status, ended_on = status_at(item, day)
     view = {k: item[k] for k in PUBLIC_FIELDS if item.get(k) is not None}
     view["status"] = status

@@ -26,6 +26,11 @@ class BusinessType(StrEnum):
     CUSTOMS_BROKER = "CUSTOMS_BROKER"  # customs declaration enterprise (报关企业)
 
 
+class BusinessLine(StrEnum):
+    OWN_ACCOUNT = "OWN_ACCOUNT"  # the enterprise's own imports/exports (收发货人)
+    BROKERAGE = "BROKERAGE"  # declaring for others as a customs broker (报关企业)
+
+
 Uscc = Annotated[
     str,
     Field(min_length=1, max_length=64,

@@ -1,14 +1,17 @@
-"""Domain errors. The API layer maps each to one RFC 9457 problem type and status."""
+"""Domain errors: plain exceptions naming what went wrong. What each means to an HTTP client (status,
+problem type, title) is decided at the edge, in `shared.api.problems.DOMAIN_PROBLEMS`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.domain.enterprise import Enterprise
 
 
 class DomainError(Exception):
-    status = 400
-    title = "Bad request"
-    type_slug = "bad-request"
+    """A request the domain refuses. `errors` lists offending fields (`{"loc": [...], "msg": ...}`);
+    `extra` carries members a client needs to act (e.g. the current record on a conflict)."""
 
     def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None,
                  extra: dict[str, Any] | None = None) -> None:
@@ -19,32 +22,32 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    status = 404
-    title = "Not found"
-    type_slug = "not-found"
+    """The thing asked about does not exist (or did not at the instant asked about)."""
 
 
 class Conflict(DomainError):
     """A state conflict: the resource exists with other content, or a condition failed."""
 
-    status = 409
-    title = "Conflict"
-    type_slug = "conflict"
+
+class EnterpriseAlreadyExists(Conflict):
+    """A registration for a USCC that is already under management."""
+
+    def __init__(self, existing: Enterprise) -> None:
+        super().__init__(f"enterprise {existing.uscc} is already registered")
+        self.existing = existing
 
 
 class ValidationFailed(DomainError):
-    status = 422
-    title = "Validation failed"
-    type_slug = "validation-failed"
+    """Well-formed input the rules refuse (a field, or a combination of fields)."""
 
 
 class Forbidden(DomainError):
-    status = 403
-    title = "Forbidden"
-    type_slug = "forbidden"
+    """The caller is known but may not act on this resource."""
 
 
 class Unauthorized(DomainError):
-    status = 401
-    title = "Unauthorized"
-    type_slug = "unauthorized"
+    """The caller is not known (no or invalid credentials)."""
+
+
+class NoRulePackInForce(DomainError):
+    """A strict rule-pack lookup for an instant before every loaded pack."""

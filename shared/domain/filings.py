@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -12,11 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.annual_report import AnnualReportWindow, window_for
-
-
-class BusinessLine(StrEnum):
-    OWN_ACCOUNT = "OWN_ACCOUNT"
-    BROKERAGE = "BROKERAGE"
+from shared.domain.enterprise import BusinessLine
 
 
 class PersonRole(StrEnum):
@@ -74,8 +68,3 @@ def annual_report_timing(year: int, registered_on: date, today: date) -> tuple[A
         raise ValueError(f"the window for the {year} report opens on {window.opens_on.isoformat()}")
     return window, today > window.closes_on
 
-
-def content_hash(model: BaseModel) -> str:
-    """Stable hash of a model's content (natural-key replay vs conflict)."""
-    canonical = json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()

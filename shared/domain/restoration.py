@@ -31,7 +31,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.domain.clock import china_date
-from shared.domain.credit_events import ARREARS_TYPES, EventId
+from shared.domain.credit_events import ARREARS_TYPES
+from shared.domain.credit_events.model import EventId
 from shared.domain.enterprise import Uscc
 from shared.domain.periods import Period, first_day_after, last_day, working_days_after
 from shared.domain.rules.counting import count_events

@@ -8,16 +8,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.adapters import keys
-from shared.adapters.credit_store import get_item, load_enterprise_items, query_index, query_partition
-from shared.adapters.enterprises import enterprise_from
 from shared.api.pagination import decode_token, encode_token
 from shared.domain.clock import china_date, iso_instant
 from shared.domain.credit_events import CreditEvent, EventRecord
+from shared.domain.enterprise import Enterprise
 from shared.domain.errors import NotFound, ValidationFailed
 from shared.domain.tiers import LIST_NAMES
 from shared.domain.time_types import Instant
 from shared.usecases.decisions import public_decision, tier_at
+from shared.usecases.ports import Stores
 
 _RECORD_FIELDS = ("event_id", "type", "business_line", "decided_on", "amount_cny", "penalty_kind", "document_no",
                   "authority", "description")
@@ -47,17 +46,17 @@ def public_record(event: dict[str, Any]) -> dict[str, Any]:
             "disclosure_from": c.get("disclosure_from"), "disclosure_until": c.get("disclosure_until")}
 
 
-def credit_view(uscc: str, as_of: datetime, now: datetime) -> dict[str, Any]:
+def credit_view(stores: Stores, uscc: str, as_of: datetime, now: datetime) -> dict[str, Any]:
     from shared.domain.measures import measures_for
     from shared.domain.rules.registry import pack_for
 
     if as_of > now:
         raise ValidationFailed("as_of is in the future",
                                errors=[{"loc": ["query", "as_of"], "msg": "must not be in the future"}])
-    items = load_enterprise_items(uscc)
+    items = stores.credit.load(uscc)
     if items.profile is None:
         raise NotFound(f"no enterprise with uscc {uscc}")
-    enterprise = enterprise_from(items.profile)
+    enterprise = Enterprise.model_validate(items.profile)
     if as_of < enterprise.created_at:
         raise NotFound(f"enterprise {uscc} was not under credit management at {iso_instant(as_of)}")
     tier, since = tier_at(items.decisions, as_of, enterprise.created_at)
@@ -71,18 +70,17 @@ def credit_view(uscc: str, as_of: datetime, now: datetime) -> dict[str, Any]:
     }
 
 
-def decisions_page(uscc: str, limit: int, token: str | None) -> dict[str, Any]:
-    items, last = query_partition(keys.enterprise_pk(uscc), "DEC#", limit=limit, start=decode_token(token),
-                                  forward=False)
-    if not items and token is None and get_item(keys.enterprise_pk(uscc), keys.PROFILE) is None:
+def decisions_page(stores: Stores, uscc: str, limit: int, token: str | None) -> dict[str, Any]:
+    items, last = stores.credit.decisions(uscc, limit, decode_token(token))
+    if not items and token is None and stores.enterprises.get(uscc) is None:
         raise NotFound(f"no enterprise with uscc {uscc}")
     return {"items": [public_decision(i) for i in items], "next_token": encode_token(last)}
 
 
-def list_page(name: str, limit: int, token: str | None) -> dict[str, Any]:
+def list_page(stores: Stores, name: str, limit: int, token: str | None) -> dict[str, Any]:
     if name not in LIST_NAMES:
         raise NotFound(f"no public list {name!r}; lists: {', '.join(sorted(LIST_NAMES))}")
-    items, last = query_index("gsi1", "gsi1pk", keys.list_pk(name), limit=limit, start=decode_token(token))
+    items, last = stores.enterprises.public_list(name, limit, decode_token(token))
     return {"items": [{"uscc": i["uscc"], "name": i["name"], "tier": i["tier"], "tier_since": i["tier_since"],
                        "registration_status": i["registration_status"]} for i in items],
             "next_token": encode_token(last)}
@@ -96,7 +94,7 @@ class SimulationRequest(BaseModel):
     extra_events: Annotated[list[CreditEvent], Field(max_length=100)] = []
 
 
-def simulate_enterprise(uscc: str, request: SimulationRequest, now: datetime) -> dict[str, Any]:
+def simulate_enterprise(stores: Stores, uscc: str, request: SimulationRequest, now: datetime) -> dict[str, Any]:
     from shared.domain.rules import simulate
     from shared.usecases.evaluation import facts_from  # the engine: only simulations pay its import
 
@@ -104,7 +102,7 @@ def simulate_enterprise(uscc: str, request: SimulationRequest, now: datetime) ->
                for i, e in enumerate(request.extra_events) if e.uscc != uscc]
     if foreign:
         raise ValidationFailed("extra events must concern the simulated enterprise", errors=foreign)
-    items = load_enterprise_items(uscc)
+    items = stores.credit.load(uscc)
     if items.profile is None:
         raise NotFound(f"no enterprise with uscc {uscc}")
     as_of = request.as_of or now

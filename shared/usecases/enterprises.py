@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.adapters.enterprises import EnterpriseAlreadyExists, EnterpriseRepository
 from shared.domain.annual_report import next_report_due
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.enterprise import (
@@ -15,12 +14,11 @@ from shared.domain.enterprise import (
     new_enterprise,
     same_registration,
 )
-from shared.domain.errors import Conflict, NotFound, ValidationFailed
+from shared.domain.errors import Conflict, EnterpriseAlreadyExists, NotFound, ValidationFailed
+from shared.usecases.ports import Stores
 
 
-def register_enterprise(
-    repo: EnterpriseRepository, clock: Clock, data: RegistrationData
-) -> tuple[Enterprise, bool]:
+def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) -> tuple[Enterprise, bool]:
     """Returns the enterprise and whether this call created (or completed) its registration.
 
     Same body again replays the stored enterprise; another body is a 409 carrying the current
@@ -31,7 +29,7 @@ def register_enterprise(
         raise ValidationFailed("registered_on is in the future",
                                errors=[{"loc": ["body", "registered_on"], "msg": "must not be after today (CST)"}])
     try:
-        return repo.create(new_enterprise(data, now)), True
+        return stores.enterprises.create(new_enterprise(data, now)), True
     except EnterpriseAlreadyExists as exists:
         current = exists.existing
     if same_registration(current.registration(), data):
@@ -41,15 +39,15 @@ def register_enterprise(
         registered = current.model_copy(update={
             **data.model_dump(exclude={"uscc"}), "updated_at": now, "version": current.version + 1,
         })
-        return repo.replace(registered, expected_version=current.version), True
+        return stores.enterprises.replace(registered, expected_version=current.version), True
     raise Conflict(
         f"enterprise {data.uscc} is already registered with other data",
         extra={"current": enterprise_record(current, now)},
     )
 
 
-def load_enterprise(repo: EnterpriseRepository, uscc: str) -> Enterprise:
-    enterprise = repo.get(uscc)
+def load_enterprise(stores: Stores, uscc: str) -> Enterprise:
+    enterprise = stores.enterprises.get(uscc)
     if enterprise is None:
         raise NotFound(f"no enterprise with uscc {uscc}")
     return enterprise

@@ -1,6 +1,6 @@
 """Tier evaluation of one enterprise (the evaluation function's use case).
 
-Loads every fact kept under the enterprise (one Query), runs the rule pack in force at the
+Loads every fact kept under the enterprise (`CreditFileStore.load`), runs the rule pack in force at the
 injected clock's instant, and when the tier changes writes the new state, the decision and the
 audit entry in ONE transaction conditional on the profile's `version`: a concurrent evaluation
 loses by condition, reloads and re-evaluates; it never overwrites. Record classifications
@@ -12,28 +12,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.adapters import keys
-from shared.adapters.bus import publish
-from shared.adapters.credit_store import (
-    EnterpriseItems,
-    load_enterprise_items,
-    put_new,
-    put_versioned,
-    set_attributes,
-    transact,
-)
-from shared.adapters.enterprises import enterprise_from, enterprise_item
-from shared.adapters.settings import settings
 from shared.domain.bus_events import TIER_CHANGED, Citation, TierChanged
 from shared.domain.clock import Clock, iso_instant
-from shared.domain.credit_events import BusinessLine, EventRecord
-from shared.domain.enterprise import Enterprise
+from shared.domain.credit_events import EventRecord
+from shared.domain.enterprise import BusinessLine, Enterprise
 from shared.domain.errors import Conflict
 from shared.domain.restoration import restoration_facts, upgrade_citations
 from shared.domain.rules import EnterpriseFacts, Evaluation, evaluate
 from shared.domain.rules.registry import pack_for
 from shared.usecases.disclosure_sync import disclosure_overrides
-from shared.usecases.evaluation_extras import extra_writes
+from shared.usecases.evaluation_extras import extras_of
+from shared.usecases.ports import EnterpriseItems, EvaluationCommit, Stores
 
 MAX_ATTEMPTS = 5
 
@@ -111,50 +100,40 @@ def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, t
     }
 
 
-def evaluate_enterprise(clock: Clock, uscc: str, trigger: str) -> dict[str, Any]:
+def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str) -> dict[str, Any]:
     """Re-evaluate one enterprise now. Returns what happened (for logs and tests)."""
-    table, audit_table = settings().table_name, settings().audit_table_name
     for _attempt in range(MAX_ATTEMPTS):
-        items = load_enterprise_items(uscc, table)
+        items = stores.credit.load(uscc)
         if items.profile is None:
             return {"uscc": uscc, "changed": False, "reason": "unknown enterprise"}
-        enterprise = enterprise_from(items.profile)
+        enterprise = Enterprise.model_validate(items.profile)
         now = clock.now()
         evaluation = evaluate(facts_from(items), now)
         records = classification_changes(items, evaluation)
-        writes = [set_attributes(table, keys.enterprise_pk(uscc), keys.event_sk(event_id), {"classification": c})
-                  for event_id, c in records]
-        extra, after_commit = extra_writes(table, items, enterprise.name, evaluation, now)  # disclosures, due entries
-        writes += extra
-        decision = None
+        extras = extras_of(stores, items, enterprise.name, evaluation, now)  # disclosures, due entries
+        decision = audit = profile = None
         restoration = restoration_summary(evaluation)
         if evaluation.tier is enterprise.tier and restoration != enterprise.restoration:
             # Same tier, new dates (e.g. arrears paid: the waiting period now has a start)
-            refreshed = enterprise.model_copy(update={"restoration": restoration, "updated_at": now,
-                                                      "version": enterprise.version + 1})
-            writes = [put_versioned(table, enterprise_item(refreshed), enterprise.version), *writes]
+            profile = enterprise.model_copy(update={"restoration": restoration, "updated_at": now,
+                                                    "version": enterprise.version + 1})
         if evaluation.tier is not enterprise.tier:
             decision = decision_of(enterprise, evaluation, now, trigger)
-            changed = enterprise.model_copy(update={"tier": evaluation.tier, "tier_since": now, "updated_at": now,
+            profile = enterprise.model_copy(update={"tier": evaluation.tier, "tier_since": now, "updated_at": now,
                                                     "version": enterprise.version + 1, "restoration": restoration})
-            decision_item = {"pk": keys.enterprise_pk(uscc), "sk": keys.decision_sk(decision["effective_at"],
-                                                                                    decision["decision_id"]),
-                             "entity": "DECISION", **decision}
-            audit_item = {"pk": keys.enterprise_pk(uscc), "sk": f"{decision['effective_at']}#{decision['decision_id']}",
-                          "action": TIER_CHANGED, "actor": "evaluation", "decision_id": decision["decision_id"],
-                          "from_tier": decision["from_tier"], "to_tier": decision["to_tier"], "trigger": trigger,
-                          "rule_pack": decision["rule_pack"]}
-            # The profile write carries the version condition; it goes first so a lost race fails fast.
-            writes = [put_versioned(table, enterprise_item(changed), enterprise.version),
-                      put_new(table, decision_item), put_new(audit_table, audit_item), *writes]
-        if not writes:
-            after_commit()  # events a failed publish left pending
+            audit = {"action": TIER_CHANGED, "actor": "evaluation", "decision_id": decision["decision_id"],
+                     "from_tier": decision["from_tier"], "to_tier": decision["to_tier"], "trigger": trigger,
+                     "rule_pack": decision["rule_pack"]}
+        commit = EvaluationCommit(uscc, enterprise.version, profile, decision, audit, records, extras.disclosures,
+                                  extras.due_items)
+        if commit.empty:
+            extras.after_commit()  # events a failed publish left pending
             return {"uscc": uscc, "changed": False, "tier": enterprise.tier.value}
         try:
-            transact(writes)
+            stores.credit.commit_evaluation(commit)
         except Conflict:
             continue  # another evaluation committed first: reload and decide again on its result
-        after_commit()
+        extras.after_commit()
         if decision is not None:
             detail = TierChanged(uscc=uscc, decision_id=decision["decision_id"], from_tier=decision["from_tier"],
                                  to_tier=decision["to_tier"], effective_at=decision["effective_at"],
@@ -162,7 +141,7 @@ def evaluate_enterprise(clock: Clock, uscc: str, trigger: str) -> dict[str, Any]
                                  grounds=[Citation(**{k: g[k] for k in ("rule_id", "article", "summary", "evidence")})
                                           for g in decision["grounds"]],
                                  correction=decision["correction_of"] is not None)
-            publish(TIER_CHANGED, [detail.model_dump(mode="json")])
+            stores.bus.publish(TIER_CHANGED, [detail.model_dump(mode="json")])
         return {"uscc": uscc, "changed": decision is not None, "tier": evaluation.tier.value,
                 "records_classified": len(records), "decision_id": decision and decision["decision_id"]}
     raise Conflict(f"evaluation of {uscc} lost {MAX_ATTEMPTS} races in a row; the event will be retried")

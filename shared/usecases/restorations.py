@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from shared.adapters.credit_store import EnterpriseItems
 from shared.domain.bus_events import (
     REEVALUATION_REQUESTED,
     RESTORATION_DECIDED,
@@ -43,6 +42,7 @@ from shared.domain.restoration import (
     deadlines,
     review,
 )
+from shared.usecases.ports import EnterpriseItems
 
 MAX_ATTEMPTS = 5
 REVIEWER = "restoration_review"

@@ -213,3 +213,27 @@ def test_reported_event_reaches_evaluation_through_the_bus(api: Api) -> None:
         time.sleep(0.2)
     assert decisions, "no decision recorded after the credit event"
     assert event["event_id"] in json.dumps(decisions[0]["grounds"])
+
+
+def test_docs_point_try_it_out_at_the_server_they_were_loaded_from(api: Api) -> None:
+    # Given the runtime on a port other than the committed document's (a free port here)
+    # When loading Swagger UI and the document through it
+    page = api.get("/v1/docs", headers={"Accept": "text/html,*/*;q=0.8"})
+    document = api.get("/v1/openapi.json").json
+    # Then the document names this runtime as its server, and the page embeds that document
+    assert page.status == 200
+    assert page.header("Content-Type") == "text/html; charset=utf-8"
+    assert document["servers"][0]["url"] == api.base
+    assert json.dumps(api.base)[1:-1].replace("/", "\\/") in page.text or api.base in page.text
+
+
+def test_docs_answer_json_when_asked(api: Api) -> None:
+    # Given a tool asking /v1/docs for JSON by query or by Accept
+    by_query = api.get("/v1/docs?format=json", headers={"Accept": "text/html"})
+    by_accept = api.get("/v1/docs", headers={"Accept": "application/json"})
+    # Then both answer the OpenAPI document, not the HTML page
+    for reply in (by_query, by_accept):
+        assert reply.status == 200, reply.text[:200]
+        assert reply.header("Content-Type") == "application/json"
+        assert reply.json["openapi"].startswith("3.")
+        assert reply.json["servers"][0]["url"] == api.base

@@ -4,6 +4,7 @@ stage settings (access logs, X-Ray, throttling), RFC 9457 gateway responses."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -135,3 +136,17 @@ def test_gateway_errors_are_problem_details(synthesized: Synthesized, response_t
     else:
         assert response["StatusCode"] == str(status)
         assert body["status"] == status
+
+
+def test_gateway_error_templates_carry_nothing_the_client_shapes(synthesized: Synthesized) -> None:
+    # Given every gateway response template (plain substitution: API Gateway escapes nothing)
+    templates = [r["Properties"]["ResponseTemplates"]["application/json"]
+                 for r in synthesized.resources("AWS::ApiGateway::GatewayResponse").values()]
+    # When listing the context variables they substitute
+    used = {m for t in templates for m in re.findall(r"\$context\.([A-Za-z.]+)", t)}
+    # Then only the JSON-quoted message and the template's own route path go in, never the request path
+    assert used == {"error.messageString", "resourcePath"}
+    for template in templates:
+        body = json.loads(template.replace("$context.error.messageString", json.dumps("x"))
+                          .replace("$context.resourcePath", "/v1/enterprises/{uscc}"))
+        assert body["instance"] == "/v1/enterprises/{uscc}"

@@ -200,24 +200,25 @@ def test_arrears_cross_their_threshold_through_the_arrears_watch_schedule(
 
 
 def test_a_concurrent_evaluation_loses_by_condition_and_retries(invoke: Any, bus: Any, monkeypatch: Any) -> None:
+    from shared.adapters.clock import current_clock
+    from shared.adapters.credit_store import DynamoCreditFileStore
+    from shared.adapters.stores import dynamodb_stores
     from shared.usecases import evaluation
 
     register(invoke)
     post_events(invoke, penalty())
-    real_load = evaluation.load_enterprise_items
+    real_load = DynamoCreditFileStore.load
     raced = []
 
-    def load_then_race(uscc: str, table: str | None = None) -> Any:
-        items = real_load(uscc, table)
+    def load_then_race(self: DynamoCreditFileStore, uscc: str) -> Any:
+        items = real_load(self, uscc)
         if not raced:  # another evaluation commits between our read and our write
             raced.append(True)
-            evaluation.evaluate_enterprise(__import__("shared.adapters.clock", fromlist=["x"]).current_clock(),
-                                           uscc, trigger="race")
+            evaluation.evaluate_enterprise(dynamodb_stores(), current_clock(), uscc, trigger="race")
         return items
 
-    monkeypatch.setattr(evaluation, "load_enterprise_items", load_then_race)
-    outcome = evaluation.evaluate_enterprise(__import__("shared.adapters.clock", fromlist=["x"]).current_clock(),
-                                             USCC, trigger="test")
+    monkeypatch.setattr(DynamoCreditFileStore, "load", load_then_race)
+    outcome = evaluation.evaluate_enterprise(dynamodb_stores(), current_clock(), USCC, trigger="test")
     # Then the loser reloaded and found the tier already changed: one decision, never two
     assert outcome["changed"] is False
     assert len(decisions(invoke)) == 1

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from shared.adapters import disclosure_store
 from shared.adapters import dynamodb as dynamodb_adapter
+from shared.adapters.disclosure_store import DynamoExpiryStore
 from shared.adapters.due_index import DynamoDueIndex
 from shared.adapters.dynamodb import to_item
 from shared.adapters.settings import settings as app_settings
@@ -27,10 +27,6 @@ from tests.support.template import create_tables
 START = date(2027, 1, 1)
 ITEMS = 12
 
-
-class _Store:
-    expire = staticmethod(disclosure_store.expire)
-    clear_pending = staticmethod(disclosure_store.clear_pending)
 
 
 def _seed(client: Any, table: str) -> dict[str, date]:
@@ -76,7 +72,7 @@ def test_any_sequence_of_clock_moves_and_runs_does_each_due_item_once(steps: lis
             clock = FixedClock(datetime.combine(today, datetime.min.time(), CHINA_TZ).replace(hour=0, minute=10)
                                .astimezone(UTC))
             if kind == "expiry":
-                run_disclosure_expiry(clock, DynamoDueIndex(), _Store(), publish)
+                run_disclosure_expiry(clock, DynamoDueIndex(), DynamoExpiryStore(), publish)
             else:
                 run_arrears_watch(clock, DynamoDueIndex(), lambda ds: requested.update(d["uscc"] for d in ds))
             seen[kind] = max(seen[kind], today)

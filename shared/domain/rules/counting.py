@@ -1,10 +1,10 @@
-"""Which events count at an evaluation date (RULES.md "Revoked events never count" etc.).
+"""Which events count at an evaluation date.
 
 - An event exists from its `decided_on`: events decided after the evaluation date do not exist yet.
 - A `PENALTY_REVOKED` decided on or before the evaluation date removes the event it refers to from
   the whole history (it never counted); the record is kept as withdrawn.
 - An `ARREARS_SETTLED` decided on or before the evaluation date settles the arrears it refers to
-  on its `decided_on` (the earliest settlement wins). A revoked settlement settles nothing.
+  on its `decided_on` (CHOICE-SEVERAL-SETTLEMENTS-REVOCATIONS).
 - `ARREARS_SETTLED` and `PENALTY_REVOKED` are not records themselves.
 """
 

@@ -5,18 +5,12 @@ ORDER_251): which event types ground which rule, every threshold and period, the
 severities and disclosure windows, the upgrade and restoration routes, the annual report window
 and the Art 32 measures. The engine reads these objects; it holds no figure of its own.
 
-Trigger kinds (one engine module per kind, `rules/grounds/`):
+Trigger kinds are in `triggers`; the defaults chosen where the law is silent are `Choice`s, each
+with a stable id that the tests pinning it name (`@pytest.mark.pins("CHOICE-...")`).
 
-- `EventTrigger` — one event of the listed types grounds the rule (D1, D2, D6, D7, D8, S1, S2);
-  optionally only when intentional (D8) or only when its fine is above an amount (S2).
-- `ViolationThresholdTrigger` — count and fines of violations in a rolling window, per business
-  line, against the previous calendar year's declaration documents (D3).
-- `ArrearsTrigger` — an amount still unpaid more than N months after its due date (D4, D5).
-- `RepeatTrigger` — at least N events of the listed types in a rolling window (S3, off by default).
-
-Provenance labels (`source`) are those of `spec/regulation-research.md` §0: [A] Order 282 official
-interpretation, [B✓]/[B~] Order 251 (confirmed / recalled), [N] national restoration framework,
-[C] commentary, [H] historical, [S~] certification standards, [D] labelled default.
+Provenance labels (`source`): [A] Order 282 official interpretation, [B✓]/[B~] Order 251 (confirmed /
+recalled), [N] national restoration framework, [C] commentary, [H] historical, [S~] certification
+standards, [D] labelled default (legend in docs/rules.md).
 """
 
 from __future__ import annotations
@@ -30,8 +24,9 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from shared.domain.credit_events import BusinessLine, CreditEventType, PenaltyKind
+from shared.domain.credit_events import CreditEventType, PenaltyKind
 from shared.domain.measures import MeasuresCatalogue
+from shared.domain.rules.triggers import ArrearsTrigger, Trigger
 from shared.domain.tiers import Tier
 
 if TYPE_CHECKING:  # the section imports Severity from here
@@ -58,71 +53,6 @@ class CountedFrom(StrEnum):
 
     DETERMINATION = "DETERMINATION"  # the date the ground arose (the enterprise became DISCREDITED on it)
     SETTLEMENT = "SETTLEMENT"  # the date the arrears were paid (D4, D5)
-
-
-# ---------------------------------------------------------------------------------------------
-# Triggers
-# ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class EventTrigger:
-    """Any single counted event of `event_types` grounds the rule."""
-
-    event_types: frozenset[CreditEventType]
-    require_intentional: bool = False
-    fine_above: Decimal | None = None  # the event's fine must be strictly above this amount
-
-
-@dataclass(frozen=True)
-class LineThreshold:
-    """D3 thresholds of one business line: count > ratio x last year's documents AND fines > amount."""
-
-    business_line: BusinessLine
-    ratio: Fraction
-    fines_above: Decimal
-
-    @cached_property
-    def ratio_terms(self) -> tuple[int, int]:
-        """(numerator, denominator) as plain ints for the exact test count x den > num x documents."""
-        return (self.ratio.numerator, self.ratio.denominator)
-
-
-@dataclass(frozen=True)
-class ViolationThresholdTrigger:
-    event_types: frozenset[CreditEventType]
-    window_months: int
-    lines: tuple[LineThreshold, ...]
-    # Not counted: non-intentional violations on these lines (fault tolerance) ...
-    non_intentional_excluded_lines: frozenset[BusinessLine]
-    # ... and voluntary disclosures punished by one of these kinds or by a fine <= the amount.
-    voluntary_disclosure_exempt_kinds: frozenset[PenaltyKind]
-    voluntary_disclosure_exempt_fine_max: Decimal
-
-    @cached_property
-    def by_line(self) -> Mapping[BusinessLine, LineThreshold]:
-        return {line.business_line: line for line in self.lines}
-
-
-@dataclass(frozen=True)
-class ArrearsTrigger:
-    """Unpaid more than `months` months after `due_on` (and, if set, amount strictly above `amount_above`)."""
-
-    event_types: frozenset[CreditEventType]
-    months: int
-    amount_above: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class RepeatTrigger:
-    """At least `min_count` counted events of `event_types` within a rolling window."""
-
-    event_types: frozenset[CreditEventType]
-    min_count: int
-    window_months: int
-    require_intentional: bool = False
-
-
-Trigger = EventTrigger | ViolationThresholdTrigger | ArrearsTrigger | RepeatTrigger
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,8 +111,7 @@ class RecordRules:
     source: str
     minor_penalty_kinds: frozenset[PenaltyKind]  # warning only
     minor_fine_ceiling: Decimal  # or a fine <= this amount
-    # Overdue arrears are records only once they become a ground (RULES.md: "disclosed from the
-    # day they become a ground"); until then, or when settled in time, they are no record.
+    # Records only once they become a ground (CHOICE-ARREARS-RECORD-ONLY-AS-GROUND).
     ground_only_types: frozenset[CreditEventType]
 
 
@@ -264,6 +193,18 @@ class AnnualReportRules:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """A default chosen where the rules are silent: stable id, what was chosen, why, and the rules it
+    concerns. Each is pinned by at least one test that names its id."""
+
+    choice_id: str
+    title: str
+    text: str
+    source: str
+    rule_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RulePack:
     pack_id: str
     title: str
@@ -277,6 +218,7 @@ class RulePack:
     annual_report: AnnualReportRules
     measures: MeasuresCatalogue
     certification: CertificationRules
+    choices: tuple[Choice, ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     # -- indexes the engine uses (computed once per pack object) ------------------------------

@@ -2,14 +2,9 @@
 
 A registry holds rule pack objects; `pack_for(instant)` returns the pack with the latest
 `effective_from` on or before the instant's CST date. Adding ORDER_251 (or a later order) is
-adding one data object to the registry: no code changes.
-
-Before the earliest loaded pack (RULES.md: ORDER_251 governs instants before 2026-04-01, but only
-ORDER_282 is built) the registry does NOT refuse: it applies the earliest loaded pack and says
-so. `select_pack` returns `in_force=False` with a note, and every `Evaluation` carries that flag
-and note (`rule_pack_in_force`, `rule_pack_note`) so a point-in-time answer for, say, 2025 is
-visibly provisional instead of failing. A caller that must refuse can check the flag, or use
-`pack_for(..., strict=True)`, which raises `NoRulePackInForce`.
+adding one data object to the registry: no code changes. Before the earliest loaded pack see
+CHOICE-PACK-BEFORE-EARLIEST (docs/rules.md): `select_pack` says `in_force=False` with a note, and
+`pack_for(..., strict=True)` raises `NoRulePackInForce`.
 """
 
 from __future__ import annotations
@@ -19,15 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from shared.domain.clock import china_date
-from shared.domain.errors import DomainError
+from shared.domain.errors import NoRulePackInForce
 from shared.domain.rules.model import RulePack
 from shared.domain.rules.order_282 import ORDER_282
 
-
-class NoRulePackInForce(DomainError):
-    status = 422
-    title = "No rule pack in force"
-    type_slug = "no-rule-pack-in-force"
+__all__ = ["DEFAULT_REGISTRY", "NoRulePackInForce", "PackRegistry", "PackSelection", "pack_for", "select_pack"]
 
 
 @dataclass(frozen=True)

@@ -1,39 +1,24 @@
-"""Record severity and disclosure windows (Arts 33-35), the core behind `shared.domain.disclosure`.
+"""Record classes and disclosure windows: `classify_record`, the one classification path (the engine
+uses it for every record of an evaluation, `shared.domain.disclosure.classify` for one record).
 
-Per record (a counted event that is not a settlement or a revocation):
-
-- severity = the most severe `record_severity` of the rules the record grounded (SERIOUS for D1,
-  S1, S2 [and S3 when enabled]; GENERAL for D2-D8), at any time in the history — a record that
-  grounded a rule stays of that class after an upgrade;
-- a record that grounded nothing is MINOR when its penalty is a warning or a fine of at most the
-  pack's ceiling (CNY 3,000), GENERAL otherwise;
-- overdue arrears (`RecordRules.ground_only_types`) are records only once they ground D4/D5:
-  before that, or when paid in time, `severity` is None and nothing is disclosed.
-
-Window (months are calendar months; dates are CST):
-- `disclosure_from`: `decided_on`, or the day the arrears became a ground;
-- `restorable_from`: `disclosure_from` + the class's minimum months (MINOR: `disclosure_from`, i.e.
-  as soon as obligations are fulfilled);
-- `disclosure_until`: the first day the record is no longer disclosed (exclusive end) = the day
-  after the last day of the maximum period (RULES.md "Counting periods": a GENERAL record decided
-  2026-04-15 is shown through 2027-04-15 and is off from 2027-04-16); `last_disclosed_on` is that
-  last day. None when it is not published (MINOR) or has no end;
-- a `DisclosureOverride` (a law setting another period) replaces published / min / max for that record;
-- a revocation ends disclosure as WITHDRAWN on the revocation's `decided_on`; an approved record
-  restoration ends it as RESTORED on the restoration day.
+What the classes and windows are is data in the pack (`SeverityRule`, `RecordRules`; docs/rules.md
+"Records and disclosure"), with CHOICE-SEVERITY-CLASSES, CHOICE-ARREARS-RECORD-ONLY-AS-GROUND and
+CHOICE-DISCLOSURE-WINDOW. Months are calendar months; dates are CST.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from datetime import date
+from operator import attrgetter
 from typing import Any, NamedTuple
 
-from shared.domain.credit_events import CreditEventType, EventLike, PenaltyKind
+from shared.domain.credit_events import CreditEventType, EventLike, PenaltyKind, effective_penalty_kind
 from shared.domain.periods import ONE_DAY, Period, first_day_after
 from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import DisclosureOverride
 from shared.domain.rules.model import RulePack, Severity
+
+_BY_RANK = attrgetter("rank")
 
 
 class RecordClassification(NamedTuple):
@@ -109,34 +94,27 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
                     override: DisclosureOverride | None = None, withdrawn_on: date | None = None,
                     restored_on: date | None = None) -> RecordClassification:
     """Classify one record given the rules it grounded (`rule_ids`) and, for ground-only records
-    (arrears), the day it became a ground (`ground_from`)."""
+    (arrears), the day it became a ground (`ground_from`). The only classification path: the engine
+    calls it for every record of an evaluation, `shared.domain.disclosure.classify` for one."""
     records = pack.records
     etype = event.type
-    severity: Severity
     start: date = event.decided_on
     if rule_ids:
-        by_id = pack.rules_by_id
-        severity = by_id[rule_ids[0]].record_severity
-        for rule_id in rule_ids[1:]:
-            other = by_id[rule_id].record_severity
-            if other.rank > severity.rank:
-                severity = other
+        rule_severity = pack.rule_severity
+        severity = max((rule_severity[rule_id] for rule_id in rule_ids), key=_BY_RANK)
         if ground_from is not None and etype in records.ground_only_types:
             start = ground_from
     elif etype in records.ground_only_types:
         return RecordClassification(event.event_id, etype, None, False, None, None, None, (),
                                     withdrawn_on=withdrawn_on, restored_on=restored_on)
     else:
-        kind = event.penalty_kind
+        kind = effective_penalty_kind(event)
         amount = event.amount_cny
-        if kind is None:
-            kind = PenaltyKind.FINE if amount is not None and amount > 0 else PenaltyKind.OTHER
         minor = kind in records.minor_penalty_kinds or (
             kind == PenaltyKind.FINE and amount is not None and amount <= records.minor_fine_ceiling
         )
         severity = Severity.MINOR if minor else Severity.GENERAL
-    rule = pack.severity_rules[severity]
-    published, min_months, max_months = rule.published, rule.min_months, rule.max_months
+    published, min_months, max_months = pack.severity_windows[severity]
     basis = None
     if override is not None:
         basis = override.legal_basis
@@ -147,58 +125,7 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
         if override.max_months is not None:
             max_months = override.max_months
     restorable = start if min_months is None else add_months(start, min_months)
+    # Shown through the last day of the maximum period; `until` is the day after (Civil Code Arts 200-204)
     until = first_day_after(start, Period.months(max_months)) if published and max_months is not None else None
     return RecordClassification(event.event_id, etype, severity, published, start, restorable, until,
                                 rule_ids, "Arts 33-35", basis, withdrawn_on, restored_on)
-
-
-def classify_records(events: Iterable[EventLike], pack: RulePack, rule_ids_of: Mapping[str, tuple[str, ...]],
-                     ground_from: Mapping[str, date], overrides: Mapping[str, DisclosureOverride],
-                     restored: Mapping[str, date]) -> list[RecordClassification]:
-    """`classify_record` for many counted records at once (the evaluation's hot path, same results)."""
-    records = pack.records
-    ground_only = records.ground_only_types
-    minor_kinds = records.minor_penalty_kinds
-    ceiling = records.minor_fine_ceiling
-    windows = pack.severity_windows
-    rule_severity = pack.rule_severity
-    fine, other = PenaltyKind.FINE, PenaltyKind.OTHER
-    minor, general = Severity.MINOR, Severity.GENERAL
-    new = tuple.__new__
-    result: list[RecordClassification] = []
-    for event in events:
-        event_id = event.event_id
-        if overrides and event_id in overrides:
-            rule_ids = rule_ids_of.get(event_id, ())
-            result.append(classify_record(event, pack, rule_ids, ground_from.get(event_id) if rule_ids else None,
-                                          overrides[event_id], None, restored.get(event_id)))
-            continue
-        etype = event.type
-        start = event.decided_on
-        rule_ids = rule_ids_of.get(event_id, ())
-        if rule_ids:
-            severity = rule_severity[rule_ids[0]]
-            for rule_id in rule_ids[1:]:
-                if rule_severity[rule_id].rank > severity.rank:
-                    severity = rule_severity[rule_id]
-            if etype in ground_only:
-                start = ground_from.get(event_id, start)
-        elif etype in ground_only:
-            result.append(new(RecordClassification, (event_id, etype, None, False, None, None, None, (),
-                                                      "Arts 33-35", None, None, restored.get(event_id))))
-            continue
-        else:
-            kind = event.penalty_kind
-            amount = event.amount_cny
-            if kind is None:
-                kind = fine if amount is not None and amount > 0 else other
-            severity = minor if kind in minor_kinds or (
-                kind == fine and amount is not None and amount <= ceiling) else general
-        published, min_months, max_months = windows[severity]
-        result.append(new(RecordClassification, (
-            event_id, etype, severity, published, start,
-            start if min_months is None else add_months(start, min_months),
-            first_day_after(start, Period.months(max_months)) if published and max_months is not None else None,
-            rule_ids, "Arts 33-35", None, None, restored.get(event_id) if restored else None,
-        )))
-    return result

@@ -1,26 +1,12 @@
 """The tier over time: replay ground occurrences and tier facts in order, up to the evaluation instant.
 
-Rules of the replay (RULES.md "Tiers", "Upgrade", regulation-research §4 invariants):
-
-- Start: REGULAR, no certificate (new enterprises start REGULAR).
-- A ground takes effect at 00:00 CST of the day it arose. A DISCREDITED ground makes a
-  REGULAR/CERTIFIED/ADVANCED_CERTIFIED enterprise DISCREDITED; an SD ground makes any enterprise
-  SERIOUSLY_DISCREDITED. Entry removes the certificate. Grounds arising while already downgraded
-  join the current episode (an SD enterprise stays SD on a DISCREDITED ground) and restart the
-  automatic clean period.
-- Downgrades are sticky: the tier stays until an approved upgrade (`TierFact UPGRADED`) or the
-  automatic clean period passes with no new ground (DISCREDITED 24 months, SD 36 months, from the
-  last ground of the episode; effective at 00:00 CST of that day, before any ground of that day).
-  Never while an obligation is unfulfilled (RULES.md "Upgrade"): while a ground of the episode
-  counted from settlement (unpaid arrears, D4/D5) is unpaid there is no automatic day, and once
-  every such ground is paid the clean period counts from the latest settlement when that is later
-  than the last ground.
-  Both lead to the pack's target tier (REGULAR): a certificate lost on entry is not given back.
-- `CERTIFIED` sets the certified tier and `CERTIFICATE_WITHDRAWN` returns an AEO to REGULAR, but
-  only outside a downgrade: while DISCREDITED/SD such facts (and upgrades of a non-downgraded
-  enterprise) change nothing and are reported as notes.
-- Ties: grounds before facts at the same instant; facts by (kind, fact_id). The result therefore
-  depends only on the facts, never on the order they arrived in.
+Starts REGULAR without a certificate. A ground moves the enterprise to its rule's consequence and
+removes the certificate; a downgrade is sticky until an approved upgrade or the pack's automatic
+clean period (`TierRestorationRules`), both to the pack's target tier. Certification facts act only
+outside a downgrade. The choices this replay applies: CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND,
+CHOICE-UPGRADE-TARGET-REGULAR, CHOICE-TIER-FACTS-DURING-DOWNGRADE, CHOICE-TIME-OF-DAY (docs/rules.md).
+Ties are broken by (kind, fact_id), so the result depends only on the facts, never on the order they
+arrived in.
 """
 
 from __future__ import annotations
@@ -34,9 +20,8 @@ from shared.domain.rules.dates import add_months, start_of_day
 from shared.domain.rules.facts import TierFact, TierFactKind
 from shared.domain.rules.grounds import Occurrence
 from shared.domain.rules.model import CountedFrom, RulePack
-from shared.domain.tiers import AEO_TIERS, Tier
+from shared.domain.tiers import AEO_TIERS, DOWNGRADED_TIERS, Tier
 
-_DOWNGRADED = frozenset({Tier.DISCREDITED, Tier.SERIOUSLY_DISCREDITED})
 _FACT_ORDER = {TierFactKind.UPGRADED: 0, TierFactKind.CERTIFICATE_WITHDRAWN: 1, TierFactKind.CERTIFIED: 2}
 
 
@@ -70,7 +55,7 @@ class Replay:
     since: datetime | None  # instant of the last transition (None: REGULAR from the start)
     episode: tuple[Occurrence, ...]  # grounds of the downgrade in force (empty when not downgraded)
     last_ground_on: date | None  # last ground of the episode (starts the automatic clean period)
-    automatic_on: date | None  # the day the downgrade in force ends automatically (None: no automatic end yet)
+    automatic_on: date | None  # the day the downgrade in force ends automatically (None: none yet, e.g. unpaid)
     transitions: tuple[Transition, ...]
     notes: tuple[str, ...]
 
@@ -80,8 +65,10 @@ def _unique(items: list[str]) -> tuple[str, ...]:
 
 
 def clean_period_start(episode: list[Occurrence], last_ground: date) -> date | None:
-    """The day the automatic clean period counts from: the last ground, or the latest settlement of
-    the episode's grounds counted from settlement when later; None while any of them is unpaid."""
+    """The day the automatic clean period counts from (CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND):
+    the last ground, or the latest settlement of the episode's grounds counted from settlement (D4/D5)
+    when later; None while any of them is unpaid (Arts 29-30: never while an obligation is
+    unfulfilled)."""
     start = last_ground
     for occurrence in episode:
         if occurrence.rule.upgrade.counted_from is CountedFrom.SETTLEMENT:
@@ -128,12 +115,12 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
             automatic_lift()
         when = fact.at.isoformat()
         if fact.kind is TierFactKind.UPGRADED:
-            if tier in _DOWNGRADED:
+            if tier in DOWNGRADED_TIERS:
                 lift(fact.at, Cause.UPGRADE, fact.fact_id)
             else:
                 notes.append(f"Upgrade {fact.fact_id or ''} at {when} changed nothing: "
                              f"the enterprise was {tier.value}.")
-        elif tier in _DOWNGRADED:
+        elif tier in DOWNGRADED_TIERS:
             notes.append(f"{fact.kind.value} {fact.fact_id or ''} at {when} changed nothing: the enterprise was "
                          f"{tier.value} (entry removes any certificate).")
         elif fact.kind is TierFactKind.CERTIFIED:
@@ -163,7 +150,7 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
         if last_ground is None or day > last_ground:
             last_ground = day
         consequence = occurrence.rule.consequence
-        new_tier = consequence if tier not in _DOWNGRADED or consequence.rank < tier.rank else tier
+        new_tier = consequence if tier not in DOWNGRADED_TIERS or consequence.rank < tier.rank else tier
         months = automatic.get(new_tier)
         clean_from = None if months is None else clean_period_start(episode, last_ground)
         automatic_on = None if months is None or clean_from is None else add_months(clean_from, months)

@@ -7,11 +7,16 @@ from __future__ import annotations
 import base64
 import json
 from datetime import timedelta
+from urllib.parse import unquote
 
 import jwt
+import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from infra.constructs.api import problem_template
+from local.api_model import GatewayResponse
 from local.runtime import Runtime
+from local.tokens import TokenIssuer
 from tests.e2e.client import Api
 
 
@@ -152,3 +157,81 @@ def test_function_error_is_502(api: Api) -> None:
     # Then the gateway answers 502 and does not leak the error
     assert reply.status == 502
     assert reply.json == {"message": "Internal server error"}
+
+
+INJECTING_PATHS = ["/v1/items/a%22,%22x%22:%221", "/v1/items/a%01%0A%1F%5C%22", "/v1/nothing/%22%7D%5D"]
+
+
+@pytest.mark.parametrize("template", [
+    problem_template(401, "unauthorized", "Unauthorized"),
+    # the shape issue 11 found in the template: the client's path inside a JSON string
+    '{"message": $context.error.messageString, "instance": "$context.path", "r": "$context.resourcePath"}',
+])
+@pytest.mark.parametrize("path", INJECTING_PATHS)
+def test_gateway_responses_are_json_for_any_path(api: Api, runtime: Runtime, template: str, path: str) -> None:
+    # Given gateway responses rendered from a template (the stack's problem template, or one that
+    # substitutes the client's path), for unknown routes and missing tokens alike
+    assert runtime.gateway is not None
+    configured = runtime.gateway.model.gateway_responses
+    saved = dict(configured)
+    for response_type in ("UNAUTHORIZED", "MISSING_AUTHENTICATION_TOKEN"):
+        configured[response_type] = GatewayResponse(response_type, None, {}, {"application/json": template})
+    try:
+        # When the path carries a quote-comma-key sequence, control characters or a backslash
+        reply = api.get(path)
+    finally:
+        configured.clear()
+        configured.update(saved)
+    # Then the body parses as JSON, with no injected key, and the handlers' /v1 form of instance
+    assert reply.status in {401, 403}
+    body = reply.json
+    assert "x" not in body
+    assert set(body) <= {"type", "title", "status", "detail", "instance", "errors", "message", "r"}
+    if "$context.path" in template:  # the path comes back intact, as a string
+        assert body["instance"].endswith(unquote(path))
+    else:
+        assert body["instance"] in {"", "/v1/items/{id}"}
+
+
+def test_401_problems_say_what_was_wrong_without_secrets(api: Api, runtime: Runtime, real_time: None) -> None:
+    # Given the stack's problem template for 401s, a reader, and tokens wrong in each way
+    assert runtime.gateway is not None
+    assert runtime.services.tokens is not None
+    assert runtime.services.clients is not None
+    client = runtime.services.clients.create(("fixture/read",), None, "reader")
+    token = api.token(client.client_id, client.client_secret)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    forged = jwt.encode(claims, rsa.generate_private_key(public_exponent=65537, key_size=2048), algorithm="RS256")
+    elsewhere = TokenIssuer(runtime.services.tokens._key, "https://issuer.example", runtime.clock.now)
+    other_issuer = elsewhere.issue(client)["access_token"]
+    configured = runtime.gateway.model.gateway_responses
+    saved = dict(configured)
+    configured["UNAUTHORIZED"] = GatewayResponse("UNAUTHORIZED", 401, {}, {
+        "application/json": problem_template(401, "unauthorized", "Unauthorized")})
+    try:
+        # When calling a protected method with each
+        replies = {
+            "missing": api.get("/v1/items/abc"),
+            "malformed": api.get("/v1/items/abc", headers={"Authorization": "Bearer not-a-jwt"}),
+            "signature": api.get("/v1/items/abc", token=forged),
+            "issuer": api.get("/v1/items/abc", token=other_issuer),
+        }
+        runtime.clock.set(runtime.clock.now() + timedelta(hours=2))
+        replies["expired"] = api.get("/v1/items/abc", token=token)
+    finally:
+        configured.clear()
+        configured.update(saved)
+    # Then each is a 401 whose detail names what was wrong, and no secret or token appears
+    details = {reason: reply.json["detail"] for reason, reply in replies.items()}
+    assert all(reply.status == 401 for reply in replies.values())
+    assert "no token" in details["missing"]
+    assert "not a well-formed JWT" in details["malformed"]
+    assert "signature does not verify" in details["signature"]
+    assert "another issuer" in details["issuer"]
+    assert runtime.services.tokens.issuer in details["issuer"]
+    assert details["expired"].startswith("The incoming token has expired: it expired at ")
+    for detail in details.values():
+        assert client.client_secret not in detail
+        assert token not in detail
+        assert "not-a-jwt" not in detail
+        assert "PRIVATE" not in detail

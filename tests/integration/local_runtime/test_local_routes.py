@@ -172,3 +172,25 @@ def test_tables_snapshot_round_trip(runtime: Runtime, tmp_path: Any) -> None:
     item = dynamodb.get_item(TableName=table, Key={"pk": {"S": "SNAPSHOT#1"}})["Item"]
     assert item["n"] == {"N": "1.50"}
     assert item["b"] == {"B": b"\x00\x01"}
+
+
+ROOT_LINKS = {"/v1/docs", "/_local/executions", "/_local/clients", "/_local/clock", "/_local/health"}
+
+
+def test_root_is_a_page_of_links_not_an_auth_error(api: Api) -> None:
+    # Given a person opening the runtime's address in a browser, and a tool asking for JSON
+    # When getting /
+    page = api.get("/", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    tool = api.get("/", headers={"Accept": "application/json"})
+    forced = api.get("/?format=json")
+    # Then the person gets an HTML page linking the docs, the console, the clients, the clock and health
+    assert page.status == 200
+    assert page.header("Content-Type") == "text/html; charset=utf-8"
+    assert "Missing Authentication Token" not in page.text
+    for href in ROOT_LINKS:
+        assert f'href="{href}"' in page.text
+    # And the tool gets the same links as JSON
+    for reply in (tool, forced):
+        assert reply.status == 200
+        assert reply.header("Content-Type") == "application/json"
+        assert set(reply.json["links"].values()) >= ROOT_LINKS

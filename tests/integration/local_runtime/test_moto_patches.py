@@ -251,3 +251,42 @@ def test_stubber_dispatch_used_by_the_in_process_transport() -> None:
     for prefix in moto_patches.IN_PROCESS_SERVICES.values():
         url = f"https://{prefix}.us-east-1.amazonaws.com/"
         assert any(pattern.match(url) for _, pattern in backend_url_patterns), prefix
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.RLock()
+        self.seen: list[tuple[str, dict[str, Any]]] = []
+
+    def record(self, action: str, params: dict[str, Any]) -> None:
+        self.seen.append((action, params))
+
+
+def test_dynamodb_handler_hands_accepted_writes_to_the_journal() -> None:
+    # Given the journal hook on DynamoHandler.call_action (it reads `params` and `_get_action()`)
+    import boto3
+    from moto import mock_aws
+    from moto.dynamodb.responses import DynamoHandler
+
+    assert params(DynamoHandler.__dict__["call_action"]) == ["self"]
+    recorder = _Recorder()
+    with mock_aws():
+        moto_patches.apply(_Hooks())
+        moto_patches.set_write_journal(recorder)
+        try:
+            client = boto3.client("dynamodb", region_name="us-east-1")
+            client.create_table(TableName="t", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                                BillingMode="PAY_PER_REQUEST")
+            # When a write is accepted, one is refused and a read is made
+            client.put_item(TableName="t", Item={"pk": {"S": "a"}, "b": {"B": b"\x00\xff"}})
+            with pytest.raises(client.exceptions.ConditionalCheckFailedException):
+                client.put_item(TableName="t", Item={"pk": {"S": "a"}}, ConditionExpression="attribute_not_exists(pk)")
+            client.get_item(TableName="t", Key={"pk": {"S": "a"}})
+        finally:
+            moto_patches.revert()
+    # Then only the accepted write reached the journal, with boto3-shaped parameters (bytes stay bytes)
+    assert [action for action, _ in recorder.seen] == ["PutItem"]
+    assert recorder.seen[0][1]["Item"]["b"] == {"B": b"\x00\xff"}

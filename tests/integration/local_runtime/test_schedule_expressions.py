@@ -57,6 +57,20 @@ def test_aws_cron_features_in_utc(expression: str, after: datetime, expected: da
     assert nxt(expression, after, tz=None) == expected
 
 
+@pytest.mark.parametrize(("expression", "after", "expected"), [
+    ("cron(0 0 29 2 ? *)", datetime(2026, 3, 1, tzinfo=UTC), datetime(2028, 2, 29, tzinfo=UTC)),
+    ("cron(0 0 LW * ? *)", datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 31, tzinfo=UTC)),
+    ("cron(0 0 ? * L *)", datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 7, tzinfo=UTC)),
+    ("cron(0 0 ? * FRI-MON *)", datetime(2026, 3, 1, 0, 0, 30, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC)),
+])
+def test_valid_aws_cron_that_pyawscron_breaks_on(expression: str, after: datetime, expected: datetime) -> None:
+    # Given expressions AWS accepts: a leap day, last weekday of the month, last day of the week
+    # (Saturday) and a range wrapping over the week's end; pyawscron 1.0.7 raises on each
+    # When asking for the next fire time
+    # Then it is AWS's documented one (this is why the module keeps its own parser)
+    assert nxt(expression, after, tz=None) == expected
+
+
 def test_rate_counts_from_the_anchor() -> None:
     # Given rate(6 hours) anchored at the runtime's start
     # When asking after 13:00 on the first day

@@ -1,11 +1,12 @@
 """Disclosure items and the feed window, pure: what `plan_disclosures` writes for each record and what
-the feed shows of it at any day (RULES.md "Record severity and disclosure", "Counting periods")."""
+the feed shows of it at any day (Arts 33-35; periods after Civil Code Arts 200-204)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,10 +42,11 @@ def noon(text: str) -> str:
     return iso_instant(at(text))
 
 
+@pytest.mark.pins("CHOICE-DISCLOSURE-WINDOW")
 def test_a_general_record_is_shown_through_its_last_day_and_not_the_next() -> None:
     # Given a GENERAL penalty decided 2026-04-15, published when evaluated that day
     item = only_item(plan_on("2026-04-15", violation("2026-04-15", "50000.00")))
-    # Then it is shown through 2027-04-15 and off from 2027-04-16 (RULES.md's example)
+    # Then it is shown through 2027-04-15 and off from 2027-04-16 (the rules' own example)
     assert (item["published_from"], item["published_until"]) == ("2026-04-15", "2027-04-15")
     assert on_feed_at(item, day("2027-04-15"), noon("2027-04-15"))
     assert not on_feed_at(item, day("2027-04-16"), noon("2027-04-16"))
@@ -87,6 +89,7 @@ def test_a_published_record_emits_once_and_a_minor_one_never() -> None:
     assert (again.writes, again.events) == ([], [])
 
 
+@pytest.mark.pins("CHOICE-DISCLOSURE-ITEMS")
 def test_a_record_learnt_of_after_its_window_was_never_on_the_feed() -> None:
     # Given a penalty of 2024-01-10 reported in 2026 (its window ended 2025-01-10)
     item = only_item(plan_on("2026-06-02", violation("2024-01-10", "50000.00")))

@@ -1,7 +1,9 @@
-"""Automatic upgrades (Arts 29-30, RULES.md "Upgrade"): never while an obligation is unfulfilled; the
+"""Automatic upgrades (Arts 29-30): never while an obligation is unfulfilled; the
 clean period counts from settlement; an upgrade is a decision citing the articles it rests on."""
 
 from __future__ import annotations
+
+import pytest
 
 from shared.domain.restoration import upgrade_citations
 from shared.domain.rules import ORDER_282, Cause
@@ -9,6 +11,7 @@ from shared.domain.tiers import Tier
 from tests.unit.rules.builders import evaluate_on, fine, settled, tax_overdue
 
 
+@pytest.mark.pins("CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND")
 def test_a_tax_never_paid_is_never_forgiven_automatically() -> None:
     # Given D4 from 2026-05-01 on a tax never paid
     tax = tax_overdue("2026-02-05", "2026-01-31")
@@ -21,6 +24,7 @@ def test_a_tax_never_paid_is_never_forgiven_automatically() -> None:
         assert result.next_change_on is None
 
 
+@pytest.mark.pins("CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND")
 def test_the_clean_period_counts_from_settlement() -> None:
     # Given D4 from 2026-05-01, paid on 2026-09-10
     tax = tax_overdue("2026-02-05", "2026-01-31")

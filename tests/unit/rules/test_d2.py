@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from shared.domain.rules import Cause, Route, Severity
 from shared.domain.tiers import Tier
 from tests.unit.rules.builders import (
@@ -43,6 +45,7 @@ def test_d2_upgrade_on_application_after_12_months() -> None:
     assert notice.documents == ("FULFILMENT_PROOF", "COMMITMENT_LETTER")
 
 
+@pytest.mark.pins("CHOICE-UPGRADE-TARGET-REGULAR")
 def test_downgrade_removes_the_certificate_and_an_upgrade_leads_to_regular() -> None:
     # Given an ADVANCED_CERTIFIED enterprise punished for smuggling, then upgraded on application
     penalty = fine("SMUGGLING_PENALTY", "2026-04-10", "20000.00")
@@ -73,6 +76,7 @@ def test_downgrade_is_sticky_until_24_clean_months() -> None:
     assert result.transitions[-1].cause is Cause.AUTOMATIC_RESTORATION
 
 
+@pytest.mark.pins("CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND")
 def test_a_new_ground_restarts_the_automatic_clean_period() -> None:
     # Given D2 on 2026-04-10 and another D2 on 2027-01-10
     first = fine("SMUGGLING_PENALTY", "2026-04-10", "20000.00")
@@ -105,6 +109,7 @@ def test_a_warning_for_smuggling_still_grounds_d2() -> None:
     assert record(result, warning.event_id).severity is Severity.GENERAL
 
 
+@pytest.mark.pins("CHOICE-TIME-OF-DAY")
 def test_a_ground_on_the_day_of_automatic_restoration_opens_a_new_downgrade() -> None:
     # Given D2 on 2026-04-10 and another D2 exactly 24 months later
     first = fine("SMUGGLING_PENALTY", "2026-04-10", "1000.00")

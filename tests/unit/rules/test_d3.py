@@ -94,6 +94,7 @@ def test_both_conditions_are_needed_when_the_volume_is_known() -> None:
     assert tier_on("2026-06-01", *events, volumes={(2025, "OWN_ACCOUNT"): 1_000}) is Tier.REGULAR
 
 
+@pytest.mark.pins("CHOICE-D3-CONDUCT-DAYS")
 def test_the_denominator_is_the_previous_calendar_year() -> None:
     # Given 11 violations in 2026 and documents of 2025 (1,000 -> ratio 1) and 2026 (1,000,000)
     events = _own_account(11, "200000.00")
@@ -157,6 +158,7 @@ def test_non_intentional_brokerage_violations_are_counted() -> None:
 
 
 @pytest.mark.parametrize(("amount", "expected"), [("500000.00", Tier.REGULAR), ("500000.01", Tier.DISCREDITED)])
+@pytest.mark.pins("CHOICE-EXEMPTIONS-D3-ONLY")
 def test_voluntary_disclosure_with_a_fine_up_to_500000_is_not_counted(amount: str, expected: Tier) -> None:
     # Given a violation of 600,000 and a voluntarily disclosed one fined `amount`
     base = violation("2026-04-10", "600000.00")
@@ -174,6 +176,7 @@ def test_voluntary_disclosure_punished_by_a_warning_is_not_counted() -> None:
     assert tier_on("2026-06-01", *events, volumes={(2025, "OWN_ACCOUNT"): 10_000}) is Tier.REGULAR
 
 
+@pytest.mark.pins("CHOICE-D3-WINDOW-COUNT-FINES")
 def test_warnings_count_towards_the_number_but_not_the_fines() -> None:
     # Given 10 fined violations (2,000,000) and an ordinary warning, ratio 10
     events = [*_own_account(10, "200000.00"),
@@ -197,6 +200,7 @@ def test_revoked_violations_never_count() -> None:
 # -- the rolling window ----------------------------------------------------------------------------
 
 
+@pytest.mark.pins("CHOICE-D3-WINDOW-COUNT-FINES")
 def test_window_is_the_12_months_ending_on_the_day() -> None:
     # Given violations on 2025-06-01 and (a) 2026-05-31, (b) 2026-06-01, each 600,000
     old = violation("2025-06-01", "600000.00")
@@ -226,6 +230,7 @@ def test_d3_upgrade_after_6_months() -> None:
     assert notice.earliest_application_on == day("2026-10-20")
 
 
+@pytest.mark.pins("CHOICE-D3-CONDUCT-DAYS")
 def test_each_new_violation_over_the_thresholds_is_a_new_arising() -> None:
     # Given D3 arose on 2026-04-20 and a further violation on 2026-08-01 while still over the threshold
     events = (violation("2026-04-10", "600000.00"), violation("2026-04-20", "600000.00"),

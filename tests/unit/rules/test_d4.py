@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from shared.domain.rules import ORDER_282, Route, Severity, arrears_threshold_date
 from shared.domain.tiers import Tier
 from tests.unit.rules.builders import day, evaluate_on, record, rule_ids, settled, tax_overdue, tier_on
@@ -47,6 +49,7 @@ def test_paid_before_the_threshold_never_grounds_d4() -> None:
     assert result.next_change_on is None
 
 
+@pytest.mark.pins("CHOICE-ARREARS-SETTLED-ON-THRESHOLD-DAY")
 def test_paid_on_the_threshold_day_still_grounds_d4() -> None:
     # Given tax due 2026-01-31 paid on 2026-05-01, the first day D4 holds
     tax = tax_overdue("2026-02-05", "2026-01-31")
@@ -68,6 +71,7 @@ def test_settlement_after_the_threshold_does_not_upgrade_but_starts_the_3_month_
     assert notice.earliest_application_on == day("2026-08-20")
 
 
+@pytest.mark.pins("CHOICE-UPGRADE-WAITING-PERIODS")
 def test_unpaid_arrears_have_no_application_date_until_settled() -> None:
     # Given D4 and the tax still unpaid
     tax = tax_overdue("2026-02-05", "2026-01-31")
@@ -88,6 +92,7 @@ def test_a_settlement_decided_after_as_of_does_not_exist_yet() -> None:
     assert tier_on("2026-05-01", tax, paid) is Tier.REGULAR
 
 
+@pytest.mark.pins("CHOICE-ARREARS-RECORD-ONLY-AS-GROUND")
 def test_arrears_record_is_disclosed_from_the_day_it_becomes_a_ground() -> None:
     # Given D4 from 2026-05-01
     tax = tax_overdue("2026-02-05", "2026-01-31")

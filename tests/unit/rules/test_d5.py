@@ -47,6 +47,7 @@ def test_paid_before_the_threshold_never_grounds_d5() -> None:
     assert tier_on("2027-01-01", unpaid, settled(unpaid, "2026-07-15")) is Tier.REGULAR
 
 
+@pytest.mark.pins("CHOICE-UPGRADE-WAITING-PERIODS")
 def test_settled_later_the_3_month_wait_counts_from_settlement() -> None:
     # Given D5 from 2026-07-16, paid 2026-09-30
     unpaid = fine_overdue("2026-01-20", "2026-01-15", "50000.00")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from shared.domain.rules import Route, Severity
 from shared.domain.tiers import Tier
 from tests.unit.rules.builders import day, evaluate_on, event, record, rule_ids, tier_on
@@ -25,6 +27,7 @@ def test_d7_has_no_application_route() -> None:
     assert notice.automatic_on == day("2028-06-01")
 
 
+@pytest.mark.pins("CHOICE-UPGRADE-WAITING-PERIODS")
 def test_no_application_route_blocks_the_whole_upgrade_with_another_ground() -> None:
     # Given D7 and D6 together
     events = (event("BRIBERY", "2026-06-01"), event("OBSTRUCTION_PENALTY", "2026-06-01", penalty_kind="OTHER"))

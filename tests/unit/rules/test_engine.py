@@ -46,6 +46,7 @@ def test_certification_holds_until_withdrawn() -> None:
     assert evaluate(facts(tier_facts=tier_facts), at("2026-05-01", 8)).tier is Tier.REGULAR
 
 
+@pytest.mark.pins("CHOICE-TIER-FACTS-DURING-DOWNGRADE")
 def test_certification_while_discredited_changes_nothing_and_is_noted() -> None:
     # Given a DISCREDITED enterprise that (wrongly) receives a certification fact
     penalty = fine("SMUGGLING_PENALTY", "2026-04-10", "1000.00")
@@ -55,6 +56,7 @@ def test_certification_while_discredited_changes_nothing_and_is_noted() -> None:
     assert any("changed nothing" in note for note in result.notes)
 
 
+@pytest.mark.pins("CHOICE-TIER-FACTS-DURING-DOWNGRADE")
 def test_upgrade_of_a_regular_enterprise_changes_nothing() -> None:
     result = evaluate_on("2026-06-01", tier_facts=(upgraded("2026-05-01"),))
     assert result.tier is Tier.REGULAR
@@ -106,7 +108,7 @@ def test_explanation_cites_articles_evidence_and_restoration() -> None:
     for part in ("ORDER_282", "DISCREDITED since 2026-05-01", "D4 (Art 15)", "tax-7", "Arts 29-30",
                  "No automatic restoration while arrears are unpaid"):
         assert part in text
-    # ... and once paid, the automatic day counts from the settlement (RULES.md "Upgrade")
+    # ... and once paid, the automatic day counts from the settlement (Arts 29-30)
     paid = evaluate_on("2026-06-10", tax, settled(tax, "2026-06-10")).explanation
     assert "Automatic restoration to REGULAR on 2028-06-10" in paid
 

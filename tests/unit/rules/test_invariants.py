@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -212,6 +213,7 @@ def dense_violations(draw: st.DrawFn, prefix: str, max_size: int = 14) -> list[E
 @given(dense_violations("e"), dense_violations("x", 3),
        st.sampled_from([None, 1_000, 2_000, 3_000, 5_000, 10_000]),
        st.integers(0, 700).map(lambda n: start_of_day(date(2026, 1, 1) + timedelta(days=n))))
+@pytest.mark.pins("CHOICE-D3-CONDUCT-DAYS")
 def test_more_violations_never_raise_the_tier(base: list[EventRecord], extra: list[EventRecord],
                                               documents: int | None, as_of: datetime) -> None:
     # Given dense violations, last year's documents (or none), and a few more violations

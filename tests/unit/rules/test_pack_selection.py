@@ -17,7 +17,7 @@ from shared.domain.rules import (
     pack_for,
     select_pack,
 )
-from shared.domain.rules.model import EventTrigger
+from shared.domain.rules.triggers import EventTrigger
 from shared.domain.tiers import Tier
 from tests.unit.rules.builders import at, facts, fine, violation
 
@@ -44,6 +44,7 @@ def test_order_282_is_in_force_from_1_april_2026_cst() -> None:
     assert pack_for(date(2026, 4, 1)) is ORDER_282
 
 
+@pytest.mark.pins("CHOICE-PACK-BEFORE-EARLIEST")
 def test_before_the_earliest_pack_it_applies_order_282_and_says_so() -> None:
     # Given an instant one minute before ORDER_282 takes effect (CST)
     instant = datetime(2026, 3, 31, 15, 59, tzinfo=UTC)
@@ -57,6 +58,7 @@ def test_before_the_earliest_pack_it_applies_order_282_and_says_so() -> None:
         pack_for(instant, strict=True)
 
 
+@pytest.mark.pins("CHOICE-PACK-BEFORE-EARLIEST")
 def test_evaluation_before_2026_04_01_is_flagged_provisional() -> None:
     # Given a smuggling penalty in 2025 / When evaluated in 2025
     result = evaluate(facts(fine("SMUGGLING_PENALTY", "2025-06-01", "1000.00")), at("2025-07-01"))
@@ -77,6 +79,7 @@ def test_order_251_is_added_as_data_and_selected_by_date() -> None:
     assert [p.pack_id for p in DEFAULT_REGISTRY.packs] == ["ORDER_282"]
 
 
+@pytest.mark.pins("CHOICE-ONE-PACK-PER-EVALUATION")
 def test_the_selected_pack_decides_the_evaluation() -> None:
     # Given a violation of 200,000 (D3 under the ORDER_251 copy's CNY 100,000, not under 282's 1,000,000)
     registry = PackRegistry([ORDER_282, _order_251()])  # type: ignore[list-item]

@@ -42,6 +42,7 @@ def test_sd_removes_the_certificate() -> None:
     assert tier_on("2029-06-01", crime, tier_facts=(ace,)) is Tier.REGULAR
 
 
+@pytest.mark.pins("CHOICE-UPGRADE-WAITING-PERIODS")
 def test_sd_may_apply_after_12_months_and_is_restored_automatically_after_36() -> None:
     # Given S1 from 2026-06-01
     crime = event("COSMETICS_CRIME", "2026-06-01")
@@ -54,6 +55,7 @@ def test_sd_may_apply_after_12_months_and_is_restored_automatically_after_36() -
     assert tier_on("2029-06-01", crime) is Tier.REGULAR
 
 
+@pytest.mark.pins("CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND")
 def test_a_discredited_enterprise_becomes_sd_and_a_later_d_ground_keeps_it_sd() -> None:
     # Given D2 on 2026-04-10, S1 on 2026-06-01, and D6 on 2026-09-01
     events = (fine("SMUGGLING_PENALTY", "2026-04-10", "20000.00"), event("FOOD_SAFETY_CRIME", "2026-06-01"),
@@ -68,6 +70,7 @@ def test_a_discredited_enterprise_becomes_sd_and_a_later_d_ground_keeps_it_sd() 
         (Tier.REGULAR, Tier.DISCREDITED), (Tier.DISCREDITED, Tier.SERIOUSLY_DISCREDITED)]
 
 
+@pytest.mark.pins("CHOICE-TIME-OF-DAY")
 def test_d_and_s_grounds_on_the_same_day_are_one_transition() -> None:
     # Given D2 and S1 decided the same day
     events = (fine("SMUGGLING_PENALTY", "2026-06-01", "20000.00"), event("FOOD_SAFETY_CRIME", "2026-06-01"))
@@ -77,6 +80,7 @@ def test_d_and_s_grounds_on_the_same_day_are_one_transition() -> None:
         (Tier.REGULAR, Tier.SERIOUSLY_DISCREDITED, Cause.GROUND, ("D2", "S1"))]
 
 
+@pytest.mark.pins("CHOICE-UPGRADE-TARGET-REGULAR")
 def test_upgrade_from_sd_goes_to_regular() -> None:
     # Given SD from 2026-06-01 and an approved restoration on 2027-07-01
     crime = event("SOLID_WASTE_SMUGGLING_CRIME", "2026-06-01")

@@ -33,6 +33,7 @@ def test_s2_ground_cites_art_16_and_the_amount() -> None:
     assert "3,000,000.00" in result.grounds[0].summary
 
 
+@pytest.mark.pins("CHOICE-D3-WINDOW-COUNT-FINES")
 def test_a_confiscation_is_not_a_fine() -> None:
     # Given a confiscation worth 3,000,000 for illegal solid-waste import
     penalty = event("SOLID_WASTE_IMPORT_PENALTY", "2026-06-01", penalty_kind="CONFISCATION", amount_cny="3000000.00")

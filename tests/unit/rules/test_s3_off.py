@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from shared.domain.rules import ORDER_282, Severity
 from shared.domain.tiers import Tier
 from tests.unit.rules.builders import evaluate_on, event, fine, record, rule_ids, tier_on
@@ -28,6 +30,8 @@ def test_two_smuggling_penalties_are_not_sd_by_default() -> None:
     assert tier_on("2026-09-02", *events) is Tier.DISCREDITED
 
 
+@pytest.mark.pins("CHOICE-S3-WHEN-ENABLED")
+@pytest.mark.pins("CHOICE-SEVERITY-CLASSES")
 def test_when_enabled_bribery_and_obstruction_are_sd() -> None:
     # Given S3 switched on (as data: a copy of the pack)
     bribery = event("BRIBERY", "2026-06-01")
@@ -40,6 +44,7 @@ def test_when_enabled_bribery_and_obstruction_are_sd() -> None:
         is Tier.SERIOUSLY_DISCREDITED
 
 
+@pytest.mark.pins("CHOICE-S3-WHEN-ENABLED")
 def test_when_enabled_repeated_smuggling_within_12_months_is_sd() -> None:
     # Given two smuggling penalties within 12 months, and two 12 months apart
     within = (fine("SMUGGLING_PENALTY", "2026-04-01", "1000.00"), fine("SMUGGLING_PENALTY", "2027-03-31", "1000.00"))

@@ -22,6 +22,7 @@ from tests.unit.rules.builders import (
 )
 
 
+@pytest.mark.pins("CHOICE-SEVERITY-CLASSES")
 def test_a_warning_is_minor_and_not_published() -> None:
     # Given a warning for a supervision violation
     warning = event("SUPERVISION_VIOLATION_PENALTY", "2026-06-01", penalty_kind="WARNING")
@@ -41,11 +42,12 @@ def test_fine_up_to_3000_is_minor(amount: str, severity: Severity) -> None:
     assert record(evaluate_on("2026-06-02", penalty), penalty.event_id).severity is severity
 
 
+@pytest.mark.pins("CHOICE-DISCLOSURE-WINDOW")
 def test_general_is_published_3_to_12_months_from_the_decision() -> None:
     # Given a GENERAL penalty decided 2026-06-01
     penalty = violation("2026-06-01", "50000.00")
     c = record(evaluate_on("2026-06-02", penalty), penalty.event_id)
-    # Then disclosed from 2026-06-01 through 2027-06-01 (its last day, RULES.md "Counting periods"),
+    # Then disclosed from 2026-06-01 through 2027-06-01 (its last day),
     # off from 2027-06-02 (the exclusive end); restorable from 2026-09-01
     assert (c.severity, c.published) == (Severity.GENERAL, True)
     assert (c.disclosure_from, c.restorable_from, c.disclosure_until) == (
@@ -59,6 +61,7 @@ def test_general_is_published_3_to_12_months_from_the_decision() -> None:
     assert c.status_on(day("2027-06-02")) == "EXPIRED"
 
 
+@pytest.mark.pins("CHOICE-SEVERITY-CLASSES")
 def test_other_and_confiscation_penalties_are_general() -> None:
     # Given an OTHER penalty and a confiscation of 1,000 / Then both GENERAL (not a warning, not a small fine)
     other = event("SUPERVISION_VIOLATION_PENALTY", "2026-06-01", penalty_kind="OTHER")
@@ -100,6 +103,7 @@ def test_an_override_can_publish_a_minor_record() -> None:
     assert (c.severity, c.published, c.disclosure_until) == (Severity.MINOR, True, day("2026-09-02"))
 
 
+@pytest.mark.pins("CHOICE-DISCLOSURE-WINDOW")
 def test_revocation_ends_disclosure_as_withdrawn() -> None:
     # Given a GENERAL penalty revoked on 2026-08-01
     penalty = violation("2026-06-01", "50000.00")
@@ -112,6 +116,7 @@ def test_revocation_ends_disclosure_as_withdrawn() -> None:
     assert not c.disclosed_on(day("2026-08-01"))
 
 
+@pytest.mark.pins("CHOICE-DISCLOSURE-WINDOW")
 def test_approved_restoration_ends_disclosure_as_restored() -> None:
     # Given a GENERAL penalty whose restoration was approved on 2026-09-05
     penalty = violation("2026-06-01", "50000.00")

@@ -15,7 +15,8 @@ from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds import arrears, repeated, single_event, violations
 from shared.domain.rules.grounds.arrears import arrears_threshold_date, pending_thresholds
 from shared.domain.rules.grounds.occurrence import Occurrence
-from shared.domain.rules.model import ArrearsTrigger, EventTrigger, RepeatTrigger, RulePack, ViolationThresholdTrigger
+from shared.domain.rules.model import RulePack
+from shared.domain.rules.triggers import ArrearsTrigger, EventTrigger, RepeatTrigger, ViolationThresholdTrigger
 
 __all__ = ["EVALUATORS", "Occurrence", "arrears_threshold_date", "find_occurrences", "pending_thresholds"]
 

@@ -1,14 +1,9 @@
-"""Time-triggered grounds on unpaid amounts: D4 (tax) and D5 (fine or confiscation above CNY 10,000).
+"""`ArrearsTrigger` grounds (D4, D5 in ORDER_282; meaning and figures in docs/rules.md): time-triggered.
 
-"More than N months after the due date" first holds on the day after due date + N calendar
-months (due 2026-01-31 + 3 months = 2026-04-30; D4 from 2026-05-01). That day is the
-`arrears_threshold_date`, which the arrears-watch schedule indexes events by.
-
-A settlement (`ARREARS_SETTLED`, decided on or before the evaluation date) on day S stops the
-ground from arising after S: the ground arises on threshold day T when T <= the evaluation date
-and the arrears were not settled before T (settled on T itself still counts: the amount was
-unpaid more than N months at the start of that day). A ground that arose stays in the history
-when the arrears are settled later; settlement only starts the upgrade waiting period (3 months).
+The threshold day (`arrears_threshold_date`, which the arrears-watch schedule indexes events by)
+is the day after due date + N calendar months. The ground arises on it unless the arrears were
+settled before it (CHOICE-ARREARS-SETTLED-ON-THRESHOLD-DAY); a later settlement leaves the ground in
+the history and starts the upgrade waiting period.
 """
 
 from __future__ import annotations
@@ -21,7 +16,8 @@ from shared.domain.rules.counting import Counted
 from shared.domain.rules.dates import day_after_months
 from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds.occurrence import Occurrence
-from shared.domain.rules.model import ArrearsTrigger, GroundRule, RulePack
+from shared.domain.rules.model import GroundRule, RulePack
+from shared.domain.rules.triggers import ArrearsTrigger
 
 
 def _threshold(event: EventLike, trigger: ArrearsTrigger) -> date | None:

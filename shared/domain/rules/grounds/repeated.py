@@ -1,6 +1,6 @@
-"""Repetition grounds: at least N counted events of the listed types within a rolling window
-(the "repeated major violations" part of S3, off by default). The ground arises on each day such
-an event is decided while the window ending that day holds at least N of them."""
+"""`RepeatTrigger` grounds: at least N counted events of the listed types within a rolling window
+(docs/rules.md, S3). The ground arises on each day such an event is decided while the window ending
+that day holds at least N of them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from shared.domain.rules.counting import Counted
 from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds.occurrence import Occurrence
-from shared.domain.rules.model import GroundRule, RepeatTrigger
+from shared.domain.rules.model import GroundRule
+from shared.domain.rules.triggers import RepeatTrigger
 
 
 def _describe(rule: GroundRule, trigger: RepeatTrigger, count: int, day: date) -> str:

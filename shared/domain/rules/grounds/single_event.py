@@ -1,9 +1,5 @@
-"""Grounds that one event establishes on its own: D1, D2, D6, D7, D8 (Art 15), S1, S2 (Art 16),
-and the bribery/obstruction part of S3 when enabled.
-
-The ground arises on the event's `decided_on` (a judgment: its effective date; a penalty: the
-date of the customs decision). `require_intentional`: a non-intentional event grounds nothing
-(D8). `fine_above`: only a fine strictly above the amount grounds the rule (S2: > CNY 2,500,000).
+"""`EventTrigger` grounds: one counted event establishes the rule on its own, on its `decided_on`
+(which rules, and with which conditions, is data in the pack: docs/rules.md).
 """
 
 from __future__ import annotations
@@ -16,7 +12,8 @@ from shared.domain.credit_events import EventLike, fine_amount
 from shared.domain.rules.counting import Counted
 from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds.occurrence import Occurrence
-from shared.domain.rules.model import EventTrigger, GroundRule
+from shared.domain.rules.model import GroundRule
+from shared.domain.rules.triggers import EventTrigger
 
 
 def _describe(rule: GroundRule, event: EventLike, fine: Decimal | None, above: Decimal | None) -> str:

@@ -1,26 +1,9 @@
-"""D3 (Art 15): supervision-rule violations above the 12-month thresholds, per business line.
+"""`ViolationThresholdTrigger` grounds (D3 in ORDER_282; meaning and figures in docs/rules.md).
 
-For each business line separately (own-account and brokerage are never pooled), on a day d:
-
-    window  = counted violations of that line decided in (d - 12 months, d]
-    holds   = fines(window) > line.fines_above
-              AND (documents of year d.year - 1 unknown  OR  count(window) > line.ratio x documents)
-
-Counted violations exclude non-intentional own-account ones (fault tolerance) and voluntary
-disclosures punished by a warning or a fine of at most CNY 500,000; revoked ones never count.
-`count` is every counted penalty (warnings included); `fines` sums their fines only (not
-confiscations). The ratio test is exact integer arithmetic: count x denominator > numerator x documents.
-
-The window rolls, but a downgrade is sticky, so the engine needs the days the ground *arose*, not
-only whether it holds at the evaluation date. D3 is assessed on the days the conduct happens: it
-arises on every day a counted violation of the line is decided and the window ending that day
-exceeds both thresholds (new conduct while the thresholds are exceeded is a new ground: it
-restarts the automatic clean period). The evidence is every violation in that window.
-
-Choice: the denominator is the previous calendar year of the day assessed. A window that would
-only pass the ratio because 1 January brought a smaller denominator, with no violation since,
-does not arise until the next counted violation (assessing on conduct days keeps "another
-penalty never raises the tier" true; see tests/unit/rules/test_invariants.py).
+Per business line, the counted violations (`is_counted`) in decision order with running fine totals;
+a sweep over the violation days tests the window ending on each (CHOICE-D3-CONDUCT-DAYS,
+CHOICE-D3-WINDOW-COUNT-FINES). The ratio test is exact integer arithmetic:
+count x denominator > numerator x documents.
 """
 
 from __future__ import annotations
@@ -35,13 +18,14 @@ from shared.domain.rules.counting import Counted
 from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds.occurrence import Occurrence
-from shared.domain.rules.model import GroundRule, LineThreshold, ViolationThresholdTrigger
+from shared.domain.rules.model import GroundRule
+from shared.domain.rules.triggers import LineThreshold, ViolationThresholdTrigger
 
 _ZERO = Decimal(0)
 
 
 def is_counted(event: EventLike, trigger: ViolationThresholdTrigger) -> bool:
-    """Whether a (non-revoked) violation counts for D3 at all (the two exclusions of RULES.md)."""
+    """Whether a (non-revoked) violation counts at all: the trigger's two exclusions (CHOICE-EXEMPTIONS-D3-ONLY)."""
     if not event.intentional and event.business_line in trigger.non_intentional_excluded_lines:
         return False
     if event.voluntary_disclosure:
@@ -88,11 +72,9 @@ class _LineWindow:
 def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: Counted,
                 facts: EnterpriseFacts) -> list[Occurrence]:
     per_line: dict[BusinessLine, list[EventLike]] = {}
-    excluded_lines = trigger.non_intentional_excluded_lines
     for etype in trigger.event_types:
         for event in counted.by_type.get(etype, ()):
-            if (event.voluntary_disclosure or (not event.intentional and event.business_line in excluded_lines)) \
-                    and not is_counted(event, trigger):
+            if not is_counted(event, trigger):
                 continue
             bucket = per_line.get(event.business_line)
             if bucket is None:

@@ -1,0 +1,17 @@
+"""The real ports: what every handler passes to its use cases."""
+
+from __future__ import annotations
+
+from shared.adapters.bus import EventBridgeBus
+from shared.adapters.credit_store import DynamoCreditFileStore
+from shared.adapters.enterprises import EnterpriseRepository
+from shared.adapters.records import DynamoFilingStore
+from shared.adapters.schedules import DynamoScheduleStore
+from shared.usecases.ports import Stores
+
+
+def dynamodb_stores() -> Stores:
+    """DynamoDB stores and the EventBridge bus, on the tables and bus of the function's environment.
+    Cheap (no client is created until a store is used), so handlers build it per invocation."""
+    return Stores(enterprises=EnterpriseRepository(), credit=DynamoCreditFileStore(), filings=DynamoFilingStore(),
+                  schedules=DynamoScheduleStore(), bus=EventBridgeBus())

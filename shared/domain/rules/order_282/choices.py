@@ -1,0 +1,110 @@
+"""The defaults ORDER_282 applies where the rules are silent. Each has a stable id; the tests that pin
+it carry `@pytest.mark.pins("<id>")`, and tests/unit/rules/test_choices.py fails when a choice has none."""
+
+from __future__ import annotations
+
+from shared.domain.rules.model import Choice
+
+_DEFAULT = "[D] labelled default: the rules are silent"
+
+CHOICES = (
+    Choice(
+        "CHOICE-PACK-BEFORE-EARLIEST", "Before the earliest loaded pack",
+        "An instant before every loaded pack is judged by the earliest one (ORDER_282), and the result says "
+        "so: `rule_pack_in_force=False`, a `rule_pack_note`, and \"Provisional\" in the explanation. A caller "
+        "that must refuse asks for the pack strictly (`pack_for(..., strict=True)` raises "
+        "`NoRulePackInForce`).",
+        "[D] ORDER_251 governs instants before 2026-04-01 but is not loaded"),
+    Choice(
+        "CHOICE-ONE-PACK-PER-EVALUATION", "One pack per evaluation",
+        "The pack in force at `as_of` judges the whole history, including events decided under an earlier "
+        "pack.", _DEFAULT),
+    Choice(
+        "CHOICE-ARREARS-SETTLED-ON-THRESHOLD-DAY", "Arrears settled on the threshold day",
+        "Arrears settled on the day the ground arises (due date + N months + 1 day) still ground the rule: "
+        "a settlement stops only grounds arising after its date. Settled the day before, never.",
+        _DEFAULT, ("D4", "D5")),
+    Choice(
+        "CHOICE-D3-CONDUCT-DAYS", "D3 is assessed on conduct days",
+        "D3 arises on each day a counted violation is decided while the window ending that day exceeds "
+        "both thresholds; each such day is a new arising (restarting the waiting and clean periods). The "
+        "denominator is the documents of the calendar year before that day. No arising on 1 January "
+        "merely because the denominator changed (so another penalty never raises the tier).",
+        _DEFAULT, ("D3",)),
+    Choice(
+        "CHOICE-D3-WINDOW-COUNT-FINES", "D3 window, count and fines",
+        "The window is (day - 12 months, day]; the count is every counted penalty, warnings included; the "
+        "fines are FINE amounts only (a confiscation is not a fine).",
+        "[B~] 'within 1 year' read as a rolling 12 months; [D] count and fines", ("D3", "S2")),
+    Choice(
+        "CHOICE-MISSING-PENALTY-KIND", "A penalty without penalty_kind",
+        "When `penalty_kind` is absent the penalty is read as a FINE if it carries an amount above 0, "
+        "otherwise as OTHER.", _DEFAULT, ("D3", "S2")),
+    Choice(
+        "CHOICE-EXEMPTIONS-D3-ONLY", "Exemptions apply to D3 only",
+        "The voluntary-disclosure and fault-tolerance exemptions apply to D3 only, where the rules list "
+        "them; a voluntarily disclosed smuggling act still grounds D2.", _DEFAULT, ("D3", "D2")),
+    Choice(
+        "CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND", "Automatic restoration counts from the last ground",
+        "Automatic restoration counts 24 (DISCREDITED) or 36 (SERIOUSLY_DISCREDITED) months from the last "
+        "ground of the downgrade, effective 00:00 CST that day; a D ground while SERIOUSLY_DISCREDITED keeps "
+        "the tier and restarts the clock. Never while a ground counted from settlement (D4/D5) is unpaid "
+        "(Arts 29-30); once all are paid it counts from the latest settlement when that is later "
+        "than the last ground. Unpaid arrears that never grounded (a FINE_OVERDUE of at most CNY 10,000) do "
+        "not block it.", _DEFAULT),
+    Choice(
+        "CHOICE-UPGRADE-WAITING-PERIODS", "Upgrade waiting periods",
+        "Each ground's waiting period counts from its latest arising (D4/D5: from the latest settlement); "
+        "the earliest application day is the latest of them; one ground without an application route (D1, "
+        "D7) means no application route at all. A SERIOUSLY_DISCREDITED enterprise may apply 12 months "
+        "after its S ground.", _DEFAULT),
+    Choice(
+        "CHOICE-UPGRADE-TARGET-REGULAR", "Upgrades lead to REGULAR",
+        "An upgrade, on application or automatic, leads to REGULAR from DISCREDITED and from SERIOUSLY_"
+        "DISCREDITED; a certificate lost on the downgrade is not given back.", _DEFAULT),
+    Choice(
+        "CHOICE-TIER-FACTS-DURING-DOWNGRADE", "Certification facts during a downgrade",
+        "A certification or a certificate withdrawal during a downgrade changes nothing (reported in "
+        "`notes`), and an upgrade of an enterprise that is not downgraded changes nothing.", _DEFAULT),
+    Choice(
+        "CHOICE-TIME-OF-DAY", "Time of day",
+        "A ground takes effect at 00:00 CST of its day; tier facts at their instant; grounds come before "
+        "facts at the same instant, and grounds of one day are one transition.", _DEFAULT),
+    Choice(
+        "CHOICE-SEVERITY-CLASSES", "Record classes",
+        "\"Warning only\" is `penalty_kind` WARNING; CONFISCATION and OTHER are GENERAL; a record keeps the "
+        "class of every rule it ever grounded (also after an upgrade); records grounding S3 (when enabled) "
+        "are SERIOUS.", _DEFAULT),
+    Choice(
+        "CHOICE-ARREARS-RECORD-ONLY-AS-GROUND", "Overdue arrears are records only as grounds",
+        "Overdue arrears are records only once they become a ground (no class before, or when paid in "
+        "time; a FINE_OVERDUE of at most CNY 10,000 never is).", _DEFAULT, ("D4", "D5")),
+    Choice(
+        "CHOICE-DISCLOSURE-WINDOW", "Disclosure window",
+        "A record is shown through the last day of its maximum period (`published_until`, inclusive; "
+        "Civil Code Arts 200-204); `disclosure_until` is the exclusive end, the day after; "
+        "`disclosure_months` on an event replaces the maximum only (a MINOR record stays unpublished); a "
+        "MINOR record is restorable "
+        "from its decision day; a revocation ends disclosure (WITHDRAWN) on its `decided_on`; an approved "
+        "record restoration ends it (RESTORED) but, unlike a revocation, leaves the event among the grounds.",
+        _DEFAULT),
+    Choice(
+        "CHOICE-S3-WHEN-ENABLED", "S3 when enabled",
+        "When S3 is enabled, any bribery or obstruction record, or 2 smuggling penalties within 12 months, "
+        "make the enterprise SERIOUSLY_DISCREDITED.", "[C] one commentary; [D] 'repeated' = 2 in 12 months",
+        ("S3",)),
+    Choice(
+        "CHOICE-SEVERAL-SETTLEMENTS-REVOCATIONS", "Several settlements or revocations of one event",
+        "When one event is settled or revoked more than once, the earliest counts; a revoked settlement "
+        "settles nothing.", _DEFAULT, ("D4", "D5")),
+    Choice(
+        "CHOICE-REGISTRATION-DOES-NOT-CHANGE-TIER", "Registration status and business types",
+        "Registration status and business types do not change the tier: an enterprise managed by reference "
+        "(Art 41) can be downgraded, and D3 reads each event's own `business_line`.", _DEFAULT, ("D3",)),
+    Choice(
+        "CHOICE-DISCLOSURE-ITEMS", "Disclosure items: one end, what the system knew",
+        "A record the system learns of after its window ended, or already withdrawn or restored, was never on "
+        "the feed (stored ended, no bus event); the first end of a disclosure is final (a later revocation of "
+        "an expired record changes nothing); the feed at `as_of` shows only what the system had published by "
+        "then (`published_at <= as_of`).", _DEFAULT),
+)

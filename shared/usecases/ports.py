@@ -1,0 +1,133 @@
+"""The ports every use case is given, bundled in one `Stores`: one store per aggregate and the event
+bus. The DynamoDB/EventBridge adapters (`shared.adapters.stores.dynamodb_stores`) implement them for
+the handlers; tests pass in-memory or fault-injecting ones (tests/support/memory_stores.py).
+
+Stores raise domain errors: `Conflict` when a condition failed (a concurrent write won),
+`EnterpriseAlreadyExists` when a registration's key is taken."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from shared.domain.credit_events import CreditEvent
+    from shared.domain.enterprise import Enterprise
+
+Page = tuple[list[dict[str, Any]], dict[str, Any] | None]
+"""One page of items and the opaque key to continue from (None: last page)."""
+
+
+@dataclass
+class EnterpriseItems:
+    """Everything stored under one enterprise, split by kind (plain mappings as stored)."""
+
+    profile: dict[str, Any] | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    volumes: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    annual_reports: list[dict[str, Any]] = field(default_factory=list)
+    persons: list[dict[str, Any]] = field(default_factory=list)
+    restorations: list[dict[str, Any]] = field(default_factory=list)
+    disclosures: list[dict[str, Any]] = field(default_factory=list)  # DISC#<event_id>: public state of records
+    due: list[dict[str, Any]] = field(default_factory=list)  # DUE#<KIND>: due-index items of the enterprise
+
+
+@dataclass(frozen=True)
+class StoredEventId:
+    """A partner `event_id` already taken: by which enterprise, with what content."""
+
+    event_id: str
+    uscc: str
+    content_hash: str
+    event: Mapping[str, Any]  # the canonical content, as `CreditEvent.model_validate` reads it
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    event: CreditEvent
+    arrears_threshold: date | None  # the day unpaid arrears become a ground (indexed for arrears-watch)
+
+
+@dataclass(frozen=True)
+class EvaluationCommit:
+    """What one evaluation writes, all or nothing, on the condition that the profile is still at
+    `expected_version` (else `Conflict`)."""
+
+    uscc: str
+    expected_version: int
+    profile: Enterprise | None = None  # the new state (tier change, or new restoration dates)
+    decision: Mapping[str, Any] | None = None  # the tier decision (with `effective_at`, `decision_id`)
+    audit: Mapping[str, Any] | None = None  # the audit entry of the decision
+    classifications: Sequence[tuple[str, Mapping[str, Any]]] = ()  # (event_id, record classification)
+    # disclosure items (whole, with their index keys) and the version each replaces (None: created once)
+    disclosures: Sequence[tuple[Mapping[str, Any], int | None]] = ()
+    due_items: Sequence[Mapping[str, Any]] = ()  # due-index items under the enterprise (written whole)
+
+    @property
+    def empty(self) -> bool:
+        return (self.profile is None and self.decision is None and not self.classifications
+                and not self.disclosures and not self.due_items)
+
+
+class FilingKind(StrEnum):
+    DECLARATION_VOLUME = "DECLARATION_VOLUME"
+    PERSON = "PERSON"
+    ANNUAL_REPORT = "ANNUAL_REPORT"
+
+
+class EnterpriseStore(Protocol):
+    """The enterprise profile and credit state, versioned."""
+
+    def get(self, uscc: str) -> Enterprise | None: ...
+    def create(self, enterprise: Enterprise) -> Enterprise: ...  # EnterpriseAlreadyExists when taken
+    def replace(self, enterprise: Enterprise, expected_version: int) -> Enterprise: ...  # Conflict
+    def public_list(self, name: str, limit: int, start: dict[str, Any] | None) -> Page: ...
+
+
+class CreditFileStore(Protocol):
+    """An enterprise's credit file: its events (with the global event-id guards), the facts filed
+    under it, its decisions and record classifications."""
+
+    def load(self, uscc: str) -> EnterpriseItems: ...
+    def taken_event_ids(self, event_ids: Iterable[str],
+                        usccs: Iterable[str]) -> tuple[dict[str, StoredEventId], set[str]]:
+        """The event ids already taken, and which of `usccs` are under management (one round trip)."""
+        ...
+    def add_events(self, events: Sequence[NewEvent], received_at: str) -> None: ...  # all or nothing; Conflict
+    def commit_evaluation(self, commit: EvaluationCommit) -> None: ...  # Conflict when the version moved
+    def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page: ...  # newest first
+    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
+        """Remove the bus events kept on disclosure items once the bus accepted them (at their version)."""
+        ...
+
+
+class FilingStore(Protocol):
+    def create_once(self, uscc: str, kind: FilingKind, key: str, values: Mapping[str, Any], *,
+                    what: str) -> tuple[dict[str, Any], bool]:
+        """Store `values` (with a `content_hash`) under (uscc, kind, key) unless taken. Returns (stored,
+        created); same content again → (stored, False); other content → Conflict with the stored one."""
+        ...
+
+
+class ScheduleStore(Protocol):
+    def cursor(self, schedule: str) -> dict[str, Any] | None: ...
+    def save_cursor(self, schedule: str, values: Mapping[str, Any]) -> None: ...
+
+
+class EventBus(Protocol):
+    def publish(self, detail_type: str, details: Iterable[dict[str, Any]]) -> int: ...
+
+
+@dataclass(frozen=True)
+class Stores:
+    """The ports of the use cases, built by the handler (`shared.adapters.stores.dynamodb_stores`)."""
+
+    enterprises: EnterpriseStore
+    credit: CreditFileStore
+    filings: FilingStore
+    schedules: ScheduleStore
+    bus: EventBus

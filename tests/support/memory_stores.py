@@ -1,0 +1,208 @@
+"""In-memory implementations of the use cases' ports (`shared.usecases.ports`), and a way to make
+any of their methods fail: what a test needs to run a use case without DynamoDB or EventBridge."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from shared.domain.content import canonical_content, content_hash
+from shared.domain.enterprise import Enterprise
+from shared.domain.errors import Conflict, EnterpriseAlreadyExists
+from shared.usecases.ports import (
+    EnterpriseItems,
+    EvaluationCommit,
+    FilingKind,
+    NewEvent,
+    Page,
+    StoredEventId,
+    Stores,
+)
+
+
+@dataclass
+class Memory:
+    """Everything the stores hold, as plain JSON-like mappings (the form the DynamoDB adapters return)."""
+
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> event_id -> item
+    event_ids: dict[str, StoredEventId] = field(default_factory=dict)
+    arrears_index: dict[date, list[str]] = field(default_factory=dict)
+    decisions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+    filings: dict[tuple[str, FilingKind, str], dict[str, Any]] = field(default_factory=dict)
+    cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    disclosures: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> event_id -> item
+    due: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> sk -> due item
+
+
+def _profile(enterprise: Enterprise) -> dict[str, Any]:
+    return enterprise.model_dump(mode="json")
+
+
+class MemoryEnterpriseStore:
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    def get(self, uscc: str) -> Enterprise | None:
+        item = self.memory.profiles.get(uscc)
+        return None if item is None else Enterprise.model_validate(item)
+
+    def create(self, enterprise: Enterprise) -> Enterprise:
+        existing = self.get(enterprise.uscc)
+        if existing is not None:
+            raise EnterpriseAlreadyExists(existing)
+        self.memory.profiles[enterprise.uscc] = _profile(enterprise)
+        return enterprise
+
+    def replace(self, enterprise: Enterprise, expected_version: int) -> Enterprise:
+        current = self.memory.profiles.get(enterprise.uscc)
+        if current is None or current["version"] != expected_version:
+            raise Conflict(f"enterprise {enterprise.uscc} changed concurrently; retry")
+        self.memory.profiles[enterprise.uscc] = _profile(enterprise)
+        return enterprise
+
+    def public_list(self, name: str, limit: int, start: dict[str, Any] | None) -> Page:
+        listed = sorted((p for p in self.memory.profiles.values() if Enterprise.model_validate(p).tier.public_list
+                         == name), key=lambda p: (p["tier_since"], p["uscc"]))
+        offset = int(start["offset"]) if start else 0
+        page = listed[offset:offset + limit]
+        return page, ({"offset": offset + limit} if offset + limit < len(listed) else None)
+
+
+class MemoryCreditFileStore:
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    def load(self, uscc: str) -> EnterpriseItems:
+        memory = self.memory
+        return EnterpriseItems(
+            profile=memory.profiles.get(uscc), events=[dict(e) for e in memory.events.get(uscc, {}).values()],
+            volumes=[dict(v) for (u, kind, _), v in memory.filings.items()
+                     if u == uscc and kind is FilingKind.DECLARATION_VOLUME],
+            decisions=list(memory.decisions.get(uscc, [])),
+            disclosures=[dict(d) for d in memory.disclosures.get(uscc, {}).values()],
+            due=[dict(d) for d in memory.due.get(uscc, {}).values()])
+
+    def taken_event_ids(self, event_ids: Iterable[str], usccs: Iterable[str]) -> tuple[dict[str, StoredEventId],
+                                                                                         set[str]]:
+        taken = {i: self.memory.event_ids[i] for i in event_ids if i in self.memory.event_ids}
+        return taken, {u for u in usccs if u in self.memory.profiles}
+
+    def add_events(self, events: Sequence[NewEvent], received_at: str) -> None:
+        if any(new.event.event_id in self.memory.event_ids for new in events):
+            raise Conflict("the stored state changed while this request was processed; retry")
+        for new in events:
+            event = new.event
+            self.memory.event_ids[event.event_id] = StoredEventId(event.event_id, event.uscc, content_hash(event),
+                                                                  canonical_content(event))
+            self.memory.events.setdefault(event.uscc, {})[event.event_id] = {
+                **canonical_content(event), "content_hash": content_hash(event), "received_at": received_at}
+            if new.arrears_threshold is not None:
+                self.memory.arrears_index.setdefault(new.arrears_threshold, []).append(event.uscc)
+
+    def commit_evaluation(self, commit: EvaluationCommit) -> None:
+        memory = self.memory
+        if memory.profiles[commit.uscc]["version"] != commit.expected_version:
+            raise Conflict("the stored state changed while this request was processed; retry")
+        if commit.profile is not None:
+            memory.profiles[commit.uscc] = _profile(commit.profile)
+        if commit.decision is not None:
+            memory.decisions.setdefault(commit.uscc, []).append(dict(commit.decision))
+            memory.audit.append(dict(commit.audit or {}))
+        for event_id, classification in commit.classifications:
+            memory.events[commit.uscc][event_id]["classification"] = dict(classification)
+        stored = memory.disclosures.setdefault(commit.uscc, {})
+        for item, version in commit.disclosures:
+            current = stored.get(item["event_id"])
+            if (version is None) != (current is None) or (current is not None and current["version"] != version):
+                raise Conflict("a disclosure changed while this evaluation ran; retry")
+        for item, _version in commit.disclosures:
+            stored[item["event_id"]] = dict(item)
+        for item in commit.due_items:
+            memory.due.setdefault(commit.uscc, {})[item["sk"]] = dict(item)
+
+    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
+        cleared = 0
+        for item in items:
+            stored = self.memory.disclosures.get(item["uscc"], {}).get(item["event_id"])
+            if stored is not None and stored["version"] == item["version"]:
+                stored.pop("pending_events", None)
+                cleared += 1
+        return cleared
+
+    def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
+        newest_first = sorted(self.memory.decisions.get(uscc, []), key=lambda d: d["effective_at"], reverse=True)
+        return newest_first[:limit], None
+
+    def arrears_due(self, day: date) -> list[str]:
+        return list(self.memory.arrears_index.get(day, []))
+
+
+class MemoryFilingStore:
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    def create_once(self, uscc: str, kind: FilingKind, key: str, values: Mapping[str, Any], *,
+                    what: str) -> tuple[dict[str, Any], bool]:
+        stored = self.memory.filings.get((uscc, kind, key))
+        if stored is None:
+            self.memory.filings[(uscc, kind, key)] = dict(values)
+            return dict(values), True
+        if stored["content_hash"] == values["content_hash"]:
+            return dict(stored), False
+        raise Conflict(f"{what} already exists with other content", extra={"current": stored})
+
+
+class MemoryScheduleStore:
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    def cursor(self, schedule: str) -> dict[str, Any] | None:
+        return self.memory.cursors.get(schedule)
+
+    def save_cursor(self, schedule: str, values: Mapping[str, Any]) -> None:
+        self.memory.cursors[schedule] = dict(values)
+
+
+class MemoryBus:
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    def publish(self, detail_type: str, details: Iterable[dict[str, Any]]) -> int:
+        entries = [(detail_type, d) for d in details]
+        self.memory.published += entries
+        return (len(entries) + 9) // 10
+
+
+def memory_stores(memory: Memory | None = None) -> Stores:
+    memory = memory or Memory()
+    return Stores(enterprises=MemoryEnterpriseStore(memory), credit=MemoryCreditFileStore(memory),
+                  filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory), bus=MemoryBus(memory))
+
+
+class Failing:
+    """Wraps a store so that the methods named in `fail` raise what their factory returns: the first
+    `times` calls (every call when None), then they go through (a fault-injecting store)."""
+
+    def __init__(self, inner: Any, fail: Mapping[str, Callable[[], Exception]], times: int | None = None) -> None:
+        self._inner = inner
+        self._fail = fail
+        self._times = times
+        self.failures = 0
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._inner, name)
+        if name not in self._fail:
+            return method
+
+        def failing(*args: Any, **kwargs: Any) -> Any:
+            if self._times is None or self.failures < self._times:
+                self.failures += 1
+                raise self._fail[name]()
+            return method(*args, **kwargs)
+
+        return failing
