@@ -93,7 +93,7 @@ class Enterprise(BaseModel):
 
 
 def new_enterprise(data: RegistrationData, now: datetime) -> Enterprise:
-    """A newly managed enterprise starts REGULAR (Art 4; RULES.md "New enterprises start REGULAR")."""
+    """A newly managed enterprise starts REGULAR (Art 4: new enterprises start REGULAR)."""
     return Enterprise(
         **data.model_dump(), tier=INITIAL_TIER, tier_since=now, created_at=now, updated_at=now, version=1,
     )

@@ -4,7 +4,8 @@ Art 32 says customs applies differentiated measures to each of the five tiers an
 issues the concrete measures separately [A]. Until that notice is loaded, the catalogue below
 carries the Order 251 measures (ACE: 12 items [B✓ etongguan]; DISCREDITED [B~], with the 80%
 inspection figure from Order 237 [H✓]), CE as a subset of ACE [C/A-news/D], and SD as the
-DISCREDITED measures plus joint punishment [B~/C]. Labels: `spec/regulation-research.md` §0 and §2.14.
+DISCREDITED measures plus joint punishment [B~/C]. The labels are
+the provenance legend of docs/rules.md (e.g. [B~] Order 251, recalled; [H✓] earlier orders, confirmed).
 
 The catalogue belongs to a rule pack (`RulePack.measures`); callers choose the pack in force
 (`shared.domain.rules.pack_for(now)`) and read it with `measures_catalogue(pack)` (the body of
