@@ -69,7 +69,8 @@ def make_local(fresh_clone: Path) -> Iterator[Api]:
     with log.open("wb") as sink:
         # Its own session, so the signal reaches make's child (the runtime) as Ctrl-C would.
         process = subprocess.Popen(
-            ["make", "-o", ".venv/.synced", "-o", ".layer/.built", "local", "PORT=0", f"ARGS=--fresh --emulator-port 0 --data-dir {data}"],
+            ["make", "-o", ".venv/.synced", "-o", ".layer/.built", "local", "PORT=0",
+             f"ARGS=--fresh --emulator-port 0 --data-dir {data}"],
             cwd=fresh_clone, stdout=sink, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     try:
         api = Api(_announced_api(process, log))
