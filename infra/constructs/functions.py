@@ -30,6 +30,9 @@ An enterprise may contest a decision by objection (Art 39), administrative recon
 or litigation (6 months from knowing of it); a year covers those windows with margin. The audit
 table (retained, PITR) is the long-term record, so logs need not live as long as credit records."""
 
+FUNCTION_ASSETS = ".build"
+"""Where scripts/build-functions.sh stages `functions/<name>/` with unchecked-hash bytecode."""
+
 ASYNC_RETRY_ATTEMPTS = 2
 ASYNC_MAX_EVENT_AGE = Duration.hours(6)
 
@@ -59,6 +62,10 @@ class Functions(Construct):
         code_dir = root / spec.code_path
         if not code_dir.is_dir():
             raise FileNotFoundError(f"{spec.name}: code folder {code_dir} does not exist")
+        # The asset is the staged copy with bytecode (scripts/build-functions.sh), not the source.
+        asset_dir = root / FUNCTION_ASSETS / spec.code_path
+        if not asset_dir.is_dir():
+            raise FileNotFoundError(f"{asset_dir} is missing: run `make assets` (scripts/build-functions.sh)")
 
         log_group = logs.LogGroup(scope, "Logs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN)
         role = iam.Role(
@@ -91,7 +98,7 @@ class Functions(Construct):
         function = lambda_.Function(
             scope, "Function",
             description=spec.description,
-            code=lambda_.Code.from_asset(str(code_dir), exclude=["__pycache__", "*.pyc"]),
+            code=lambda_.Code.from_asset(str(asset_dir)),
             handler=spec.handler,
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
@@ -110,9 +117,20 @@ class Functions(Construct):
         acknowledge(default_policy(role), "AwsSolutions-IAM5[Resource::*]",
                     "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no "
                     "resource-level permissions, so X-Ray requires Resource '*'.")
-        acknowledge(function, "AwsSolutions-L1",
-                    "Pinned to python3.12 on purpose: the shared layer is built for cp312/arm64 and "
-                    "local runs and tests use the same minor version; moving on is a deliberate upgrade.")
+        pinned_runtime = ("Pinned to python3.12 on purpose: the shared layer is built for cp312/arm64 and "
+                          "local runs and tests use the same minor version; moving on is a deliberate upgrade.")
+        acknowledge(function, "AwsSolutions-L1", pinned_runtime)
+        acknowledge(function, "Serverless-LambdaLatestVersion", pinned_runtime)
+        if async_dlq is None:
+            acknowledge(function, "Serverless-LambdaDLQ",
+                        "Invoked only synchronously (API Gateway proxy integration): the caller gets the "
+                        "error as a problem response, and a DLQ applies to asynchronous invocations only.")
+        else:
+            invoke_config = function.node.find_child("EventInvokeConfig")
+            acknowledge(invoke_config, "Serverless-LambdaAsyncFailureDestination",
+                        "Failed async events go to the function's dead-letter queue (DeadLetterConfig, "
+                        "SQS, depth alarm), which holds the event to redrive; an on-failure destination "
+                        "would be a second copy of the same failure.")
         return function
 
 
