@@ -30,8 +30,9 @@ class CustomsCreditStack(Stack):
         self.auth = Auth(self, "Auth", domain_prefix=cognito_domain_prefix)
         self.events = Events(self, "Events", stage=stage)
         self.functions = Functions(self, "Functions", specs=specs, tables=self.tables,
-                                   bus=self.events.bus, bus_name=self.events.bus_name, root=root)
-        functions = dict(self.functions.functions)
+                                   bus=self.events.bus, bus_name=self.events.bus_name, root=root,
+                                   snap_start=bool(self.node.try_get_context("snap_start")))
+        functions = dict(self.functions.invocation_targets)
         self.events.subscribe(specs, functions)
         self.api = Api(self, "Api", user_pool=self.auth.user_pool, functions=functions,
                        api_name=physical_name(API_NAME, stage))

@@ -39,8 +39,9 @@ ASYNC_MAX_EVENT_AGE = Duration.hours(6)
 
 class Functions(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, specs: tuple[FunctionSpec, ...],
-                 tables: Tables, bus: events.IEventBus, bus_name: str, root: Path) -> None:
+                 tables: Tables, bus: events.IEventBus, bus_name: str, root: Path, snap_start: bool = False) -> None:
         super().__init__(scope, construct_id)
+        self.snap_start = snap_start
         layer_dir = root / ".layer"
         if not (layer_dir / "python").is_dir():
             raise FileNotFoundError(f"{layer_dir}/python is missing: run `make layer` (scripts/build-layer.sh)")
@@ -52,9 +53,22 @@ class Functions(Construct):
             description="Locked runtime dependencies (arm64, cp312) and the repository's `shared` package",
         )
         self.functions: dict[str, lambda_.Function] = {}
+        self.invocation_targets: dict[str, lambda_.IFunction] = {}
+        """What API routes, bus rules and schedules invoke: the function, or with SnapStart its alias
+        `live` on the published version (SnapStart applies to published versions only)."""
         self.dead_letter_queues: dict[str, sqs.Queue] = {}
         for spec in specs:
-            self.functions[spec.name] = self._function(spec, tables, bus, bus_name, root)
+            function = self.functions[spec.name] = self._function(spec, tables, bus, bus_name, root)
+            self.invocation_targets[spec.name] = self._live_alias(spec, function) if snap_start else function
+
+    def _live_alias(self, spec: FunctionSpec, function: lambda_.Function) -> lambda_.Alias:
+        alias = lambda_.Alias(self, f"{camel(spec.name)}Live", alias_name="live", version=function.current_version)
+        if spec.is_async_target:  # retries and event age are per qualifier; the DLQ is in the version
+            alias.configure_async_invoke(retry_attempts=ASYNC_RETRY_ATTEMPTS, max_event_age=ASYNC_MAX_EVENT_AGE)
+            acknowledge(alias.node.find_child("EventInvokeConfig"), "Serverless-LambdaAsyncFailureDestination",
+                        "Failed async events go to the function's dead-letter queue (DeadLetterConfig, "
+                        "published with the version), which holds the event to redrive.")
+        return alias
 
     def _function(self, spec: FunctionSpec, tables: Tables, bus: events.IEventBus, bus_name: str,
                   root: Path) -> lambda_.Function:
@@ -113,6 +127,7 @@ class Functions(Construct):
             dead_letter_queue=async_dlq,
             retry_attempts=ASYNC_RETRY_ATTEMPTS if async_dlq else None,
             max_event_age=ASYNC_MAX_EVENT_AGE if async_dlq else None,
+            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if self.snap_start else None,
         )
         acknowledge(default_policy(role), "AwsSolutions-IAM5[Resource::*]",
                     "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no "

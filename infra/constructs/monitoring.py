@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 import jsii
-from aws_cdk import Aspects, Aws, Duration, Fn, IAspect, Names, Stack
+from aws_cdk import ArnFormat, Aspects, Aws, Duration, Fn, IAspect, Names, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
@@ -109,8 +109,9 @@ class Monitoring(Construct):
             self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
         Aspects.of(stack).add(_NotifyTopic(self.topic.topic_arn))
 
+        self.stage = stage
         self.alarms: list[cloudwatch.Alarm] = []
-        self._by_dashboard: dict[str, list[cloudwatch.Alarm]] = {}
+        self._by_dashboard: dict[str, list[cloudwatch.IAlarm]] = {}
         self._widgets: dict[str, list[cloudwatch.IWidget]] = {}
         for name, function in functions.items():
             self._function(name, function)
@@ -219,6 +220,7 @@ class Monitoring(Construct):
         kwargs: dict[str, Any] = {"datapoints_to_alarm": datapoints} if datapoints else {}
         alarm = cloudwatch.Alarm(
             self, construct_id,
+            alarm_name=(alarm_name := physical_name(f"customs-credit-{construct_id}", self.stage)),
             metric=metric,
             threshold=threshold,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -228,7 +230,12 @@ class Monitoring(Construct):
             **kwargs,
         )
         self.alarms.append(alarm)
-        self._by_dashboard.setdefault(dashboard, []).append(alarm)
+        # The dashboard names the alarm by an ARN built from its name, not `Fn::GetAtt`: the local
+        # runtime's emulator (moto) does not create alarms, and a GetAtt of one fails the stack.
+        arn = Stack.of(self).format_arn(service="cloudwatch", resource="alarm", resource_name=alarm_name,
+                                        arn_format=ArnFormat.COLON_RESOURCE_NAME)
+        self._by_dashboard.setdefault(dashboard, []).append(
+            cloudwatch.Alarm.from_alarm_arn(self, f"{construct_id}Ref", arn))
 
 
 def _owner(resource: IConstruct) -> str:
