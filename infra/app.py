@@ -23,8 +23,8 @@ from cdk_nag import AwsSolutionsChecks, ServerlessChecks  # noqa: E402
 
 from infra.catalog import FUNCTIONS, FunctionSpec  # noqa: E402
 from infra.outputs import STACK_NAME  # noqa: E402
-from infra.stage import DEFAULT_STAGE, stack_name, valid_stage  # noqa: E402
 from infra.stack import CustomsCreditStack  # noqa: E402
+from infra.stage import DEFAULT_STAGE, stack_name, valid_stage  # noqa: E402
 
 DEFAULT_DOMAIN_PREFIX = "customs-credit-{stage}"
 VALIDATION_REPORT = "validation-report.json"

@@ -1,7 +1,7 @@
 """Alarms that page someone, and a dashboard per capability.
 
-Every CloudWatch alarm in the stack notifies one SNS topic (an aspect wires alarm and OK actions
-on every `AWS::CloudWatch::Alarm`, including alarms other constructs add), encrypted with a
+Every CloudWatch alarm in the stack notifies one SNS topic (alarm and OK actions, also on alarms
+other constructs defined before this one), encrypted with a
 customer-managed KMS key: CloudWatch cannot publish to a topic under the AWS-managed SNS key.
 Operators subscribe their pager to the topic (`alarm_email` context adds an e-mail subscription).
 
@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-import jsii
-from aws_cdk import ArnFormat, Aspects, Aws, Duration, Fn, IAspect, Names, Stack
+from aws_cdk import ArnFormat, Aws, Duration, Fn, Names, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -64,19 +64,6 @@ def capability_of(function_name: str) -> str:
     return camel(function_name)
 
 
-@jsii.implements(IAspect)
-class _NotifyTopic:
-    """Points every alarm of the stack at the topic (alarms without actions page nobody)."""
-
-    def __init__(self, topic_arn: str) -> None:
-        self.topic_arn = topic_arn
-
-    def visit(self, node: IConstruct) -> None:
-        if isinstance(node, cloudwatch.CfnAlarm) and not node.alarm_actions:
-            node.alarm_actions = [self.topic_arn]
-            node.ok_actions = [self.topic_arn]
-
-
 class Monitoring(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, functions: Mapping[str, lambda_.Function],
                  dead_letter_queues: Mapping[str, sqs.IQueue], rest_api: apigw.RestApi,
@@ -107,7 +94,6 @@ class Monitoring(Construct):
         ))
         if alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
-        Aspects.of(stack).add(_NotifyTopic(self.topic.topic_arn))
 
         self.stage = stage
         self.alarms: list[cloudwatch.Alarm] = []
@@ -116,6 +102,11 @@ class Monitoring(Construct):
         for name, function in functions.items():
             self._function(name, function)
         self._platform(stack, dead_letter_queues, rest_api)
+        # Alarms other constructs defined (created earlier in the stack) page through the topic too.
+        for alarm in (c for c in stack.node.find_all() if isinstance(c, cloudwatch.CfnAlarm)):
+            if not alarm.alarm_actions:
+                alarm.alarm_actions = [self.topic.topic_arn]
+                alarm.ok_actions = [self.topic.topic_arn]
         for dashboard, widgets in self._widgets.items():
             alarms = self._by_dashboard.get(dashboard, [])
             cloudwatch.Dashboard(
@@ -167,7 +158,7 @@ class Monitoring(Construct):
             self._alarm(PLATFORM, f"{key}DlqDepth",
                         queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
                         "A failed async invocation was parked in this dead-letter queue: inspect and redrive")
-        found = [c for c in stack.node.find_all()]
+        found = list(stack.node.find_all())
         for table in (c for c in found if isinstance(c, dynamodb.CfnTable)):
             self._table(table)
         for rule in (c for c in found if isinstance(c, events.CfnRule)):
@@ -229,6 +220,8 @@ class Monitoring(Construct):
             alarm_description=description,
             **kwargs,
         )
+        alarm.add_alarm_action(cloudwatch_actions.SnsAction(self.topic))
+        alarm.add_ok_action(cloudwatch_actions.SnsAction(self.topic))
         self.alarms.append(alarm)
         # The dashboard names the alarm by an ARN built from its name, not `Fn::GetAtt`: the local
         # runtime's emulator (moto) does not create alarms, and a GetAtt of one fails the stack.
@@ -241,4 +234,4 @@ class Monitoring(Construct):
 def _owner(resource: IConstruct) -> str:
     """A construct id for alarms about an L1 resource: its L2's unique id (unique in the stack)."""
     owner = resource.node.scope or resource
-    return Names.unique_id(cast(IConstruct, owner))[-60:]
+    return Names.unique_id(owner)[-60:]
