@@ -16,7 +16,7 @@ from tests.integration.local_runtime.conftest import Calls, wait_until
 
 def _put(aws: Callable[[str], Any], detail_type: str, detail: dict[str, Any]) -> None:
     response = aws("events").put_events(Entries=[{
-        "Source": "fixture", "DetailType": detail_type, "Detail": json.dumps(detail), "EventBusName": "credit-dev"}])
+        "Source": "fixture", "DetailType": detail_type, "Detail": json.dumps(detail), "EventBusName": "credit"}])
     assert response["FailedEntryCount"] == 0
 
 
