@@ -240,9 +240,11 @@ def _count_costs() -> tuple[dict[str, Counter[str]], dict[str, int]]:
             counts["lambda_arm_gb_s_x1e6"] += round(billed_ms / 1000 * memory[function] / 1024 * 1e6)
             return result
 
+        # 500 events over 100 enterprises (5 each, 1 per batch), then public reads of those enterprises.
+        usccs = [_uscc(n) for n in range(100)]
         batches, per_batch = 5, 100
         for b in range(batches):
-            events = [{"event_id": f"cost-{b}-{i}", "uscc": "91110000600037341L",
+            events = [{"event_id": f"cost-{b}-{i}", "uscc": usccs[i],
                        "type": "SUPERVISION_VIOLATION_PENALTY", "business_line": "OWN_ACCOUNT",
                        "decided_on": "2026-10-15", "penalty_kind": "FINE",
                        "amount_cny": "1000.00", "document_no": f"DOC-{b}-{i}", "authority": "Shanghai Customs"}
@@ -258,14 +260,20 @@ def _count_costs() -> tuple[dict[str, Counter[str]], dict[str, int]]:
         sizes["ingested events"] = batches * per_batch
         scenarios["ingested events"] = counts.copy()
         counts.clear()
-        reads = 50
-        for _ in range(reads):
-            invoke("credit_views", api_event("credit_views/get_credit", path_params={"uscc": "91110000600037341L"}),
-                   api=True)
+        reads = 100
+        for uscc in usccs[:reads]:
+            invoke("credit_views", api_event("credit_views/get_credit", path_params={"uscc": uscc}), api=True)
         sizes["credit-view reads"] = reads
         scenarios["credit-view reads"] = counts.copy()
         clock_adapter.install_clock(None)
     return scenarios, sizes
+
+
+def _uscc(n: int) -> str:
+    from stdnum.cn import uscc as stdnum_uscc
+
+    base = f"9131000{n:010d}"
+    return base + str(stdnum_uscc.calc_check_digit(base))
 
 
 def bench_costs() -> None:
