@@ -13,6 +13,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from shared.domain.credit_events import CreditEventType, EventLike, PenaltyKind, effective_penalty_kind
+from shared.domain.periods import ONE_DAY, Period, first_day_after
 from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import DisclosureOverride
 from shared.domain.rules.model import RulePack, Severity
@@ -33,6 +34,11 @@ class RecordClassification(NamedTuple):
     override_basis: str | None = None
     withdrawn_on: date | None = None  # revoked (PENALTY_REVOKED decided on this day)
     restored_on: date | None = None  # restoration approved on this day
+
+    @property
+    def last_disclosed_on(self) -> date | None:
+        """The last day of the maximum period (inclusive), None without an automatic end."""
+        return None if self.disclosure_until is None else self.disclosure_until - ONE_DAY
 
     @property
     def ended_on(self) -> date | None:
@@ -119,6 +125,7 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
         if override.max_months is not None:
             max_months = override.max_months
     restorable = start if min_months is None else add_months(start, min_months)
-    until = add_months(start, max_months) if published and max_months is not None else None
+    # Shown through the last day of the maximum period; `until` is the day after (Civil Code Arts 200-204)
+    until = first_day_after(start, Period.months(max_months)) if published and max_months is not None else None
     return RecordClassification(event.event_id, etype, severity, published, start, restorable, until,
                                 rule_ids, "Arts 33-35", basis, withdrawn_on, restored_on)
