@@ -47,9 +47,10 @@ back-off a failing event is a few minutes old. Older means the queue is backing 
 
 CAPABILITIES: Mapping[str, tuple[str, ...]] = {
     "Registry": ("registry",),
-    "CreditEvents": ("ingestion", "evaluation", "arrears_watch"),
-    "CreditViews": ("credit_views", "docs"),
+    "CreditEvents": ("ingestion", "evaluation", "arrears_watch", "clean_period_upgrades"),
+    "CreditViews": ("credit_views", "disclosure_expiry", "docs"),
     "Restorations": ("restorations", "restoration_review"),
+    "Audit": ("audit_archive",),
 }
 """Dashboard per capability: the catalog functions that serve it. A function not listed gets a
 dashboard of its own (named after it), so a new catalog row is never unwatched."""
