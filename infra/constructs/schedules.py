@@ -50,7 +50,7 @@ class Schedules(Construct):
                 conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}),
             description="EventBridge Scheduler: invoke the scheduled functions, park failures in DLQs",
         )
-        # Schedule names are API.md's; the group carries the stage, so two stages share an account.
+        # Schedule names are the contract's; the group carries the stage, so two stages share an account.
         self.group = scheduler.ScheduleGroup(self, "Group", schedule_group_name=physical_name(GROUP_NAME, stage))
         for spec, schedule in wanted:
             dlq = dead_letter_queue(self, f"{schedule.id}Dlq")
