@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from aws_cdk import CfnElement, Duration, RemovalPolicy, Stack
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
@@ -94,14 +93,7 @@ class Workflows(Construct):
         acknowledge(default_policy(self.certification.role), f"AwsSolutions-IAM5[Resource::{steps_arn}:*]",  # type: ignore[arg-type]
                     "lambda:InvokeFunction on the steps function's versions and aliases (`<function>:*`), as "
                     "the LambdaInvoke task grants it: one function, no other.")
-        self.failed_executions = cloudwatch.Alarm(
-            self, "FailedExecutions",
-            metric=self.certification.metric_failed(period=Duration.minutes(5), statistic="Sum"),
-            threshold=0, evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description="A certification execution failed: its case's `failure` field says why",
-        )
+        # Failed and timed-out executions alarm in `Monitoring`, which covers every state machine.
 
     def _payload(self, fields: dict[str, Any]) -> sfn.TaskInput:
         return sfn.TaskInput.from_object({"case_id": sfn.JsonPath.string_at("$.case_id"), **fields})

@@ -109,9 +109,10 @@ def test_other_functions_have_no_states_permission(synthesized: Synthesized) -> 
     assert _states_statements(synthesized, "restorations") == []
 
 
-def test_a_failed_execution_raises_an_alarm(synthesized: Synthesized) -> None:
+def test_a_failed_execution_raises_an_alarm_that_notifies_the_topic(synthesized: Synthesized) -> None:
     machine_id, _ = _machine(synthesized)
     alarms = [a for a in synthesized.resources("AWS::CloudWatch::Alarm").values()
               if a["Properties"].get("MetricName") == "ExecutionsFailed"]
-    assert len(alarms) == 1
-    assert machine_id in json.dumps(alarms[0]["Properties"]["Dimensions"])
+    mine = [a for a in alarms if machine_id in json.dumps(a["Properties"]["Dimensions"])]
+    assert len(mine) == 1
+    assert mine[0]["Properties"]["AlarmActions"]
