@@ -59,7 +59,7 @@ def test_a_smuggling_penalty_makes_the_enterprise_discredited_with_its_grounds(
     (ground,) = decision["grounds"]
     assert (ground["rule_id"], ground["article"], ground["evidence"]) == ("D2", "Art 15", ["PEN-1"])
     assert "D2" in decision["explanation"]
-    assert decision["restoration_notice"]["earliest_application_on"] == "2027-10-15"
+    assert decision["restoration_notice"]["earliest_application_on"] == "2027-10-16"  # after 12 months
     # And the public view shows the tier, its measures and the disclosed record
     view = credit(invoke)
     assert (view["tier"], view["is_aeo"]) == ("DISCREDITED", False)
@@ -70,7 +70,7 @@ def test_a_smuggling_penalty_makes_the_enterprise_discredited_with_its_grounds(
     record = json_body(invoke("registry", api_event("registry/get_enterprise", path_params={"uscc": USCC},
                                                     claims=OFFICER)))
     restoration = record["compliance_calendar"]["restoration"]
-    assert (restoration["earliest_application_on"], restoration["automatic_on"]) == ("2027-10-15", "2028-10-15")
+    assert (restoration["earliest_application_on"], restoration["automatic_on"]) == ("2027-10-16", "2028-10-16")
     # And TierChanged went on the bus, and the audit table has the entry
     tier_changed = [e for e in bus.tail() if e["detail-type"] == "TierChanged"]
     assert [e["detail"]["to_tier"] for e in tier_changed] == ["DISCREDITED"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.domain.rules.dates import add_months
+from shared.domain.periods import Period, first_day_after
 from shared.domain.rules.grounds import Occurrence
 from shared.domain.rules.model import CountedFrom, RulePack
 from shared.domain.rules.results import GroundRoute, RestorationNotice, Route
@@ -27,7 +27,7 @@ def restoration_notice(pack: RulePack, state: Replay, groups: dict[str, list[Occ
     for occurrences in groups.values():
         rule = occurrences[0].rule
         upgrade = rule.upgrade
-        start: date | None = None
+        start: date | None = None  # may apply "after" the waiting period: from the day after its last day
         if upgrade.months is None:
             route = Route.NO_APPLICATION_ROUTE
         elif upgrade.counted_from is CountedFrom.SETTLEMENT:
@@ -36,17 +36,18 @@ def restoration_notice(pack: RulePack, state: Replay, groups: dict[str, list[Occ
                 route = Route.AFTER_SETTLEMENT
             else:
                 route = Route.APPLICATION
-                start = max(add_months(d, upgrade.months) for d in settled if d is not None)
+                start = max(first_day_after(d, Period.months(upgrade.months)) for d in settled if d is not None)
         else:
             route = Route.APPLICATION
-            start = add_months(occurrences[-1].arose_on, upgrade.months)
+            start = first_day_after(occurrences[-1].arose_on, Period.months(upgrade.months))
         routes.append(GroundRoute(rule.rule_id, rule.article, occurrences[0].arose_on, route, upgrade.months,
                                   upgrade.counted_from, start))
     all_apply = all(r.route is Route.APPLICATION for r in routes)
     has_route = all(r.route is not Route.NO_APPLICATION_ROUTE for r in routes)
     earliest = max(r.application_from for r in routes if r.application_from is not None) if all_apply else None
     months = tiers.automatic_months.get(state.tier)
-    automatic = add_months(state.last_ground_on, months) if months is not None and state.last_ground_on else None
+    automatic = (first_day_after(state.last_ground_on, Period.months(months))
+                 if months is not None and state.last_ground_on else None)
     target = tiers.target_tier
     parts: list[str] = []
     if not has_route:

@@ -16,7 +16,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from shared.domain.rules.dates import add_months, start_of_day
+from shared.domain.periods import Period, first_day_after
+from shared.domain.rules.dates import start_of_day
 from shared.domain.rules.facts import TierFact, TierFactKind
 from shared.domain.rules.grounds import Occurrence
 from shared.domain.rules.model import RulePack
@@ -135,7 +136,8 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
         consequence = occurrence.rule.consequence
         new_tier = consequence if tier not in DOWNGRADED_TIERS or consequence.rank < tier.rank else tier
         months = automatic.get(new_tier)
-        automatic_on = None if months is None else add_months(last_ground, months)
+        # restored "after" the clean period the last ground opens: from the day after its last day
+        automatic_on = None if months is None else first_day_after(last_ground, Period.months(months))
         if new_tier is tier:
             continue
         instant = start_of_day(day)

@@ -224,10 +224,10 @@ def test_d3_is_sticky_when_the_window_rolls_on() -> None:
 def test_d3_upgrade_after_6_months() -> None:
     # Given D3 arose on 2026-04-20
     events = (violation("2026-04-10", "600000.00"), violation("2026-04-20", "600000.00"))
-    # When the notice is read / Then application from 2026-10-20
+    # When the notice is read / Then application after 6 months: from 2026-10-21
     notice = evaluate_on("2026-05-01", *events).restoration_notice
     assert [g.route for g in notice.grounds] == [Route.APPLICATION]
-    assert notice.earliest_application_on == day("2026-10-20")
+    assert notice.earliest_application_on == day("2026-10-21")
 
 
 @pytest.mark.pins("CHOICE-D3-CONDUCT-DAYS")

@@ -104,7 +104,7 @@ def test_explanation_cites_articles_evidence_and_restoration() -> None:
     tax = tax_overdue("2026-02-05", "2026-01-31", event_id="tax-7")
     text = evaluate_on("2026-05-02", tax).explanation
     # Then the paragraph names the pack, tier, rule, article, evidence and the restoration route
-    for part in ("ORDER_282", "DISCREDITED since 2026-05-01", "D4 (Art 15)", "tax-7", "Arts 29-30", "2028-05-01"):
+    for part in ("ORDER_282", "DISCREDITED since 2026-05-01", "D4 (Art 15)", "tax-7", "Arts 29-30", "2028-05-02"):
         assert part in text
 
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 from functools import partial
 
 from shared.domain.credit_events import BusinessLine, EventLike, PenaltyKind, effective_penalty_kind, fine_amount
+from shared.domain.periods import Period, window_first_day
 from shared.domain.rules.counting import Counted
-from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds.occurrence import Occurrence
 from shared.domain.rules.model import GroundRule
@@ -83,7 +83,7 @@ def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: C
                 bucket.append(event)
     found: list[Occurrence] = []
     volumes = facts.declaration_volumes
-    months = -trigger.window_months
+    window_period = Period.months(trigger.window_months)
     for line, events in per_line.items():
         threshold = trigger.by_line.get(line)
         if threshold is None:
@@ -98,7 +98,7 @@ def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: C
         dates = window.dates
         ids = [e.event_id for e in events]
         numerator, denominator = threshold.ratio_terms
-        # Sweep the violation days in order: the window (lo, hi] only moves forward.
+        # Sweep the violation days in order: the window [lo, hi) only moves forward.
         count = len(dates)
         lo = index = 0
         while index < count:
@@ -106,8 +106,8 @@ def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: C
             hi = index + 1
             while hi < count and dates[hi] == day:
                 hi += 1
-            start = add_months(day, months)
-            while dates[lo] <= start:
+            first_day = window_first_day(day, window_period)
+            while dates[lo] < first_day:
                 lo += 1
             if cumulative[hi] - cumulative[lo] > fines_above:
                 documents = volumes.get((day.year - 1, line)) if volumes else None

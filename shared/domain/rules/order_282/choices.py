@@ -47,12 +47,14 @@ CHOICES = (
     Choice(
         "CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND", "Automatic restoration counts from the last ground",
         "Automatic restoration counts 24 (DISCREDITED) or 36 (SERIOUSLY_DISCREDITED) months from the last "
-        "ground of the downgrade, effective 00:00 CST that day; a D ground while SERIOUSLY_DISCREDITED keeps "
+        "ground of the downgrade: it takes effect at 00:00 CST of the day after the period's last day (last "
+        "ground 2026-05-01, 24 months: REGULAR from 2028-05-02); a D ground while SERIOUSLY_DISCREDITED keeps "
         "the tier and restarts the clock.", _DEFAULT),
     Choice(
         "CHOICE-UPGRADE-WAITING-PERIODS", "Upgrade waiting periods",
-        "Each ground's waiting period counts from its latest arising (D4/D5: from the latest settlement); "
-        "the earliest application day is the latest of them; one ground without an application route (D1, "
+        "Each ground's waiting period counts from its latest arising (D4/D5: from the latest settlement) and "
+        "allows an application from the day after its last day; the earliest application day is the latest "
+        "of them; one ground without an application route (D1, "
         "D7) means no application route at all. A SERIOUSLY_DISCREDITED enterprise may apply 12 months "
         "after its S ground.", _DEFAULT),
     Choice(
@@ -78,8 +80,11 @@ CHOICES = (
         "time; a FINE_OVERDUE of at most CNY 10,000 never is).", _DEFAULT, ("D4", "D5")),
     Choice(
         "CHOICE-DISCLOSURE-WINDOW", "Disclosure window",
-        "`disclosure_until` is exclusive (the first day no longer disclosed); a MINOR record is restorable "
-        "from its decision day; a revocation ends disclosure (WITHDRAWN) on its `decided_on`; an approved "
+        "A record is disclosed from `disclosure_from` through the last day of its maximum period (Civil "
+        "Code convention, `shared.domain.periods`); `disclosure_until` is exclusive, the day after that last "
+        "day (a GENERAL record decided 2026-04-15 is disclosed through 2027-04-15, `disclosure_until` "
+        "2027-04-16); `restorable_from` is the day after the minimum period's last day (2026-07-16); a MINOR "
+        "record is restorable from its decision day; a revocation ends disclosure (WITHDRAWN) on its `decided_on`; an approved "
         "record restoration ends it (RESTORED) but, unlike a revocation, leaves the event among the grounds.",
         _DEFAULT),
     Choice(
