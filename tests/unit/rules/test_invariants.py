@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shared.domain import periods
 from shared.domain.clock import CHINA_TZ
 from shared.domain.credit_events import CreditEventType, EventRecord
 from shared.domain.disclosure import classify
-from shared.domain.rules import ORDER_282, EnterpriseFacts, Severity, TierFact, TierFactKind, evaluate
-from shared.domain import periods
 from shared.domain.periods import Period, first_day_after
+from shared.domain.rules import ORDER_282, EnterpriseFacts, Severity, TierFact, TierFactKind, evaluate
 from shared.domain.rules.dates import start_of_day
 from shared.domain.tiers import Tier
 from tests.unit.rules.builders import OTHER_USCC, USCC, violation

@@ -1,9 +1,9 @@
 """`ArrearsTrigger` grounds (D4, D5 in ORDER_282; meaning and figures in docs/rules.md): time-triggered.
 
 The threshold day (`arrears_threshold_date`, which the arrears-watch schedule indexes events by)
-is the first day after the N-month period opened by the due date (`periods.first_day_after`). The ground arises on it unless the arrears were
-settled before it (CHOICE-ARREARS-SETTLED-ON-THRESHOLD-DAY); a later settlement leaves the ground in
-the history and starts the upgrade waiting period.
+is the first day after the N-month period opened by the due date (`periods.first_day_after`). The
+ground arises on it unless the arrears were settled before it (CHOICE-ARREARS-SETTLED-ON-THRESHOLD-DAY);
+a later settlement leaves the ground in the history and starts the upgrade waiting period.
 """
 
 from __future__ import annotations

@@ -84,8 +84,9 @@ CHOICES = (
         "Code convention, `shared.domain.periods`); `disclosure_until` is exclusive, the day after that last "
         "day (a GENERAL record decided 2026-04-15 is disclosed through 2027-04-15, `disclosure_until` "
         "2027-04-16); `restorable_from` is the day after the minimum period's last day (2026-07-16); a MINOR "
-        "record is restorable from its decision day; a revocation ends disclosure (WITHDRAWN) on its `decided_on`; an approved "
-        "record restoration ends it (RESTORED) but, unlike a revocation, leaves the event among the grounds.",
+        "record is restorable from its decision day; a revocation ends disclosure (WITHDRAWN) on its "
+        "`decided_on`; an approved record restoration ends it (RESTORED) but, unlike a revocation, leaves "
+        "the event among the grounds.",
         _DEFAULT),
     Choice(
         "CHOICE-S3-WHEN-ENABLED", "S3 when enabled",
