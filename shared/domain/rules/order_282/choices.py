@@ -25,11 +25,13 @@ CHOICES = (
         "a settlement stops only grounds arising after its date. Settled the day before, never.",
         _DEFAULT, ("D4", "D5")),
     Choice(
-        "CHOICE-D3-CONDUCT-DAYS", "D3 is assessed on conduct days",
-        "D3 arises on each day a counted violation is decided while the window ending that day exceeds "
-        "both thresholds; each such day is a new arising (restarting the waiting and clean periods). The "
-        "denominator is the documents of the calendar year before that day. No arising on 1 January "
-        "merely because the denominator changed (so another penalty never raises the tier).",
+        "CHOICE-D3-CONDUCT-DAYS", "D3 is assessed on conduct days and on 1 January",
+        "Each day is judged as its own evaluation day: the window ending that day against the documents "
+        "of the calendar year before it. D3 arises on each day a counted violation is decided while that "
+        "window exceeds both thresholds (each such day a new arising, restarting the waiting and clean "
+        "periods), and on 1 January when the documents of the year just ended make the window ending that "
+        "day exceed while those of the year before did not (the ground's summary says the denominator "
+        "changed). Documents not yet filed are unknown: the amount alone decides.",
         _DEFAULT, ("D3",)),
     Choice(
         "CHOICE-D3-WINDOW-COUNT-FINES", "D3 window, count and fines",
