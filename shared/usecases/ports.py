@@ -104,6 +104,10 @@ class FilingStore(Protocol):
         created); same content again → (stored, False); other content → Conflict with the stored one."""
         ...
 
+    def keys_of(self, uscc: str, kind: FilingKind) -> list[str]:
+        """The natural keys of the stored filings of `kind` under `uscc` (for ANNUAL_REPORT: the years)."""
+        ...
+
 
 class ScheduleStore(Protocol):
     def cursor(self, schedule: str) -> dict[str, Any] | None: ...

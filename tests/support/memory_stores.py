@@ -134,6 +134,9 @@ class MemoryFilingStore:
             return dict(stored), False
         raise Conflict(f"{what} already exists with other content", extra={"current": stored})
 
+    def keys_of(self, uscc: str, kind: FilingKind) -> list[str]:
+        return sorted(key for (u, k, key) in self.memory.filings if u == uscc and k is kind)
+
 
 class MemoryScheduleStore:
     def __init__(self, memory: Memory) -> None:
