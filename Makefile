@@ -18,12 +18,13 @@ PORT ?= 3000
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: help install layer synth openapi rules-doc lint typecheck test unit integration infra-test e2e bench local clean
+.PHONY: help install layer synth openapi rules-doc lint typecheck test unit integration infra-test e2e fuzz bench local clean
 
 help:
 	@echo "make local   run the whole system on http://127.0.0.1:$(PORT) (PORT=..., ARGS='--fresh --seed demo')"
 	@echo "make test    set up from scratch, then ruff, mypy and pytest (what CI runs)"
 	@echo "make bench   performance figures (no assertions)"
+	@echo "make fuzz    long contract fuzz of the committed OpenAPI document (FUZZ_EXAMPLES=..., FUZZ_SEED=...)"
 	@echo "make unit | integration | infra-test | e2e   one suite"
 
 $(VENV)/.synced: pyproject.toml uv.lock scripts/bootstrap.sh
@@ -73,6 +74,14 @@ infra-test: $(VENV)/.synced synth
 
 e2e: $(VENV)/.synced synth
 	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+# The long run of the contract fuzz that `make test` runs bounded (tests/contract): many more examples per
+# operation, a seed of your choice; prints requests, statuses and failures by check, exits 1 on a failure.
+FUZZ_EXAMPLES ?= 1000
+FUZZ_SEED ?= 282
+fuzz: $(VENV)/.synced synth
+	POWERTOOLS_METRICS_DISABLED=true \
+		$(PY) -m tests.contract.fuzz --max-examples $(FUZZ_EXAMPLES) --seed $(FUZZ_SEED)
 
 bench: $(VENV)/.synced synth
 	$(PY) -m scripts.bench

@@ -43,11 +43,12 @@ be written `%2B` (or use `Z`): left unencoded it arrives as a space. Instants ar
 UTC (`Z`).
 
 **Errors** are RFC 9457 problem details (`application/problem+json`) with `errors: [{loc, msg}]`
-naming every offending field: 400 malformed JSON, a body that is not UTF-8 or a missing
-`Idempotency-Key`, 401 no/invalid token, 403 wrong scope or another enterprise's data, 404
-unknown resource, 409 conflict, 415 a body that is not `application/json`, 422 validation
-failed, 429 throttled. A request that fails stores nothing. Every response carries
-`x-correlation-id` (echoed when the request sends one).
+naming every offending field: 400 malformed JSON (nested too deeply included), a body that is
+not UTF-8 or a missing `Idempotency-Key`, 401 no/invalid token, 403 wrong scope or another
+enterprise's data, 404 unknown resource, 409 conflict, 415 a body that is not
+`application/json`, 422 validation failed, 429 throttled, 500 a fault of the service, never of
+the request (quote the `x-correlation-id`). A request that fails stores nothing. Every
+response carries `x-correlation-id` (echoed when the request sends one).
 
 **Idempotency.** Every POST that creates something requires `Idempotency-Key` (1-128 printable
 characters), scoped to the calling client and the route. The same key with the same request

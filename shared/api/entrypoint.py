@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -56,7 +57,31 @@ def _body_problem(event: dict[str, Any]) -> dict[str, Any] | None:
     if not _is_utf8(event.get("body"), bool(event.get("isBase64Encoded"))):
         return problem_response(400, "the request body is not UTF-8 text; JSON must be encoded as UTF-8",
                                 instance=instance, errors=[{"loc": ["body"], "msg": "not UTF-8"}])
+    if _nested_too_deeply(event.get("body"), bool(event.get("isBase64Encoded"))):
+        return problem_response(400, "the JSON body is nested too deeply to be read; no document of this API "
+                                "nests more than a few levels", instance=instance,
+                                errors=[{"loc": ["body"], "msg": "nested too deeply"}])
     return None
+
+
+def _nested_too_deeply(body: Any, base64_encoded: bool) -> bool:
+    """Python's JSON decoder raises RecursionError on arrays or objects nested about a thousand deep
+    (`[[[[...]]]]` is a few kilobytes); the resolver and the idempotency layer would let it escape as
+    a 500. Other decoding errors are left to the resolver's 400."""
+    if not isinstance(body, str) or (body.count("[") + body.count("{")) < _DEEP_ENOUGH_TO_CHECK:
+        return False
+    try:
+        json.loads(base64.b64decode(body) if base64_encoded else body)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    return False
+
+
+_DEEP_ENOUGH_TO_CHECK = 64
+"""Below this many brackets the decoder's recursion stays far from the limit (1000 frames); no document of
+this API has more than a few, so the extra decode is rare."""
 
 
 def _is_utf8(body: Any, base64_encoded: bool) -> bool:

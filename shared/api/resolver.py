@@ -124,6 +124,8 @@ def route(router: Router, method: str, path: str, *, responses: dict[int, Any] |
         400: "Malformed request: " + ("body not valid JSON or not UTF-8, or a required header missing"
                                       if takes_body else "a header or parameter that cannot be read"),
         422: "Validation failed",
+        # The entrypoint's answer to anything that escapes (a fault of the service, never of the request)
+        500: "Internal error: a fault of the service, not of the request; quote the x-correlation-id",
     }
     if "{" in path:
         documented[404] = "No such resource: a path parameter that names nothing"
