@@ -90,6 +90,42 @@ def test_the_public_view_answers_for_a_past_instant(invoke: Any, deliver: Any, c
     assert (past["tier"], past["disclosures"]) == ("REGULAR", [])
 
 
+def test_an_enterprise_is_under_management_from_registered_on_whenever_the_system_learnt_of_it(
+        invoke: Any, deliver: Any) -> None:
+    # Given an enterprise registered today (2026-11-20) with registered_on 2020-01-01, and a penalty of 2026-10-15
+    registration = {"uscc": USCC, "name": "Old Trading Co.", "registration_status": "REGISTERED",
+                    "business_types": ["CONSIGNOR_CONSIGNEE"], "registered_on": "2020-01-01"}
+    assert register(invoke, body=registration)["statusCode"] == 201
+    post_events(invoke, penalty())
+    deliver()
+    # When the public view is asked for the day before the penalty / Then REGULAR (not 404)
+    assert credit(invoke, as_of="2026-10-14T12:00:00+08:00")["tier"] == "REGULAR"
+    assert credit(invoke, as_of="2020-01-01T00:00:00+08:00")["tier"] == "REGULAR"
+    # ... and before registered_on it was not under management
+    before = invoke("credit_views", api_event("credit_views/get_credit", path_params={"uscc": USCC},
+                                              query={"as_of": "2019-12-31T23:59:59+08:00"}))
+    assert before["statusCode"] == 404
+
+
+def test_an_art_41_enterprise_is_under_management_from_the_day_of_the_first_report(
+        invoke: Any, deliver: Any, clock: Any) -> None:
+    # Given an agency's report today (2026-11-20) on an enterprise the registry does not know
+    post_events(invoke, penalty(uscc=OTHER_USCC))
+    deliver()
+    # Then it is under management from today, not before
+    assert credit(invoke, as_of="2026-11-20T00:00:00+08:00", uscc=OTHER_USCC)["tier"] == "REGULAR"
+    before = invoke("credit_views", api_event("credit_views/get_credit", path_params={"uscc": OTHER_USCC},
+                                              query={"as_of": "2026-11-19T23:59:59+08:00"}))
+    assert before["statusCode"] == 404
+    # ... also once it registers the next day with that later registered_on
+    clock.advance(timedelta(days=1))
+    registered = register(invoke, body={"uscc": OTHER_USCC, "name": "Shadow Forwarding Co.",
+                                        "registration_status": "REGISTERED", "business_types": ["CUSTOMS_BROKER"],
+                                        "registered_on": "2026-11-21"}, key="reg-other")
+    assert registered["statusCode"] == 201, registered["body"]
+    assert credit(invoke, as_of="2026-11-20T00:00:00+08:00", uscc=OTHER_USCC)["tier"] == "REGULAR"
+
+
 def test_the_same_event_again_is_a_duplicate_and_stores_nothing_new(invoke: Any, deliver: Any, aws: Any) -> None:
     register(invoke)
     post_events(invoke, penalty(), key="a")
