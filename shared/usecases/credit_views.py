@@ -61,7 +61,8 @@ def credit_view(stores: Stores, uscc: str, as_of: datetime, now: datetime) -> di
     if china_date(as_of) < managed_from:
         raise NotFound(f"enterprise {uscc} was not under credit management at {iso_instant(as_of)} "
                        f"(managed from {managed_from.isoformat()})")
-    tier, since = tier_at(items.decisions, as_of, datetime.combine(managed_from, time(), CHINA_TZ))  # REGULAR from the start
+    # before any decision: REGULAR since 00:00 CST of the first managed day
+    tier, since = tier_at(items.decisions, as_of, datetime.combine(managed_from, time(), CHINA_TZ))
     cutoff, day = iso_instant(as_of), china_date(as_of)
     return {
         "uscc": uscc, "name": enterprise.name, "tier": tier.value, "is_aeo": tier.is_aeo,
