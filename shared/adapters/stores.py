@@ -6,6 +6,7 @@ from shared.adapters.bus import EventBridgeBus
 from shared.adapters.credit_store import DynamoCreditFileStore
 from shared.adapters.enterprises import EnterpriseRepository
 from shared.adapters.records import DynamoFilingStore
+from shared.adapters.restorations import DynamoRestorationStore
 from shared.adapters.schedules import DynamoScheduleStore
 from shared.usecases.ports import Stores
 
@@ -14,4 +15,4 @@ def dynamodb_stores() -> Stores:
     """DynamoDB stores and the EventBridge bus, on the tables and bus of the function's environment.
     Cheap (no client is created until a store is used), so handlers build it per invocation."""
     return Stores(enterprises=EnterpriseRepository(), credit=DynamoCreditFileStore(), filings=DynamoFilingStore(),
-                  schedules=DynamoScheduleStore(), bus=EventBridgeBus())
+                  schedules=DynamoScheduleStore(), bus=EventBridgeBus(), restorations=DynamoRestorationStore())

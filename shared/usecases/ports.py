@@ -114,6 +114,28 @@ class ScheduleStore(Protocol):
     def save_cursor(self, schedule: str, values: Mapping[str, Any]) -> None: ...
 
 
+class RestorationStore(Protocol):
+    """Restoration and upgrade applications (under their enterprise) with their open-application guards."""
+
+    def records_of(self, uscc: str, event_ids: Sequence[str]) -> set[str]:
+        """Which of `event_ids` are stored events of `uscc`."""
+        ...
+
+    def create(self, application: dict[str, Any], guards: Sequence[str]) -> None:
+        """Store a new application with its guards, all or nothing; a Conflict naming the holders
+        (`open_applications`) when one is held."""
+        ...
+
+    def get(self, uscc: str, restoration_id: str) -> dict[str, Any] | None: ...
+    def page(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page: ...  # newest first
+
+    def save(self, application: dict[str, Any], expected_version: int, *, release: Sequence[str] = (),
+             audit: dict[str, Any] | None = None) -> None:
+        """Conditional on `version`, with the guards in `release` deleted and the audit entry written, all
+        in one transaction; a lost race raises Conflict."""
+        ...
+
+
 class EventBus(Protocol):
     def publish(self, detail_type: str, details: Iterable[dict[str, Any]]) -> int: ...
 
@@ -127,3 +149,4 @@ class Stores:
     filings: FilingStore
     schedules: ScheduleStore
     bus: EventBus
+    restorations: RestorationStore
