@@ -35,7 +35,7 @@ class Access(StrEnum):
     READ = "read"
     READWRITE = "readwrite"
     APPEND = "append"
-    """Audit table only: PutItem (new items; no update, no delete) and nothing else."""
+    """Audit table: PutItem (new items; no update, no delete). Archive bucket: PutObject. Nothing else."""
     PUT = "put"
     """Event bus only: events:PutEvents."""
 
@@ -71,7 +71,19 @@ class Schedule:
         return "Schedule" + camel(self.name)
 
 
-Trigger = BusRule | Schedule
+@dataclass(frozen=True)
+class AuditStream:
+    """New entries on the audit table's stream, delivered in batches by an EventBridge Pipe (which
+    retries a failed batch, then parks its description in a DLQ)."""
+
+    batch_size: int = 10
+
+    @property
+    def id(self) -> str:
+        return "OnAuditStream"
+
+
+Trigger = BusRule | Schedule | AuditStream
 
 SCHEDULES: Final[dict[str, Schedule]] = {
     s.name: s
@@ -99,9 +111,11 @@ class FunctionSpec:
     idempotency: Access = Access.NONE
     """Powertools idempotency table: NONE | READWRITE."""
     audit: Access = Access.NONE
-    """Audit table: NONE | APPEND."""
+    """Audit table: NONE | READ (Query, GetItem: chain verification) | APPEND."""
     bus: Access = Access.NONE
     """`credit` event bus: NONE | PUT."""
+    archive: Access = Access.NONE
+    """Write-once audit archive bucket: NONE | APPEND (PutObject only)."""
     memory_mb: int = 512
     timeout_s: int = 10
     triggers: tuple[Trigger, ...] = ()
@@ -123,14 +137,19 @@ class FunctionSpec:
         return tuple(t for t in self.triggers if isinstance(t, BusRule))
 
     @property
+    def audit_stream(self) -> AuditStream | None:
+        return next((t for t in self.triggers if isinstance(t, AuditStream)), None)
+
+    @property
     def is_async_target(self) -> bool:
-        """Invoked asynchronously (by EventBridge or Scheduler): needs an on-failure DLQ."""
-        return bool(self.triggers)
+        """Invoked asynchronously (by EventBridge or Scheduler): needs an on-failure DLQ. (A pipe
+        invokes synchronously and keeps its own retries and DLQ.)"""
+        return bool(self.bus_rules or self.schedules)
 
 
 FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
-    FunctionSpec("registry", "Enterprise registry: register enterprises, read full records",
-                 main=Access.READWRITE, idempotency=Access.READWRITE),
+    FunctionSpec("registry", "Enterprise registry: register enterprises, read full records, verify audit chains",
+                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.READ),
     FunctionSpec("ingestion", "Report ingestion: credit events, declaration volumes, personnel, annual reports",
                  main=Access.READWRITE, idempotency=Access.READWRITE, bus=Access.PUT),
     FunctionSpec("evaluation", "Tier evaluation: runs the rule pack, records decisions, emits TierChanged",
@@ -145,13 +164,16 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
                  triggers=(BusRule(("RestorationReceived",)),)),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
+    FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
+                 archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
 )
 
 _ALLOWED: Final[dict[str, frozenset[Access]]] = {
     "main": frozenset({Access.NONE, Access.READ, Access.READWRITE}),
     "idempotency": frozenset({Access.NONE, Access.READWRITE}),
-    "audit": frozenset({Access.NONE, Access.APPEND}),
+    "audit": frozenset({Access.NONE, Access.READ, Access.APPEND}),
     "bus": frozenset({Access.NONE, Access.PUT}),
+    "archive": frozenset({Access.NONE, Access.APPEND}),
 }
 
 

@@ -138,5 +138,9 @@ def _grant_tables(spec: FunctionSpec, tables: Tables, role: iam.Role) -> dict[st
     if spec.audit == Access.APPEND:
         # PutItem only (also covers Put inside TransactWriteItems). Never Update/Delete.
         tables.audit.grant(role, "dynamodb:PutItem")
+    elif spec.audit == Access.READ:
+        # The chain verification reads one enterprise's entries; no Scan, no write.
+        tables.audit.grant(role, "dynamodb:Query", "dynamodb:GetItem")
+    if spec.audit != Access.NONE:
         env["AUDIT_TABLE_NAME"] = tables.audit.table_name
     return env

@@ -65,6 +65,8 @@ class Tables(Construct):
         # table it is attached to (circular dependency in CloudFormation).
         self.audit = dynamodb.Table(
             self, "Audit", **_record_table(),
+            # New entries are copied to the write-once archive (constructs/audit_archive.py).
+            stream=dynamodb.StreamViewType.NEW_IMAGE,
             resource_policy=iam.PolicyDocument(statements=[
                 iam.PolicyStatement(
                     sid="AppendOnly",

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.adapters import keys
+from shared.adapters.audit import transact_with_audit
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
 from shared.adapters.enterprises import enterprise_item
 from shared.adapters.settings import settings
@@ -21,8 +22,12 @@ from shared.domain.content import canonical_content, content_hash
 from shared.domain.errors import Conflict
 from shared.usecases.ports import EnterpriseItems, EvaluationCommit, NewEvent, Page, StoredEventId
 
+if TYPE_CHECKING:
+    from shared.domain.enterprise import Enterprise
+
 _BATCH_GET_MAX = 100
 _TRANSACT_MAX = 100
+_AUDITED_MAX = _TRANSACT_MAX - 2  # room for the audit entry and the chain head
 
 
 def batch_get(table: str, key_pairs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -177,12 +182,27 @@ class DynamoCreditFileStore:
                  for item in found if item["sk"] == keys.EVENT_GUARD_SK}
         return taken, {item["uscc"] for item in found if item["sk"] == keys.PROFILE}
 
-    def add_events(self, events: Sequence[NewEvent], received_at: str) -> None:
-        writes: list[dict[str, Any]] = []
+    def add_events(self, events: Sequence[NewEvent], received_at: str,
+                   new_enterprises: Sequence[Enterprise] = ()) -> None:
+        """Guard + event per event; an enterprise placed under management by the batch (Art 41) is
+        created with its first event in the same transaction, so a failed write leaves no empty
+        enterprise. Groups are never split across transactions."""
+        creating = {e.uscc: e for e in new_enterprises}
+        groups: list[list[dict[str, Any]]] = []
         for new in events:
-            writes += [put_new(self.table_name, guard_item(new.event)),
-                       put_new(self.table_name, event_item(new.event, received_at, new.arrears_threshold))]
-        transact(writes)
+            group = [put_new(self.table_name, guard_item(new.event)),
+                     put_new(self.table_name, event_item(new.event, received_at, new.arrears_threshold))]
+            enterprise = creating.pop(new.event.uscc, None)
+            if enterprise is not None:
+                group.insert(0, put_new(self.table_name, enterprise_item(enterprise)))
+            groups.append(group)
+        chunk: list[dict[str, Any]] = []
+        for group in groups:
+            if len(chunk) + len(group) > _TRANSACT_MAX:
+                transact(chunk)
+                chunk = []
+            chunk += group
+        transact(chunk)
 
     def commit_evaluation(self, commit: EvaluationCommit) -> None:
         table, pk = self.table_name, keys.enterprise_pk(commit.uscc)
@@ -190,17 +210,24 @@ class DynamoCreditFileStore:
         # The profile write carries the version condition; it goes first so a lost race fails fast.
         if commit.profile is not None:
             writes.append(put_versioned(table, enterprise_item(commit.profile), commit.expected_version))
+        entry = None
         if commit.decision is not None:
             decision = commit.decision
             writes.append(put_new(table, {"pk": pk, "sk": keys.decision_sk(decision["effective_at"],
                                                                            decision["decision_id"]),
                                           "entity": "DECISION", **decision}))
             if commit.audit is not None:
-                writes.append(put_new(self.audit_table_name, {
-                    "pk": pk, "sk": f"{decision['effective_at']}#{decision['decision_id']}", **commit.audit}))
+                entry = {"pk": pk, "sk": f"{decision['effective_at']}#{decision['decision_id']}", **commit.audit}
         writes += [set_attributes(table, pk, keys.event_sk(event_id), {"classification": classification})
                    for event_id, classification in commit.classifications]
-        transact(writes)
+        if entry is None:
+            transact(writes)
+            return
+        # The state change and its chained audit entry in one transaction; classifications beyond
+        # one transaction follow (they are recomputed by any later evaluation anyway).
+        transact_with_audit(writes[:_AUDITED_MAX], entry, commit.uscc, table=table, audit_table=self.audit_table_name)
+        if writes[_AUDITED_MAX:]:
+            transact(writes[_AUDITED_MAX:])
 
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
         return query_partition(keys.enterprise_pk(uscc), "DEC#", limit=limit, start=start, forward=False,

@@ -15,6 +15,7 @@ Access patterns of the main table (single-table design; keys are built only in `
 | restoration application   | ENT#<uscc>         | RST#<restoration_id>       |                                       |
 | open-application guard    | RSTOPEN#<uscc>     | EVT#<event_id> or TIER    |                                       |
 | schedule cursor           | SCHEDULE#<name>    | STATE                      |                                       |
+| audit chain head          | AUDITHEAD#<uscc>   | HEAD                       |                                       |
 
 gsi1 holds only enterprises on a public list; gsi2 only items with a pending date-driven duty,
 so the scheduled jobs read what is due, never the table.

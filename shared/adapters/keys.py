@@ -59,3 +59,11 @@ def open_application_pk(uscc: str) -> str:
 
 def open_application_sk(event_id: str | None) -> str:
     return "TIER" if event_id is None else f"EVT#{event_id}"
+
+
+AUDIT_HEAD_SK = "HEAD"
+
+
+def audit_head_pk(uscc: str) -> str:
+    """The head of an enterprise's audit chain (main table; the audit table is append-only)."""
+    return f"AUDITHEAD#{uscc}"

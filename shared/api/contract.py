@@ -41,6 +41,8 @@ ROUTES: tuple[Route, ...] = (
           summary="Register an enterprise (starts REGULAR)", tags=("Enterprises",)),
     Route("GET", "/v1/enterprises/{uscc}", "registry", (SCOPE_ENTERPRISE, SCOPE_OFFICER), own="uscc",
           summary="Full record of an enterprise", tags=("Enterprises",)),
+    Route("GET", "/v1/enterprises/{uscc}/audit/verification", "registry", (SCOPE_OFFICER,),
+          summary="Verify the enterprise's tamper-evident audit chain; says where it breaks", tags=("Enterprises",)),
     Route("GET", "/v1/enterprises/{uscc}/credit", "credit_views",
           summary="Public credit view, optionally at a past instant", tags=("Credit",)),
     Route("POST", "/v1/credit-events", "ingestion", (SCOPE_EVENTS,), idempotent=True,

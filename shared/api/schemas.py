@@ -59,3 +59,16 @@ class CreditView(BaseModel):
     as_of: str
     measures: list[dict[str, object]]
     disclosures: list[dict[str, object]]
+
+
+class AuditBreak(BaseModel):
+    sk: str
+    """Sort key of the first entry where the chain breaks (or the one the chain head names)."""
+    reason: str
+
+
+class AuditVerification(BaseModel):
+    uscc: str
+    entries: int
+    valid: bool
+    broken_at: AuditBreak | None = None

@@ -91,7 +91,11 @@ class CreditFileStore(Protocol):
                         usccs: Iterable[str]) -> tuple[dict[str, StoredEventId], set[str]]:
         """The event ids already taken, and which of `usccs` are under management (one round trip)."""
         ...
-    def add_events(self, events: Sequence[NewEvent], received_at: str) -> None: ...  # all or nothing; Conflict
+    def add_events(self, events: Sequence[NewEvent], received_at: str,
+                   new_enterprises: Sequence[Enterprise] = ()) -> None:
+        """The events, and the enterprises they place under management (Art 41), all or nothing;
+        Conflict when an event id or an enterprise was taken meanwhile."""
+        ...
     def commit_evaluation(self, commit: EvaluationCommit) -> None: ...  # Conflict when the version moved
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page: ...  # newest first
     def arrears_due(self, day: date) -> list[str]: ...  # usccs, one per unpaid arrears whose threshold is `day`
@@ -136,6 +140,13 @@ class RestorationStore(Protocol):
         ...
 
 
+class AuditStore(Protocol):
+    """An enterprise's audit entries (any order) and the head of its chain (`shared.domain.audit_chain`)."""
+
+    def entries(self, uscc: str) -> list[dict[str, Any]]: ...
+    def head(self, uscc: str) -> dict[str, Any] | None: ...
+
+
 class EventBus(Protocol):
     def publish(self, detail_type: str, details: Iterable[dict[str, Any]]) -> int: ...
 
@@ -149,4 +160,5 @@ class Stores:
     filings: FilingStore
     schedules: ScheduleStore
     bus: EventBus
+    audit: AuditStore
     restorations: RestorationStore
