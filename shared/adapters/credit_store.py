@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from shared.adapters import keys
 from shared.adapters.audit import transact_with_audit
+from shared.adapters.disclosure_store import clear_pending, write_items
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
 from shared.adapters.enterprises import enterprise_item
 from shared.adapters.settings import settings
 from shared.domain.content import canonical_content, content_hash
 from shared.domain.errors import Conflict
+from shared.usecases.arrears_watch import DUE_KIND as ARREARS_DUE_KIND
 from shared.usecases.ports import EnterpriseItems, EvaluationCommit, NewEvent, Page, StoredEventId
 
 if TYPE_CHECKING:
@@ -88,7 +90,7 @@ def set_attributes(table: str, pk: str, sk: str, values: Mapping[str, Any],
 
 
 _KINDS = {"EVT#": "events", "VOL#": "volumes", "DEC#": "decisions", "AR#": "annual_reports", "PERSON#": "persons",
-          "RST#": "restorations"}
+          "RST#": "restorations", "DISC#": "disclosures", "DUE#": "due"}
 
 
 def load_enterprise_items(uscc: str, table: str | None = None) -> EnterpriseItems:
@@ -152,9 +154,9 @@ def event_item(event: Any, received_at: str, arrears_threshold: date | None) -> 
         "pk": keys.enterprise_pk(event.uscc), "sk": keys.event_sk(event.event_id), "entity": "EVENT",
         **canonical_content(event), "content_hash": content_hash(event), "received_at": received_at,
     }
-    if arrears_threshold is not None:  # sparse: only arrears that can still become a ground
-        values["gsi2pk"] = keys.due_pk("ARREARS", arrears_threshold.isoformat())
-        values["gsi2sk"] = f"{event.uscc}#{event.event_id}"
+    if arrears_threshold is not None:  # on the ARREARS due index: only arrears that can still become a ground
+        values["gsi2pk"] = keys.due_pk(ARREARS_DUE_KIND)
+        values["gsi2sk"] = keys.due_sk(arrears_threshold.isoformat(), event.uscc, event.event_id)
     return values
 
 
@@ -220,25 +222,20 @@ class DynamoCreditFileStore:
                 entry = {"pk": pk, "sk": f"{decision['effective_at']}#{decision['decision_id']}", **commit.audit}
         writes += [set_attributes(table, pk, keys.event_sk(event_id), {"classification": classification})
                    for event_id, classification in commit.classifications]
+        writes += write_items(table, commit.disclosures)
+        writes += [{"Put": {"TableName": table, "Item": to_item(item)}} for item in commit.due_items]
         if entry is None:
             transact(writes)
             return
-        # The state change and its chained audit entry in one transaction; classifications beyond
-        # one transaction follow (they are recomputed by any later evaluation anyway).
+        # The state change and its chained audit entry in one transaction; what does not fit follows
+        # (classifications and disclosure items are recomputed by any later evaluation anyway).
         transact_with_audit(writes[:_AUDITED_MAX], entry, commit.uscc, table=table, audit_table=self.audit_table_name)
         if writes[_AUDITED_MAX:]:
             transact(writes[_AUDITED_MAX:])
 
+    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
+        return clear_pending(items, self.table_name)
+
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
         return query_partition(keys.enterprise_pk(uscc), "DEC#", limit=limit, start=start, forward=False,
                                table=self.table_name)
-
-    def arrears_due(self, day: date) -> list[str]:
-        usccs: list[str] = []
-        start = None
-        while True:
-            items, start = query_index("gsi2", "gsi2pk", keys.due_pk("ARREARS", day.isoformat()), start=start,
-                                       table=self.table_name)
-            usccs += [item["gsi2sk"].split("#", 1)[0] for item in items]
-            if not start:
-                return usccs

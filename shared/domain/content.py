@@ -14,7 +14,11 @@ from pydantic import BaseModel
 def canonical_content(model: BaseModel) -> dict[str, Any]:
     """Every field with defaults filled in, absent optionals as null, in JSON form (amounts as their
     normalised decimal strings, dates ISO): `1000`, `1000.0` and `"1000.00"` are the same content."""
-    return model.model_dump(mode="json")
+    data = model.model_dump(mode="json")
+    for name in getattr(type(model), "ADDED_OPTIONALS", ()):  # added later: absent stays absent
+        if data.get(name) is None:
+            data.pop(name, None)
+    return data
 
 
 def content_hash(model: BaseModel) -> str:

@@ -20,6 +20,8 @@ from shared.domain.errors import Conflict
 from shared.domain.restoration import restoration_facts, upgrade_citations
 from shared.domain.rules import EnterpriseFacts, Evaluation, evaluate
 from shared.domain.rules.registry import pack_for
+from shared.usecases.disclosure_sync import disclosure_overrides
+from shared.usecases.evaluation_extras import extras_of
 from shared.usecases.ports import EnterpriseItems, EvaluationCommit, Stores
 
 MAX_ATTEMPTS = 5
@@ -34,6 +36,7 @@ def facts_from(items: EnterpriseItems) -> EnterpriseFacts:
     return EnterpriseFacts(
         uscc=profile["uscc"],
         events=tuple(EventRecord.from_plain(e) for e in items.events),
+        disclosure_overrides=disclosure_overrides(items.events),
         business_types=frozenset(profile["business_types"]),
         registration_status=profile["registration_status"],
         declaration_volumes=volumes,
@@ -107,6 +110,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str) -
         now = clock.now()
         evaluation = evaluate(facts_from(items), now)
         records = classification_changes(items, evaluation)
+        extras = extras_of(stores, items, enterprise.name, evaluation, now)  # disclosures, due entries
         decision = audit = profile = None
         restoration = restoration_summary(evaluation)
         if evaluation.tier is enterprise.tier and restoration != enterprise.restoration:
@@ -120,13 +124,16 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str) -
             audit = {"action": TIER_CHANGED, "actor": "evaluation", "decision_id": decision["decision_id"],
                      "from_tier": decision["from_tier"], "to_tier": decision["to_tier"], "trigger": trigger,
                      "rule_pack": decision["rule_pack"]}
-        commit = EvaluationCommit(uscc, enterprise.version, profile, decision, audit, records)
+        commit = EvaluationCommit(uscc, enterprise.version, profile, decision, audit, records, extras.disclosures,
+                                  extras.due_items)
         if commit.empty:
+            extras.after_commit()  # events a failed publish left pending
             return {"uscc": uscc, "changed": False, "tier": enterprise.tier.value}
         try:
             stores.credit.commit_evaluation(commit)
         except Conflict:
             continue  # another evaluation committed first: reload and decide again on its result
+        extras.after_commit()
         if decision is not None:
             detail = TierChanged(uscc=uscc, decision_id=decision["decision_id"], from_tier=decision["from_tier"],
                                  to_tier=decision["to_tier"], effective_at=decision["effective_at"],

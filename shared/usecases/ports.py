@@ -32,6 +32,8 @@ class EnterpriseItems:
     annual_reports: list[dict[str, Any]] = field(default_factory=list)
     persons: list[dict[str, Any]] = field(default_factory=list)
     restorations: list[dict[str, Any]] = field(default_factory=list)
+    disclosures: list[dict[str, Any]] = field(default_factory=list)  # DISC#<event_id>: public state of records
+    due: list[dict[str, Any]] = field(default_factory=list)  # DUE#<KIND>: due-index items of the enterprise
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,14 @@ class EvaluationCommit:
     decision: Mapping[str, Any] | None = None  # the tier decision (with `effective_at`, `decision_id`)
     audit: Mapping[str, Any] | None = None  # the audit entry of the decision
     classifications: Sequence[tuple[str, Mapping[str, Any]]] = ()  # (event_id, record classification)
+    # disclosure items (whole, with their index keys) and the version each replaces (None: created once)
+    disclosures: Sequence[tuple[Mapping[str, Any], int | None]] = ()
+    due_items: Sequence[Mapping[str, Any]] = ()  # due-index items under the enterprise (written whole)
 
     @property
     def empty(self) -> bool:
-        return self.profile is None and self.decision is None and not self.classifications
+        return (self.profile is None and self.decision is None and not self.classifications
+                and not self.disclosures and not self.due_items)
 
 
 class FilingKind(StrEnum):
@@ -98,7 +104,9 @@ class CreditFileStore(Protocol):
         ...
     def commit_evaluation(self, commit: EvaluationCommit) -> None: ...  # Conflict when the version moved
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page: ...  # newest first
-    def arrears_due(self, day: date) -> list[str]: ...  # usccs, one per unpaid arrears whose threshold is `day`
+    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
+        """Remove the bus events kept on disclosure items once the bus accepted them (at their version)."""
+        ...
 
 
 class FilingStore(Protocol):

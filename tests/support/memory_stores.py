@@ -38,6 +38,8 @@ class Memory:
     filings: dict[tuple[str, FilingKind, str], dict[str, Any]] = field(default_factory=dict)
     cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
     published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    disclosures: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> event_id -> item
+    due: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> sk -> due item
     restorations: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> id -> item
     open_guards: dict[tuple[str, str], str] = field(default_factory=dict)  # (uscc, guard) -> restoration_id
 
@@ -87,6 +89,8 @@ class MemoryCreditFileStore:
             volumes=[dict(v) for (u, kind, _), v in memory.filings.items()
                      if u == uscc and kind is FilingKind.DECLARATION_VOLUME],
             decisions=list(memory.decisions.get(uscc, [])),
+            disclosures=[dict(d) for d in memory.disclosures.get(uscc, {}).values()],
+            due=[dict(d) for d in memory.due.get(uscc, {}).values()],
             restorations=[copy.deepcopy(r) for r in memory.restorations.get(uscc, {}).values()])
 
     def taken_event_ids(self, event_ids: Iterable[str], usccs: Iterable[str]) -> tuple[dict[str, StoredEventId],
@@ -124,6 +128,24 @@ class MemoryCreditFileStore:
                     "sk": f"{commit.decision['effective_at']}#{commit.decision['decision_id']}", **commit.audit})
         for event_id, classification in commit.classifications:
             memory.events[commit.uscc][event_id]["classification"] = dict(classification)
+        stored = memory.disclosures.setdefault(commit.uscc, {})
+        for item, version in commit.disclosures:
+            current = stored.get(item["event_id"])
+            if (version is None) != (current is None) or (current is not None and current["version"] != version):
+                raise Conflict("a disclosure changed while this evaluation ran; retry")
+        for item, _version in commit.disclosures:
+            stored[item["event_id"]] = dict(item)
+        for item in commit.due_items:
+            memory.due.setdefault(commit.uscc, {})[item["sk"]] = dict(item)
+
+    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
+        cleared = 0
+        for item in items:
+            stored = self.memory.disclosures.get(item["uscc"], {}).get(item["event_id"])
+            if stored is not None and stored["version"] == item["version"]:
+                stored.pop("pending_events", None)
+                cleared += 1
+        return cleared
 
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
         newest_first = sorted(self.memory.decisions.get(uscc, []), key=lambda d: d["effective_at"], reverse=True)

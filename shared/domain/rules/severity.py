@@ -13,7 +13,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from shared.domain.credit_events import CreditEventType, EventLike, PenaltyKind, effective_penalty_kind
-from shared.domain.periods import Period, first_day_after
+from shared.domain.periods import ONE_DAY, Period, first_day_after
 from shared.domain.rules.facts import DisclosureOverride
 from shared.domain.rules.model import RulePack, Severity
 
@@ -33,6 +33,11 @@ class RecordClassification(NamedTuple):
     override_basis: str | None = None
     withdrawn_on: date | None = None  # revoked (PENALTY_REVOKED decided on this day)
     restored_on: date | None = None  # restoration approved on this day
+
+    @property
+    def last_disclosed_on(self) -> date | None:
+        """The last day of the maximum period (inclusive), None without an automatic end."""
+        return None if self.disclosure_until is None else self.disclosure_until - ONE_DAY
 
     @property
     def ended_on(self) -> date | None:
@@ -118,7 +123,8 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
             min_months = override.min_months
         if override.max_months is not None:
             max_months = override.max_months
-    # Restorable "after" the minimum period; disclosed "for" the maximum one, i.e. through its last day.
+    # Restorable "after" the minimum period; shown "for" the maximum one, through its last day: `until` is
+    # the day after (Civil Code Arts 200-204)
     restorable = start if min_months is None else first_day_after(start, Period.months(min_months))
     until = first_day_after(start, Period.months(max_months)) if published and max_months is not None else None
     return RecordClassification(event.event_id, etype, severity, published, start, restorable, until,

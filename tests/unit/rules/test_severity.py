@@ -47,11 +47,12 @@ def test_general_is_published_3_to_12_months_from_the_decision() -> None:
     # Given a GENERAL penalty decided 2026-06-01
     penalty = violation("2026-06-01", "50000.00")
     c = record(evaluate_on("2026-06-02", penalty), penalty.event_id)
-    # Then disclosed from 2026-06-01 through 2027-06-01 (12 months), restorable after 3 months (from 2026-09-02);
-    # disclosure_until is the first day off (exclusive)
+    # Then disclosed from 2026-06-01 through 2027-06-01 (its last day),
+    # off from 2027-06-02 (the exclusive end); restorable after 3 months (from 2026-09-02)
     assert (c.severity, c.published) == (Severity.GENERAL, True)
     assert (c.disclosure_from, c.restorable_from, c.disclosure_until) == (
         day("2026-06-01"), day("2026-09-02"), day("2027-06-02"))
+    assert c.last_disclosed_on == day("2027-06-01")
     assert c.disclosed_on(day("2026-06-01"))
     assert c.disclosed_on(day("2027-06-01"))
     assert not c.disclosed_on(day("2026-05-31"))
@@ -75,7 +76,7 @@ def test_serious_is_published_12_to_36_months() -> None:
     # Given an S2 fine decided 2026-06-01
     penalty = fine("SOLID_WASTE_IMPORT_PENALTY", "2026-06-01", "3000000.00")
     c = record(evaluate_on("2026-06-02", penalty), penalty.event_id)
-    # Then SERIOUS: restorable from 2027-06-02, disclosed through 2029-06-01
+    # Then SERIOUS: restorable from 2027-06-02, shown through 2029-06-01, off from 2029-06-02
     assert (c.severity, c.restorable_from, c.disclosure_until, c.rule_ids) == (
         Severity.SERIOUS, day("2027-06-02"), day("2029-06-02"), ("S2",))
 
