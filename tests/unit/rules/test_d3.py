@@ -152,7 +152,7 @@ def test_on_1_january_only_the_window_ending_that_day_counts() -> None:
 def test_on_1_january_unknown_documents_of_the_year_just_ended_leave_the_amount_alone() -> None:
     # Given the 2025 ratio not exceeded and no 2026 volume filed yet
     events = _own_account(8, "200000.00")
-    # When evaluated on 1 January 2027 / Then the fines alone decide (RULES.md: documents unknown)
+    # When evaluated on 1 January 2027 / Then the fines alone decide (documents unknown: the amount alone decides)
     result = evaluate_on("2027-01-01", *events, volumes={(2025, "OWN_ACCOUNT"): 10_000})
     assert (result.tier, result.grounds[0].arose_on) == (Tier.DISCREDITED, day("2027-01-01"))
     assert "documents of 2026 unknown" in result.grounds[0].summary

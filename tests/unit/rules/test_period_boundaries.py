@@ -1,7 +1,7 @@
-"""Every kind of period the rules count, on its last day and on the day after (RULES.md "Counting
-periods": what lasts "for" a period holds through its last day; what comes "after" it holds from the
-next day), month ends included. The arithmetic itself is tests/unit/test_periods.py; these tests pin
-that each rule uses it."""
+"""Every kind of period the rules count, on its last day and on the day after (the Civil Code convention
+of `shared.domain.periods`: what lasts "for" a period holds through its last day; what comes "after" it
+holds from the next day), month ends included. The arithmetic itself is tests/unit/test_periods.py;
+these tests pin that each rule uses it."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ S3_ON = ORDER_282.with_rule("S3", enabled=True)
 
 @pytest.mark.pins("CHOICE-DISCLOSURE-WINDOW")
 @pytest.mark.parametrize(("decided_on", "last_day"), [
-    ("2026-04-15", "2027-04-15"),  # RULES.md's example
+    ("2026-04-15", "2027-04-15"),  # the rules' example
     ("2028-02-29", "2029-02-28"),  # no 29 February in the last month: its last day
     ("2026-01-31", "2027-01-31"),
 ])
@@ -69,7 +69,7 @@ def test_an_arrears_record_is_disclosed_for_12_months_from_the_day_it_became_a_g
 # -- minimum period before restoration ("after" it) --------------------------------------------------
 
 @pytest.mark.parametrize(("decided_on", "restorable_from"), [
-    ("2026-04-15", "2026-07-16"),  # RULES.md: the minimum ends 2026-07-15
+    ("2026-04-15", "2026-07-16"),  # the minimum ends 2026-07-15
     ("2026-11-30", "2027-03-01"),  # ends 2027-02-28
     ("2026-01-31", "2026-05-01"),  # ends 2026-04-30
 ])
