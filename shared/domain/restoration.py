@@ -34,7 +34,7 @@ from shared.domain.clock import china_date
 from shared.domain.credit_events import ARREARS_TYPES
 from shared.domain.credit_events.model import EventId
 from shared.domain.enterprise import Uscc
-from shared.domain.periods import Period, first_day_after, last_day, working_days_after
+from shared.domain.periods import Period, last_day, working_days_after
 from shared.domain.rules.counting import count_events
 from shared.domain.rules.facts import EnterpriseFacts, RecordRestoration, TierFact, TierFactKind
 from shared.domain.rules.model import RestorationCheck, ReviewOutcome, RulePack
@@ -225,17 +225,14 @@ def _disclosure_findings(pack: RulePack, facts: EnterpriseFacts, event_ids: Sequ
             found.append(_reason(checks["NOT_A_DISCLOSED_RECORD"],
                                  f"{event_id}: {status.replace('_', ' ').lower()} on {day.isoformat()}"))
             continue
-        severity_rule = pack.severity_rules[record.severity]
-        if severity_rule.min_months is not None:
-            allowed_from = first_day_after(record.disclosure_from, Period.months(severity_rule.min_months))
-            if received_on < allowed_from:
-                last = allowed_from - timedelta(days=1)
-                found.append(_reason(checks["WITHIN_MINIMUM_PERIOD"],
-                                     f"{event_id}: the {severity_rule.min_months}-month minimum period of a "
-                                     f"{record.severity.value} record disclosed from "
-                                     f"{record.disclosure_from.isoformat()} ends {last.isoformat()}; received "
-                                     f"{received_on.isoformat()}, an application is possible from "
-                                     f"{allowed_from.isoformat()}"))
+        allowed_from = record.restorable_from  # the day after the minimum period (a law's override included)
+        if allowed_from is not None and received_on < allowed_from:
+            last = allowed_from - timedelta(days=1)
+            found.append(_reason(checks["WITHIN_MINIMUM_PERIOD"],
+                                 f"{event_id}: the minimum period of a {record.severity.value} record disclosed "
+                                 f"from {record.disclosure_from.isoformat()} ends {last.isoformat()}; received "
+                                 f"{received_on.isoformat()}, an application is possible from "
+                                 f"{allowed_from.isoformat()}"))
         barred = [rule_id for rule_id in record.rule_ids if not pack.rule(rule_id).restorable]
         if barred:
             found.append(_reason(checks["NON_RESTORABLE_BY_LAW"],

@@ -117,6 +117,10 @@ class FilingStore(Protocol):
         created); same content again → (stored, False); other content → Conflict with the stored one."""
         ...
 
+    def keys_of(self, uscc: str, kind: FilingKind) -> list[str]:
+        """The natural keys of the stored filings of `kind` under `uscc` (for ANNUAL_REPORT: the years)."""
+        ...
+
 
 class ScheduleStore(Protocol):
     def cursor(self, schedule: str) -> dict[str, Any] | None: ...
@@ -154,6 +158,30 @@ class Workflows(Protocol):
     def resume(self, token: str, output: Mapping[str, Any]) -> bool: ...  # False: the task no longer waits
     def fail(self, token: str, error: str, cause: str) -> bool: ...
     def stop(self, execution_arn: str, cause: str) -> None: ...  # an execution that already ended is fine
+
+
+class RestorationStore(Protocol):
+    """Restoration and upgrade applications (under their enterprise) with their open-application guards."""
+
+    def records_of(self, uscc: str, event_ids: Sequence[str]) -> set[str]:
+        """Which of `event_ids` are stored events of `uscc`."""
+        ...
+
+    def create(self, application: dict[str, Any], guards: Sequence[str]) -> None:
+        """Store a new application with its guards, all or nothing; a Conflict naming the holders
+        (`open_applications`) when one is held."""
+        ...
+
+    def get(self, uscc: str, restoration_id: str) -> dict[str, Any] | None: ...
+    def page(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page: ...  # newest first
+
+    def save(self, application: dict[str, Any], expected_version: int, *, release: Sequence[str] = (),
+             audit: dict[str, Any] | None = None) -> None:
+        """Conditional on `version`, with the guards in `release` deleted and the audit entry written, all
+        in one transaction; a lost race raises Conflict."""
+        ...
+
+
 class AuditStore(Protocol):
     """An enterprise's audit entries (any order) and the head of its chain (`shared.domain.audit_chain`)."""
 
@@ -177,3 +205,4 @@ class Stores:
     certifications: CertificationStore
     workflows: Workflows
     audit: AuditStore
+    restorations: RestorationStore
