@@ -16,7 +16,7 @@ from shared.api.entrypoint import api_handler
 from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_token, encode_token
 from shared.api.resolver import json_response, make_resolver, route
 from shared.domain.enterprise import Uscc
-from shared.domain.restoration import Extension, OfficerDecision, RestorationApplication
+from shared.domain.restoration_requests import Extension, OfficerDecision, RestorationApplication
 from shared.usecases.restorations import (
     decide_as_officer,
     extend,

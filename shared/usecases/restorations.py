@@ -31,7 +31,8 @@ from shared.domain.bus_events import (
 )
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.errors import Conflict, NotFound, ValidationFailed
-from shared.domain.restoration import (
+from shared.domain.restoration import deadlines, review
+from shared.domain.restoration_requests import (
     Document,
     Extension,
     OfficerDecision,
@@ -39,8 +40,6 @@ from shared.domain.restoration import (
     RestorationApplication,
     RestorationKind,
     RestorationStatus,
-    deadlines,
-    review,
 )
 from shared.usecases.ports import Stores
 

@@ -13,16 +13,13 @@ from hypothesis import strategies as st
 from shared.domain.credit_events import ARREARS_TYPES, CreditEvent
 from shared.domain.periods import Period, first_day_after
 from shared.domain.restoration import (
-    Document,
-    RestorationApplication,
-    RestorationKind,
-    RestorationStatus,
     certification_bar_through,
     deadlines,
     restoration_facts,
     review,
     upgrade_citations,
 )
+from shared.domain.restoration_requests import Document, RestorationApplication, RestorationKind, RestorationStatus
 from shared.domain.rules import ORDER_282, DisclosureOverride, EnterpriseFacts, evaluate
 from shared.domain.rules.counting import count_events
 from shared.domain.rules.facts import TierFactKind

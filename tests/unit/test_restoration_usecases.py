@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from shared.domain.clock import FixedClock
 from shared.domain.errors import DomainError
-from shared.domain.restoration import Extension, OfficerDecision, RestorationApplication
+from shared.domain.restoration_requests import Extension, OfficerDecision, RestorationApplication
 from shared.usecases import restorations as uc
 from shared.usecases.ports import Stores
 from tests.support.memory_stores import Failing, Memory, memory_stores
