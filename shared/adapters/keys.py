@@ -76,3 +76,13 @@ WAITING_FOR_CERTIFIERS_PK = "CERTWAIT"
 
 CERTIFIER_PK = "CERTIFIER"
 """The certifiers' roster: one item per certifier (sk: certifier id)."""
+
+
+def objection_sk(objection_id: str) -> str:
+    """An objection under its enterprise (loaded with the enterprise's file: the corrections it makes)."""
+    return f"OBJ#{objection_id}"
+
+
+def open_objection_key(uscc: str, subject_key: str) -> tuple[str, str]:
+    """The guard item of the one open objection against a subject (`<subject_type>#<subject_id>`)."""
+    return f"OBJOPEN#{uscc}", subject_key

@@ -6,10 +6,13 @@ from shared.adapters.bus import EventBridgeBus
 from shared.adapters.certifications import DynamoCertificationStore
 from shared.adapters.credit_store import DynamoCreditFileStore
 from shared.adapters.enterprises import EnterpriseRepository
+from shared.adapters.objections import DynamoObjectionStore
 from shared.adapters.records import DynamoFilingStore
 from shared.adapters.schedules import DynamoScheduleStore
 from shared.adapters.workflows import StepFunctionsWorkflows
 from shared.usecases.ports import Stores
+
+OBJECTION_STATE_MACHINE_ARN = "OBJECTION_STATE_MACHINE_ARN"
 
 
 def dynamodb_stores() -> Stores:
@@ -17,4 +20,5 @@ def dynamodb_stores() -> Stores:
     Cheap (no client is created until a store is used), so handlers build it per invocation."""
     return Stores(enterprises=EnterpriseRepository(), credit=DynamoCreditFileStore(), filings=DynamoFilingStore(),
                   schedules=DynamoScheduleStore(), bus=EventBridgeBus(), certifications=DynamoCertificationStore(),
-                  workflows=StepFunctionsWorkflows())
+                  workflows=StepFunctionsWorkflows(), objections=DynamoObjectionStore(),
+                  objection_workflow=StepFunctionsWorkflows(environment_variable=OBJECTION_STATE_MACHINE_ARN))

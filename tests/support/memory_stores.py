@@ -21,6 +21,7 @@ from shared.usecases.ports import (
     Stores,
 )
 from tests.support.memory_certifications import CertificationMemory, FakeWorkflows, MemoryCertificationStore
+from tests.support.memory_objections import MemoryObjectionStore, ObjectionMemory
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Memory:
     published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     certification: CertificationMemory = field(default_factory=CertificationMemory)
     workflows: FakeWorkflows = field(default_factory=FakeWorkflows)
+    objection: ObjectionMemory = field(default_factory=ObjectionMemory)
+    objection_workflow: FakeWorkflows = field(default_factory=lambda: FakeWorkflows(
+        prefix="arn:aws:states:us-east-1:123456789012:execution:objection"))
 
 
 def _profile(enterprise: Enterprise) -> dict[str, Any]:
@@ -85,7 +89,8 @@ class MemoryCreditFileStore:
             volumes=[dict(v) for (u, kind, _), v in memory.filings.items()
                      if u == uscc and kind is FilingKind.DECLARATION_VOLUME],
             decisions=list(memory.decisions.get(uscc, [])),
-            certifications=[dict(c) for c in memory.certification.cases.values() if c["uscc"] == uscc])
+            certifications=[dict(c) for c in memory.certification.cases.values() if c["uscc"] == uscc],
+            objections=[dict(o) for o in memory.objection.objections.values() if o["uscc"] == uscc])
 
     def taken_event_ids(self, event_ids: Iterable[str], usccs: Iterable[str]) -> tuple[dict[str, StoredEventId],
                                                                                          set[str]]:
@@ -164,7 +169,8 @@ def memory_stores(memory: Memory | None = None) -> Stores:
     memory = memory or Memory()
     return Stores(enterprises=MemoryEnterpriseStore(memory), credit=MemoryCreditFileStore(memory),
                   filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory), bus=MemoryBus(memory),
-                  certifications=MemoryCertificationStore(memory.certification), workflows=memory.workflows)
+                  certifications=MemoryCertificationStore(memory.certification), workflows=memory.workflows,
+                  objections=MemoryObjectionStore(memory.objection), objection_workflow=memory.objection_workflow)
 
 
 class Failing:

@@ -108,7 +108,7 @@ def evaluate(facts: EnterpriseFacts, as_of: datetime, pack: RulePack | None = No
     selection = _selection(as_of, pack, registry)
     rules = selection.pack
     day = china_date(as_of)
-    counted = count_events(facts.events, day)
+    counted = count_events(facts.events, day, withdrawals=facts.withdrawals)
     occurrences = find_occurrences(rules, counted, facts)
     state = replay(rules, occurrences, facts.tier_facts, as_of)
     corrections, withdrawn_grounds = find_corrections(rules, facts, counted, as_of)

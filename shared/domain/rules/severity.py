@@ -118,6 +118,8 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
             min_months = override.min_months
         if override.max_months is not None:
             max_months = override.max_months
+        if override.withdrawn_on is not None:
+            withdrawn_on = min(d for d in (withdrawn_on, override.withdrawn_on) if d is not None)
     restorable = start if min_months is None else add_months(start, min_months)
     until = add_months(start, max_months) if published and max_months is not None else None
     return RecordClassification(event.event_id, etype, severity, published, start, restorable, until,
