@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from shared.domain.certification.certifiers import Certifier, Relation, RelationKind
 from shared.domain.certification.clock import SuspensionReason
 from shared.domain.certification.standards import ItemResult
 from shared.domain.enterprise import Uscc
+from shared.domain.time_types import CalendarDate
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 StandardId = Annotated[str, Field(min_length=1, max_length=64, description="An item id (`CATEGORY.n`) or a "
@@ -61,13 +61,13 @@ class RelationBody(BaseModel):
     model_config = _STRICT
     uscc: Uscc
     kind: RelationKind
-    until: date | None = Field(None, description="Last day of the relation; null while it lasts")
+    until: CalendarDate | None = Field(None, description="Last day of the relation; null while it lasts")
 
 
 class CertifierFields(BaseModel):
     model_config = _STRICT
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    qualified: bool
+    qualified: StrictBool  # not "yes" or 1: a qualification is a JSON boolean
     relations: Annotated[list[RelationBody], Field(max_length=200)] = []
 
     def certifier(self, certifier_id: str) -> Certifier:
