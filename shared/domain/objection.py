@@ -114,6 +114,10 @@ def check_correction(subject_type: SubjectType, correction: Mapping[str, Any] | 
                "msg": f"not a correction of a {subject_type.value}"
                       + (f" (allowed: {', '.join(sorted(allowed))})" if allowed else " (it takes none)")}
               for name in sorted(correction or {}) if name not in allowed]
+    months = (correction or {}).get("disclosure_months")
+    if "disclosure_months" in allowed and months is not None and (
+            isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 36):
+        errors.append({"loc": ["body", "correction", "disclosure_months"], "msg": "a whole number of months, 1-36"})
     if errors:
         raise ValidationFailed("the correction does not fit the subject of the objection", errors=errors)
 
