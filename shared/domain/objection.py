@@ -155,5 +155,6 @@ def disclosure_overrides(objections: Iterable[Mapping[str, Any]], events: Iterab
         if months is not None and start and add_months(date.fromisoformat(start), int(months)) > decided_on:
             overrides[o["subject_id"]] = DisclosureOverride(basis, max_months=int(months))
         else:
-            overrides[o["subject_id"]] = DisclosureOverride(basis, withdrawn_on=decided_on)
+            overrides[o["subject_id"]] = DisclosureOverride(basis, withdrawn_on=decided_on,
+                                                            withdrawn_at=o["applied_at"])
     return overrides

@@ -172,8 +172,12 @@ def test_an_upheld_objection_to_a_d2_penalty_withdraws_it_by_a_new_decision_citi
     then = credit_view(stores, USCC, FILED, decided_at + timedelta(hours=1))
     assert then["tier"] == "DISCREDITED"
     assert [d["event_id"] for d in then["disclosures"]] == [event_id]
+    # the same day, a minute before the correction, the record was public (withdrawn at an instant, not a day)
+    just_before = credit_view(stores, USCC, decided_at - timedelta(minutes=1), decided_at + timedelta(hours=1))
+    assert [d["event_id"] for d in just_before["disclosures"]] == [event_id]
     classification = memory.events[USCC][event_id]["classification"]
     assert classification["withdrawn_on"] == "2026-11-22"
+    assert classification["withdrawn_at"] == iso_instant(decided_at)
     # steps run again (a retry) record nothing more
     for step in (steps.apply, steps.reevaluate, steps.notify):
         step(stores, FixedClock(decided_at + timedelta(minutes=5)), objection_id)

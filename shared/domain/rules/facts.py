@@ -65,7 +65,8 @@ class DisclosureOverride:
     published: bool | None = None
     min_months: int | None = None
     max_months: int | None = None
-    withdrawn_on: date | None = None  # an upheld objection (Art 39) withdrew the disclosure on this day
+    withdrawn_on: date | None = None  # an upheld objection (Art 39) withdrew the disclosure on this day,
+    withdrawn_at: str | None = None  # at this instant (ISO): point-in-time reads before it still see it
 
 
 @dataclass(frozen=True)
