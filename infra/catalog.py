@@ -23,7 +23,7 @@ from infra.outputs import camel
 from shared.api.contract import ROUTES
 
 EVENT_SOURCE: Final = "customs.credit"
-"""`source` of every event the system publishes on the `credit` bus (API.md, Events)."""
+"""`source` of every event the system publishes on the `credit` bus."""
 
 SCHEDULE_TIMEZONE: Final = "Asia/Shanghai"
 
@@ -35,7 +35,7 @@ class Access(StrEnum):
     READ = "read"
     READWRITE = "readwrite"
     APPEND = "append"
-    """Audit table only: PutItem (new items; no update, no delete) and nothing else."""
+    """Audit table: PutItem (new items; no update, no delete). Archive bucket: PutObject. Nothing else."""
     PUT = "put"
     """Event bus only: events:PutEvents."""
     OPERATE = "operate"
@@ -84,7 +84,19 @@ class Schedule:
         return "Schedule" + camel(self.name)
 
 
-Trigger = BusRule | Schedule
+@dataclass(frozen=True)
+class AuditStream:
+    """New entries on the audit table's stream, delivered in batches by an EventBridge Pipe (which
+    retries a failed batch, then parks its description in a DLQ)."""
+
+    batch_size: int = 10
+
+    @property
+    def id(self) -> str:
+        return "OnAuditStream"
+
+
+Trigger = BusRule | Schedule | AuditStream
 
 SCHEDULES: Final[dict[str, Schedule]] = {
     s.name: s
@@ -99,7 +111,7 @@ SCHEDULES: Final[dict[str, Schedule]] = {
                  "Marks enterprises that have not filed last year's annual report"),
     )
 }
-"""API.md's schedules table, by name: the only schedules a function row may refer to."""
+"""The system's schedules (Asia/Shanghai), by name: the only schedules a function row may refer to."""
 
 
 @dataclass(frozen=True)
@@ -112,13 +124,15 @@ class FunctionSpec:
     idempotency: Access = Access.NONE
     """Powertools idempotency table: NONE | READWRITE."""
     audit: Access = Access.NONE
-    """Audit table: NONE | APPEND."""
+    """Audit table: NONE | READ (Query, GetItem: chain verification) | APPEND."""
     bus: Access = Access.NONE
     """`credit` event bus: NONE | PUT."""
     workflow: Access = Access.NONE
     """The certification state machine: NONE | OPERATE | CALLBACK."""
     objection_workflow: Access = Access.NONE
     """The objection state machine: NONE | OPERATE | CALLBACK."""
+    archive: Access = Access.NONE
+    """Write-once audit archive bucket: NONE | APPEND (PutObject only)."""
     memory_mb: int = 512
     timeout_s: int = 10
     triggers: tuple[Trigger, ...] = ()
@@ -140,21 +154,31 @@ class FunctionSpec:
         return tuple(t for t in self.triggers if isinstance(t, BusRule))
 
     @property
+    def audit_stream(self) -> AuditStream | None:
+        return next((t for t in self.triggers if isinstance(t, AuditStream)), None)
+
+    @property
     def is_async_target(self) -> bool:
-        """Invoked asynchronously (by EventBridge or Scheduler): needs an on-failure DLQ."""
-        return bool(self.triggers)
+        """Invoked asynchronously (by EventBridge or Scheduler): needs an on-failure DLQ. (A pipe
+        invokes synchronously and keeps its own retries and DLQ.)"""
+        return bool(self.bus_rules or self.schedules)
 
 
 FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
-    FunctionSpec("registry", "Enterprise registry: register enterprises, read full records",
-                 main=Access.READWRITE, idempotency=Access.READWRITE),
+    FunctionSpec("registry", "Enterprise registry: register enterprises, read full records, verify audit chains",
+                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.READ),
     FunctionSpec("ingestion", "Report ingestion: credit events, declaration volumes, personnel, annual reports",
                  main=Access.READWRITE, idempotency=Access.READWRITE, bus=Access.PUT),
     FunctionSpec("evaluation", "Tier evaluation: runs the rule pack, records decisions, emits TierChanged",
                  main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
                  triggers=(BusRule(("CreditFactsRecorded", "ReevaluationRequested")),)),
     FunctionSpec("arrears_watch", "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=120, triggers=(SCHEDULES["arrears-watch"],)),
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["arrears-watch"],)),
+    FunctionSpec("disclosure_expiry", "Ends disclosures whose maximum period has passed (EXPIRED)",
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["disclosure-expiry"],)),
+    FunctionSpec("clean_period_upgrades", "Automatic upgrades after the clean period (re-evaluation requests)",
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300,
+                 triggers=(SCHEDULES["clean-period-upgrades"],)),
     FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ),
     FunctionSpec("restorations", "Restoration and upgrade applications: receipt, reads, officer decisions",
                  main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT),
@@ -173,21 +197,24 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("objection_steps", "Steps of the objection state machine: apply the outcome, re-evaluate, notify",
                  main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
+    FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
+                 archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
 )
 
 _ALLOWED: Final[dict[str, frozenset[Access]]] = {
     "main": frozenset({Access.NONE, Access.READ, Access.READWRITE}),
     "idempotency": frozenset({Access.NONE, Access.READWRITE}),
-    "audit": frozenset({Access.NONE, Access.APPEND}),
+    "audit": frozenset({Access.NONE, Access.READ, Access.APPEND}),
     "bus": frozenset({Access.NONE, Access.PUT}),
     "workflow": frozenset({Access.NONE, Access.OPERATE, Access.CALLBACK}),
     "objection_workflow": frozenset({Access.NONE, Access.OPERATE, Access.CALLBACK}),
+    "archive": frozenset({Access.NONE, Access.APPEND}),
 }
 
 
 def validate(functions: tuple[FunctionSpec, ...]) -> None:
     """Fail synthesis on a catalog that cannot be right: duplicate names, a route whose function
-    is missing, an access level a resource does not have, a schedule not in API.md's table or
+    is missing, an access level a resource does not have, a schedule not in `SCHEDULES` or
     used twice."""
     names = [f.name for f in functions]
     duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -204,7 +231,7 @@ def validate(functions: tuple[FunctionSpec, ...]) -> None:
                 raise ValueError(f"{spec.name}: {resource} access {level!r} is not one of {sorted(allowed)}")
         for schedule in spec.schedules:
             if SCHEDULES.get(schedule.name) != schedule:
-                raise ValueError(f"{spec.name}: schedule {schedule.name!r} is not API.md's (use SCHEDULES[...])")
+                raise ValueError(f"{spec.name}: schedule {schedule.name!r} is unknown (use SCHEDULES[...])")
             if schedule.name in seen_schedules:
                 raise ValueError(f"schedule {schedule.name!r} targets more than one function")
             seen_schedules.add(schedule.name)

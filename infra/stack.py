@@ -11,6 +11,7 @@ from constructs import Construct
 from infra import outputs
 from infra.catalog import FunctionSpec, validate
 from infra.constructs.api import STAGE_NAME, Api
+from infra.constructs.audit_archive import AuditArchive
 from infra.constructs.auth import Auth
 from infra.constructs.events import Events
 from infra.constructs.functions import Functions
@@ -37,11 +38,13 @@ class CustomsCreditStack(Stack):
                                    objection_steps=functions["objection_steps"])
         self.api = Api(self, "Api", user_pool=self.auth.user_pool, functions=functions)
         self.schedules = Schedules(self, "Schedules", specs=specs, functions=functions)
+        self.audit_archive = AuditArchive(self, "AuditArchive", specs=specs, functions=functions,
+                                          table=self.tables.audit)
         self.monitoring = Monitoring(
             self, "Monitoring",
             functions=functions,
             dead_letter_queues={**self.functions.dead_letter_queues, **self.events.dead_letter_queues,
-                                **self.schedules.dead_letter_queues},
+                                **self.schedules.dead_letter_queues, **self.audit_archive.dead_letter_queues},
             rest_api=self.api.rest_api,
         )
         self._outputs()
@@ -51,6 +54,7 @@ class CustomsCreditStack(Stack):
             outputs.MAIN_TABLE: self.tables.main.table_name,
             outputs.IDEMPOTENCY_TABLE: self.tables.idempotency.table_name,
             outputs.AUDIT_TABLE: self.tables.audit.table_name,
+            outputs.AUDIT_ARCHIVE_BUCKET: self.audit_archive.bucket.bucket_name,
             outputs.EVENT_BUS: self.events.bus_name,
             outputs.REST_API_ID: self.api.rest_api.rest_api_id,
             outputs.REST_API_URL: self.api.rest_api.url,

@@ -1,16 +1,27 @@
-"""The operators' view of Step Functions executions: status, input, output and history, read through
-the Step Functions API of the emulator (the same calls the AWS CLI makes), as JSON for tools and
-as a plain HTML page for people."""
+"""The operators' view of Step Functions executions, read through the Step Functions API of the
+emulator (the same calls the AWS CLI makes): status, the case and enterprise an execution is
+about, how long it has run, what it waits for (the waiting `.waitForTaskToken` state, i.e. which
+officer action, and until which deadline), its history and the states it visited. Generic: it
+knows nothing about a particular state machine beyond the execution-name convention
+(`cert-<uscc>-<case>`, `recert-<uscc>-<cycle>`, `objection-<uscc>-<id>`) and the deadline fields
+`decide_by`/`review_by` it looks for in the data. HTML lives in `console_pages.py`."""
 
 from __future__ import annotations
 
-import html
 import json
+import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+from local.asl_graph import path_of
+from shared.domain.clock import china_date
+
 MAX_PER_MACHINE = 1000
+STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
+DEADLINE_FIELDS = ("decide_by", "review_by")
+_NAME = re.compile(r"^(?P<kind>cert|recert|objection)-(?P<uscc>[0-9A-Z]{18})-(?P<rest>.+)$")
+_ID_FIELDS = {"cert": "case_id", "recert": "cycle", "objection": "objection_id"}
 
 
 class UnknownExecution(LookupError):
@@ -18,33 +29,42 @@ class UnknownExecution(LookupError):
 
 
 class ExecutionsView:
-    def __init__(self, client: Callable[[str], Any]) -> None:
+    def __init__(self, client: Callable[[str], Any], now: Callable[[], datetime] | None = None) -> None:
         self.client = client
-
-    def executions(self, status: str | None = None) -> list[dict[str, Any]]:
-        sfn = self.client("stepfunctions")
-        items: list[dict[str, Any]] = []
-        for machine in sfn.list_state_machines().get("stateMachines", []):
-            kwargs: dict[str, Any] = {"stateMachineArn": machine["stateMachineArn"], "maxResults": MAX_PER_MACHINE}
-            if status:
-                kwargs["statusFilter"] = status
-            for execution in sfn.list_executions(**kwargs).get("executions", []):
-                items.append({
-                    "execution_arn": execution["executionArn"],
-                    "name": execution["name"],
-                    "state_machine": machine["name"],
-                    "state_machine_arn": machine["stateMachineArn"],
-                    "status": execution["status"],
-                    "start_date": _iso(execution.get("startDate")),
-                    "stop_date": _iso(execution.get("stopDate")),
-                })
-        items.sort(key=lambda e: e["start_date"] or "", reverse=True)
-        return items
+        self.now = now or (lambda: datetime.now(UTC))
+        """The runtime's clock, for deadlines (execution timestamps stay on the wall clock)."""
 
     def state_machines(self) -> list[dict[str, Any]]:
         sfn = self.client("stepfunctions")
         return [{"name": m["name"], "arn": m["stateMachineArn"], "type": m.get("type")}
                 for m in sfn.list_state_machines().get("stateMachines", [])]
+
+    def executions(self, status: str | None = None, state_machine: str | None = None) -> list[dict[str, Any]]:
+        """Every execution (newest first), optionally of one status and one state machine (name or ARN)."""
+        sfn = self.client("stepfunctions")
+        items: list[dict[str, Any]] = []
+        for machine in sfn.list_state_machines().get("stateMachines", []):
+            if state_machine and state_machine not in {machine["name"], machine["stateMachineArn"]}:
+                continue
+            kwargs: dict[str, Any] = {"stateMachineArn": machine["stateMachineArn"], "maxResults": MAX_PER_MACHINE}
+            if status:
+                kwargs["statusFilter"] = status
+            definition: dict[str, Any] | None = None
+            for execution in sfn.list_executions(**kwargs).get("executions", []):
+                item = _summary(execution, machine["name"], machine["stateMachineArn"])
+                needs_input = item["status"] == "RUNNING" or item["case_id"] is None
+                execution_input: Any = None
+                if needs_input:
+                    execution_input = _json(sfn.describe_execution(executionArn=item["execution_arn"]).get("input"))
+                    item.update(_subject(item["name"], execution_input))
+                if item["status"] == "RUNNING":
+                    if definition is None:
+                        definition = _definition(sfn, machine["stateMachineArn"])
+                    events = self._history(sfn, item["execution_arn"])
+                    item.update(self._waiting(definition, events, execution_input))
+                items.append(item)
+        items.sort(key=lambda e: e["start_date"] or "", reverse=True)
+        return items
 
     def detail(self, arn: str) -> dict[str, Any]:
         sfn = self.client("stepfunctions")
@@ -56,22 +76,159 @@ class ExecutionsView:
             if "Invalid" in type(exc).__name__ or "Validation" in type(exc).__name__:
                 raise UnknownExecution(arn) from exc
             raise
-        history = sfn.get_execution_history(executionArn=arn, maxResults=1000).get("events", [])
-        events = [_event(e) for e in history]
-        return {
+        events = self._history(sfn, arn)
+        definition = _definition(sfn, execution["stateMachineArn"])
+        status = execution["status"]
+        execution_input = _json(execution.get("input"))
+        path = path_of(events, status, set(definition.get("States", {})))
+        start, stop = _iso(execution.get("startDate")), _iso(execution.get("stopDate"))
+        body: dict[str, Any] = {
             "execution_arn": execution["executionArn"],
             "name": execution.get("name"),
+            "state_machine": str(execution.get("stateMachineArn", "")).rsplit(":", 1)[-1],
             "state_machine_arn": execution.get("stateMachineArn"),
-            "status": execution["status"],
-            "start_date": _iso(execution.get("startDate")),
-            "stop_date": _iso(execution.get("stopDate")),
-            "input": _json(execution.get("input")),
+            "status": status,
+            "start_date": start,
+            "stop_date": stop,
+            "duration_seconds": _duration(execution.get("startDate"), execution.get("stopDate")),
+            **_subject(str(execution.get("name") or ""), execution_input),
+            "input": execution_input,
             "output": _json(execution.get("output")),
             "error": execution.get("error"),
             "cause": execution.get("cause"),
-            "waiting_for_callback": _waiting(events) if execution["status"] == "RUNNING" else [],
+            "waiting_for_callback": _waiting_callbacks(events) if status == "RUNNING" else [],
+            "visited_states": sorted(path.visited),
+            "failed_states": sorted(path.failed),
+            "definition": definition,
             "history": events,
         }
+        if status == "RUNNING":
+            body.update(self._waiting(definition, events, execution_input))
+        else:
+            body.update({"current_states": [], "waiting_for": None})
+        return body
+
+    # --- what a running execution waits for ----------------------------------------------------
+    @staticmethod
+    def _history(sfn: Any, arn: str) -> list[dict[str, Any]]:
+        return [_event(e) for e in sfn.get_execution_history(executionArn=arn, maxResults=1000).get("events", [])]
+
+    def _waiting(self, definition: dict[str, Any], events: list[dict[str, Any]],
+                 execution_input: Any) -> dict[str, Any]:
+        states = definition.get("States", {})
+        current = _open_states(events, set(states))
+        waiting = None
+        for name in reversed(current):
+            if str(states.get(name, {}).get("Resource", "")).endswith(".waitForTaskToken"):
+                entered = _entered(events, name)
+                parameters = next((e["details"].get("parameters") for e in reversed(events)
+                                   if e["type"] == "TaskScheduled"), None)
+                found = _deadline(parameters) or _deadline(entered.get("input")) or _deadline(execution_input)
+                waiting = {"state": name, "since": entered.get("timestamp"), "callback": True,
+                           "deadline": found[1] if found else None, "deadline_field": found[0] if found else None,
+                           "overdue": self._overdue(found[1]) if found else False}
+                break
+        return {"current_states": current, "waiting_for": waiting}
+
+    def _overdue(self, deadline: Any) -> bool:
+        text = str(deadline)
+        try:
+            if len(text) == 10:
+                return china_date(self.now()) > date.fromisoformat(text)
+            instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        return self.now() > (instant if instant.tzinfo else instant.replace(tzinfo=UTC))
+
+
+def _summary(execution: dict[str, Any], machine_name: str, machine_arn: str) -> dict[str, Any]:
+    name = str(execution["name"])
+    return {
+        "execution_arn": execution["executionArn"],
+        "name": name,
+        "state_machine": machine_name,
+        "state_machine_arn": machine_arn,
+        "status": execution["status"],
+        "start_date": _iso(execution.get("startDate")),
+        "stop_date": _iso(execution.get("stopDate")),
+        "duration_seconds": _duration(execution.get("startDate"), execution.get("stopDate")),
+        **_subject(name, None),
+        "current_states": [],
+        "waiting_for": None,
+    }
+
+
+def _subject(name: str, execution_input: Any) -> dict[str, Any]:
+    """Which case and enterprise an execution is about: from its name when it follows the
+    convention, else from the input's `uscc` and `case_id`/`objection_id`/`certification_id`."""
+    match = _NAME.match(name)
+    found: dict[str, Any] = {"kind": None, "uscc": None, "case_id": None}
+    if match:
+        found["kind"] = match["kind"]
+        found["uscc"] = match["uscc"]
+        if match["kind"] == "recert":
+            found["cycle"] = match["rest"]
+        else:
+            found["case_id"] = match["rest"]
+    if isinstance(execution_input, dict):
+        found["uscc"] = found["uscc"] or _find(execution_input, ("uscc",))
+        found["case_id"] = found["case_id"] or _find(execution_input,
+                                                     ("case_id", "objection_id", "certification_id"))
+    return found
+
+
+def _find(data: Any, keys: tuple[str, ...], depth: int = 3) -> Any:
+    """The first of `keys` in a JSON value, looking into nested objects up to `depth` levels."""
+    if depth < 0 or not isinstance(data, dict):
+        return None
+    for key in keys:
+        if isinstance(data.get(key), (str, int)):
+            return data[key]
+    for value in data.values():
+        found = _find(value, keys, depth - 1)
+        if found is not None:
+            return found
+    return None
+
+
+def _deadline(data: Any) -> tuple[str, Any] | None:
+    for key in DEADLINE_FIELDS:
+        value = _find(data, (key,))
+        if value is not None:
+            return key, value
+    return None
+
+
+def _definition(sfn: Any, machine_arn: str) -> dict[str, Any]:
+    parsed = _json(sfn.describe_state_machine(stateMachineArn=machine_arn).get("definition"))
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _open_states(events: list[dict[str, Any]], states: set[str]) -> list[str]:
+    open_states: list[str] = []
+    for event in events:
+        name = event["details"].get("name")
+        if name not in states:
+            continue
+        if event["type"].endswith("StateEntered"):
+            open_states.append(name)
+        elif event["type"].endswith("StateExited") and name in open_states:
+            open_states.remove(name)
+    return open_states
+
+
+def _entered(events: list[dict[str, Any]], state: str) -> dict[str, Any]:
+    for event in reversed(events):
+        if event["type"].endswith("StateEntered") and event["details"].get("name") == state:
+            return {"timestamp": event["timestamp"], "input": event["details"].get("input")}
+    return {}
+
+
+def _duration(start: Any, stop: Any) -> float | None:
+    if not isinstance(start, datetime):
+        return None
+    end = stop if isinstance(stop, datetime) else datetime.now(UTC)  # execution times are wall-clock
+    return round((end - start).total_seconds(), 3)
 
 
 def _iso(value: Any) -> str | None:
@@ -99,7 +256,7 @@ def _event(raw: dict[str, Any]) -> dict[str, Any]:
             "type": raw.get("type"), "details": detail}
 
 
-def _waiting(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _waiting_callbacks(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Tasks scheduled with `.waitForTaskToken` whose state has not been left yet."""
     open_tasks: dict[Any, dict[str, Any]] = {}
     for event in events:
@@ -118,65 +275,3 @@ def _scheduled_of(events: list[dict[str, Any]], event: dict[str, Any]) -> Any:
     while current is not None and current["type"] != "TaskScheduled":
         current = by_id.get(current["previous_id"])
     return current["id"] if current else None
-
-
-# --- HTML ---------------------------------------------------------------------------------------
-
-_STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#1b1b1b;max-width:80rem}
-h1{font-size:1.4rem} h2{font-size:1.1rem;margin-top:2rem} table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #ddd;vertical-align:top;font-size:.9rem}
-th{background:#f3f3f3} pre{background:#f7f7f7;padding:.6rem;overflow:auto;margin:0;font-size:.8rem}
-.status{font-weight:600} .RUNNING{color:#0b5cad} .SUCCEEDED{color:#1a7f37} .FAILED,.TIMED_OUT,.ABORTED{color:#b42318}
-a{color:#0b5cad} .muted{color:#666;font-size:.85rem} code{font-size:.85rem}
-"""
-
-
-def _page(title: str, body: str, refresh: bool = False) -> str:
-    meta = '<meta http-equiv="refresh" content="5">' if refresh else ""
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">{meta}<title>{html.escape(title)}</title>'
-            f"<style>{_STYLE}</style></head><body>{body}</body></html>")
-
-
-def _status(status: str) -> str:
-    return f'<span class="status {html.escape(status)}">{html.escape(status)}</span>'
-
-
-def _pre(value: Any) -> str:
-    return f"<pre>{html.escape(json.dumps(value, indent=2, ensure_ascii=False, default=str))}</pre>"
-
-
-def list_html(items: list[dict[str, Any]], machines: list[dict[str, Any]]) -> str:
-    rows = "".join(
-        f'<tr><td><a href="/_local/executions/{html.escape(e["execution_arn"])}">{html.escape(e["name"])}</a></td>'
-        f'<td>{html.escape(e["state_machine"])}</td><td>{_status(e["status"])}</td>'
-        f'<td>{html.escape(e["start_date"] or "")}</td><td>{html.escape(e["stop_date"] or "")}</td></tr>'
-        for e in items)
-    table = (f"<table><tr><th>Execution</th><th>State machine</th><th>Status</th><th>Started</th><th>Stopped</th></tr>"
-             f"{rows}</table>" if items else "<p>No executions yet.</p>")
-    machine_list = "".join(f"<li><code>{html.escape(m['arn'])}</code></li>" for m in machines) or "<li>none</li>"
-    body = (f"<h1>Step Functions executions</h1><p class=muted>Local runtime · refreshes every 5 s · "
-            f'<a href="/_local/executions?format=json">JSON</a></p>{table}'
-            f"<h2>State machines</h2><ul>{machine_list}</ul>")
-    return _page("Executions", body, refresh=True)
-
-
-def detail_html(detail: dict[str, Any]) -> str:
-    history = "".join(
-        f'<tr><td>{e["id"]}</td><td>{html.escape(e["timestamp"] or "")}</td><td>{html.escape(e["type"] or "")}</td>'
-        f'<td>{_pre(e["details"]) if e["details"] else ""}</td></tr>' for e in detail["history"])
-    waiting = ""
-    if detail["waiting_for_callback"]:
-        waiting = "<h2>Waiting for a callback</h2>" + _pre(detail["waiting_for_callback"]) + (
-            "<p class=muted>Answer with <code>aws stepfunctions send-task-success --task-token ... "
-            "--task-output '{}'</code> against the emulator endpoint.</p>")
-    error = ""
-    if detail.get("error") or detail.get("cause"):
-        error = f"<h2>Error</h2>{_pre({'error': detail.get('error'), 'cause': detail.get('cause')})}"
-    body = (f'<p><a href="/_local/executions">← all executions</a></p><h1>{html.escape(detail["name"] or "")}</h1>'
-            f"<p>{_status(detail['status'])} · started {html.escape(detail['start_date'] or '')}"
-            f"{' · stopped ' + html.escape(detail['stop_date']) if detail['stop_date'] else ''}</p>"
-            f"<p class=muted><code>{html.escape(detail['execution_arn'])}</code></p>{waiting}{error}"
-            f"<h2>Input</h2>{_pre(detail['input'])}<h2>Output</h2>{_pre(detail['output'])}"
-            f"<h2>History</h2><table><tr><th>#</th><th>Time</th><th>Event</th><th>Details</th></tr>{history}</table>")
-    return _page(detail["name"] or "Execution", body, refresh=detail["status"] == "RUNNING")

@@ -1,4 +1,4 @@
-"""The `/_local` routes of API.md ("Local runtime"): token, clients, clock, schedules, executions,
+"""The `/_local` routes of the local runtime (local/README.md): token, clients, clock, schedules, executions,
 health. Every error is an RFC 9457 problem; bad input never produces a 500 or a traceback."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from urllib.parse import unquote
 
 from werkzeug import Request, Response
 
-from local import executions as executions_html
+from local import console_pages
 from local.clock import RuntimeClock
-from local.executions import ExecutionsView, UnknownExecution
+from local.executions import STATUSES, ExecutionsView, UnknownExecution
 from local.schedules import Scheduler, UnknownSchedule
 from local.time_travel import warnings_after_moving_back
 from local.tokens import Client, ClientRegistry, TokenIssuer
@@ -325,17 +325,29 @@ class LocalApi:
 
     def list_executions(self, request: Request, _: dict[str, str]) -> Response:
         self.require_ready()
-        assert self.services.executions is not None
-        status = request.args.get("status")
-        valid = {"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"}
-        if status is not None and status.upper() not in valid:
+        view = self.services.executions
+        assert view is not None
+        status = request.args.get("status") or None
+        if status is not None and status.upper() not in STATUSES:
             raise Problem(422, "1 field(s) failed validation",
-                          errors=[{"loc": ["query", "status"], "msg": f"one of {', '.join(sorted(valid))}"}])
-        items = self.services.executions.executions(status.upper() if status else None)
+                          errors=[{"loc": ["query", "status"], "msg": f"one of {', '.join(sorted(STATUSES))}"}])
+        machines = view.state_machines()
+        machine = request.args.get("state_machine") or None
+        if machine is not None and machine not in {m["name"] for m in machines} | {m["arn"] for m in machines}:
+            known = ", ".join(m["name"] for m in machines) or "none deployed"
+            raise Problem(422, "1 field(s) failed validation",
+                          errors=[{"loc": ["query", "state_machine"], "msg": f"a state machine name or ARN; {known}"}])
+        status = status.upper() if status else None
+        items = view.executions(status, machine)
         if self.wants_html(request):
-            page = executions_html.list_html(items, self.services.executions.state_machines())
+            every = items if status is None else view.executions(None, machine)
+            counts: dict[str, int] = {}
+            for item in every:
+                counts[item["status"]] = counts.get(item["status"], 0) + 1
+            page = console_pages.list_html(items, machines, status, machine, counts)
             return Response(page, content_type="text/html; charset=utf-8")
-        return self.json({"items": items, "next_token": None})
+        return self.json({"items": items, "next_token": None,
+                          "state_machines": [m["name"] for m in machines]})
 
     def get_execution(self, request: Request, params: dict[str, str]) -> Response:
         self.require_ready()
@@ -349,7 +361,7 @@ class LocalApi:
         except UnknownExecution:
             raise Problem(404, f"no execution {arn}") from None
         if self.wants_html(request):
-            return Response(executions_html.detail_html(detail), content_type="text/html; charset=utf-8")
+            return Response(console_pages.detail_html(detail), content_type="text/html; charset=utf-8")
         return self.json(detail)
 
 

@@ -13,10 +13,12 @@ cannot do without Docker or does not do at all is filled in here, and only here:
 |                                         | non-executing backend; create them where they execute      |
 | `StepFunctionsParserBackend.start_execution` | an unnamed execution gets ARN `...:None`; name it      |
 |                                         | with a UUID as AWS does                                    |
-| parser `Execution.stop`                 | StopExecution of an execution waiting in a task (e.g.      |
-|                                         | `.waitForTaskToken`) stopped its program but left it       |
-|                                         | RUNNING forever (the worker thread waits on the callback); |
-|                                         | answer ABORTED at once, with its `ExecutionAborted` event  |
+| `StepFunctionsParserBackend.stop_execution` | moto marks nothing: an execution waiting for a task |
+|  and `StepFunctionResponse.stop_execution`  | token stays RUNNING until the token comes (the thread |
+|                                         | waits on the callback, not on the stop) and the request's |
+|                                         | `error`/`cause` are dropped; stop it at once, as AWS does |
+| `StepFunctionResponse.send_task_failure` | drops the request's `cause`: a Catch's `$.Cause` and the  |
+|                                         | history lose why an officer's task failed; pass it on      |
 | `EventBus.physical_resource_id`         | missing, so `{"Ref": bus}` resolves to the Python object   |
 |                                         | and every rule on a custom bus fails to deploy             |
 | CloudFormation `AWS::Scheduler::Schedule` / `ScheduleGroup` | not supported; create them in   |
@@ -40,9 +42,11 @@ signature the replacements assume, so a moto upgrade fails loudly there instead 
 from __future__ import annotations
 
 import copy
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from moto.awslambda.models import LambdaFunction
@@ -55,8 +59,11 @@ from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import EventBus, Rule
 from moto.scheduler.models import scheduler_backends
 from moto.stepfunctions.models import StateMachine
-from moto.stepfunctions.parser.backend.execution import Execution as ParserExecution
+from moto.stepfunctions.parser.api import ExecutionStatus
+from moto.stepfunctions.parser.asl.eval.environment import Environment
+from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend, stepfunctions_parser_backends
+from moto.stepfunctions.responses import StepFunctionResponse
 
 from local.journal import JOURNALED
 
@@ -187,30 +194,61 @@ def _start_execution(self: StepFunctionsParserBackend, state_machine_arn: str, n
                                      trace_header)
 
 
-_original_execution_stop: Callable[..., None] = ParserExecution.stop
+STOP_SETTLE_S = 5.0
+"""How long a stop waits for the execution's thread to record `ExecutionAborted` itself."""
 
 
-def _stop_execution(self: ParserExecution, stop_date: Any, error: str | None, cause: str | None) -> None:
-    """moto's stop sets the program STOPPED, but the status is only reflected when the worker thread's
-    program returns, which a task waiting for a callback never does: reflect it here (once)."""
-    from moto.stepfunctions.parser.api import ExecutionAbortedEventDetails, ExecutionStatus, HistoryEventType
-    from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
-    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+def _stop_execution(self: StepFunctionsParserBackend, execution_arn: str, error: str | None = None,
+                    cause: str | None = None) -> Any:
+    """StopExecution as AWS does it: the execution is ABORTED when the call returns, with the caller's
+    error and cause, whatever it was waiting for. moto's own only flags the interpreter, whose
+    thread goes on waiting for a task token (or a Lambda) that may never come."""
+    execution: Any = self.describe_execution(execution_arn)  # the parser's Execution
+    worker = getattr(execution, "exec_worker", None)
+    if execution.status != "RUNNING" or worker is None or worker.env is None:
+        return execution
+    stop_date = datetime.now(UTC)
+    worker.stop(stop_date=stop_date, error=error, cause=cause)
+    for endpoint in list(worker.env.callback_pool_manager._pool.values()):
+        endpoint.interrupt_all()  # wake the task waiting for its token; it sees the stopped program
+    deadline = time.monotonic() + STOP_SETTLE_S
+    while execution.status == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if execution.status == "RUNNING":  # a Lambda still running in-process: report the stop anyway
+        execution.exec_status = ExecutionStatus.ABORTED
+        execution.stop_date = stop_date
+    execution.error, execution.cause = error, cause
+    return execution
 
-    _original_execution_stop(self, stop_date, error, cause)
-    env = getattr(self.exec_worker, "env", None)
-    if env is None or self.exec_status != ExecutionStatus.RUNNING:
-        return
-    state = env.program_state()
-    if not isinstance(state, ProgramStopped):
-        return
-    self.exec_status = ExecutionStatus.ABORTED
-    self.stop_date = stop_date
-    env.event_history_context.source_event_id = 0
-    env.event_manager.add_event(
-        context=env.event_history_context, event_type=HistoryEventType.ExecutionAborted,
-        event_details=EventDetails(executionAbortedEventDetails=ExecutionAbortedEventDetails(  # type: ignore[typeddict-item]
-            error=state.error, cause=state.cause)))
+
+_original_set_error: Callable[..., None] = Environment.set_error
+_original_set_timed_out: Callable[..., None] = Environment.set_timed_out
+
+
+def _set_error(self: Environment, error: Any) -> None:
+    if not isinstance(self._program_state, ProgramStopped):  # a stopped execution stays ABORTED
+        _original_set_error(self, error)
+
+
+def _set_timed_out(self: Environment) -> None:
+    if not isinstance(self._program_state, ProgramStopped):
+        _original_set_timed_out(self)
+
+
+def _stop_execution_response(self: StepFunctionResponse) -> Any:
+    from moto.core.responses import ActionResult
+
+    execution = self.stepfunction_backend.stop_execution(  # type: ignore[call-arg]
+        self._get_param("executionArn"), error=self._get_param("error"), cause=self._get_param("cause"))
+    return ActionResult({"stopDate": execution.stop_date})
+
+
+def _send_task_failure_response(self: StepFunctionResponse) -> Any:
+    from moto.core.responses import EmptyResult
+
+    self.stepfunction_backend.send_task_failure(  # type: ignore[call-arg]
+        self._get_param("taskToken"), error=self._get_param("error"), cause=self._get_param("cause"))
+    return EmptyResult()
 
 
 # --- EventBridge Scheduler through CloudFormation ---------------------------------------------
@@ -423,8 +461,14 @@ def patches() -> list[Patch]:
               "update them in the executing backend"),
         Patch(StepFunctionsParserBackend, "start_execution", _start_execution,
               "name unnamed executions with a UUID"),
-        Patch(ParserExecution, "stop", _stop_execution,
-              "StopExecution answers ABORTED at once, also while a task waits for its callback"),
+        Patch(StepFunctionsParserBackend, "stop_execution", _stop_execution,
+              "stop an execution at once (even one waiting for a task token), keeping error and cause"),
+        Patch(Environment, "set_error", _set_error, "an error after a stop does not turn ABORTED into FAILED"),
+        Patch(Environment, "set_timed_out", _set_timed_out, "nor does a time-out"),
+        Patch(StepFunctionResponse, "stop_execution", _stop_execution_response,
+              "hand StopExecution's error and cause to the backend"),
+        Patch(StepFunctionResponse, "send_task_failure", _send_task_failure_response,
+              "hand SendTaskFailure's cause to the backend"),
         Patch(EventBus, "physical_resource_id", property(_event_bus_physical_id),
               "Ref of an event bus is its name"),
         Patch(DynamoHandler, "call_action", _journaled_call_action,

@@ -200,7 +200,7 @@ class Runtime:
         self.services.tokens = tokens
         self.services.clients = ClientRegistry(data / "clients.json", demo_clients())
         self.services.scopes = (model.scopes if model and model.scopes else frozenset()) | frozenset(ALL_SCOPES)
-        self.services.executions = ExecutionsView(self.emulator.client)
+        self.services.executions = ExecutionsView(self.emulator.client, self.clock.now)
         main_table = (deployed.get("outputs") or {}).get(MAIN_TABLE_OUTPUT)
         if main_table:
             self.services.records_after = lambda instant: records_dated_after(

@@ -1,5 +1,6 @@
 """`make bench` section (issue 4): DynamoDB requests per ingested event and per tier change, and
-arrears-watch reads per enterprise due with 100,000 other records stored. Counted at the client
+arrears-watch, disclosure-expiry and clean-period-upgrades reads per item due with 100,000 other records
+stored (each with due entries of its own on later days). Counted at the client
 under moto, through the real handlers and use cases."""
 
 from __future__ import annotations
@@ -27,12 +28,18 @@ def main() -> None:
 
     from shared.adapters import clock as clock_adapter
     from shared.adapters import dynamodb as dynamodb_adapter
+    from shared.adapters.bus import publish
+    from shared.adapters.disclosure_store import DynamoExpiryStore
+    from shared.adapters.due_index import DynamoDueIndex
     from shared.adapters.dynamodb import to_item
     from shared.adapters.settings import settings
     from shared.adapters.stores import dynamodb_stores
     from shared.api import idempotency
+    from shared.domain.bus_events import REEVALUATION_REQUESTED
     from shared.domain.clock import FixedClock
     from shared.usecases.arrears_watch import run_arrears_watch
+    from shared.usecases.clean_period import run_clean_period_upgrades
+    from shared.usecases.disclosure_expiry import run_disclosure_expiry
     from shared.usecases.evaluation import evaluate_enterprise
     from tests.support.apigw import api_event
     from tests.support.bus import bus_name, wire_bus
@@ -103,29 +110,58 @@ def main() -> None:
         # rollback snapshot), which real DynamoDB does not; seeding first would time moto, not us.
         table = settings().table_name
         started = time.perf_counter()
-        # One in ten other records is itself an unpaid arrears, indexed on another day of the coming year.
-        put = [{"PutRequest": {"Item": to_item({
-            "pk": f"ENT#{uscc_of(1000 + i // 50)}", "sk": f"EVT#filler-{i}", "entity": "EVENT",
-            "event_id": f"filler-{i}",
-            **({"gsi2pk": f"ARREARS#2027-{1 + i % 12:02d}-{1 + i % 28:02d}", "gsi2sk": f"x#filler-{i}"}
-               if i % 10 == 0 else {})})}}
-            for i in range(OTHER_RECORDS)]
+        # One in ten other records carries a due entry of each kind on another day of the coming year
+        # (future work that a run must not read), and published records are on the feed index.
+        def filler(i: int) -> dict[str, Any]:
+            item: dict[str, Any] = {"pk": f"ENT#{uscc_of(1000 + i // 50)}", "sk": f"EVT#filler-{i}", "entity": "EVENT",
+                                    "event_id": f"filler-{i}"}
+            later = f"2027-{1 + i % 12:02d}-{1 + i % 28:02d}"
+            kind = ("ARREARS", "DISCLOSURE_EXPIRY", "CLEAN_PERIOD", None, None, None, None, None, None, None)[i % 10]
+            if kind:
+                item.update(gsi2pk=f"DUE#{kind}", gsi2sk=f"{later}#x#filler-{i}")
+            if i % 3 == 0:
+                item.update(gsi3pk="FEED", gsi3sk=f"{later}#x#filler-{i}")
+            return item
+
+        put = [{"PutRequest": {"Item": to_item(filler(i))}} for i in range(OTHER_RECORDS)]
+        # Due today: DUE_ENTERPRISES published disclosures whose last day was yesterday, and as many
+        # clean-period entries; the run day is 2026-11-21 CST.
+        for i in range(DUE_ENTERPRISES):
+            uscc = uscc_of(700 + i)
+            put.append({"PutRequest": {"Item": to_item({
+                "pk": f"ENT#{uscc}", "sk": f"DISC#due-{i}", "entity": "DISCLOSURE", "uscc": uscc,
+                "event_id": f"due-{i}",
+                "status": "PUBLISHED", "published": True, "published_from": "2025-11-20",
+                "published_until": "2026-11-20", "published_at": "2025-11-20T02:00:00.000Z", "version": 1,
+                "history": [{"status": "PUBLISHED", "on": "2025-11-20", "at": "2025-11-20T02:00:00.000Z"}],
+                "gsi2pk": "DUE#DISCLOSURE_EXPIRY", "gsi2sk": f"2026-11-21#{uscc}#due-{i}",
+                "gsi3pk": "FEED", "gsi3sk": f"2026-11-20#{uscc}#due-{i}"})}})
+            put.append({"PutRequest": {"Item": to_item({
+                "pk": f"ENT#{uscc}", "sk": "DUE#CLEAN_PERIOD", "entity": "DUE", "uscc": uscc,
+                "gsi2pk": "DUE#CLEAN_PERIOD", "gsi2sk": f"2026-11-21#{uscc}#CLEAN_PERIOD"})}})
         for start in range(0, len(put), 25):
             dynamodb.batch_write_item(RequestItems={table: put[start:start + 25]})  # type: ignore[dict-item]
         print(f"  (seeded in {time.perf_counter() - started:.0f} s)")
         clock.advance(datetime(2026, 11, 20, 16, 20, tzinfo=UTC) - clock.now())  # 2026-11-21 00:20 CST
-        # The schedule last ran the day before the threshold: this run reads one day of the index.
-        dynamodb.put_item(TableName=table, Item=to_item({"pk": "SCHEDULE#arrears-watch", "sk": "STATE",
-                                                         "last_day": "2026-11-20"}))
-        calls.clear()
-        due = run_arrears_watch(dynamodb_stores(), clock)
-        per = due["items_read"] / max(due["enterprises_due"], 1)
-        print(f"  run on {due['to']}: {due['enterprises_due']} enterprises due, {due['items_read']} index items "
-              f"read = {per:.2f} per enterprise due (target <= 1.1); {dict(calls)}")
-        clock.advance(datetime(2026, 11, 21, 16, 20, tzinfo=UTC) - clock.now())
-        calls.clear()
-        quiet = run_arrears_watch(dynamodb_stores(), clock)
-        print(f"  next day, nothing due: {quiet['items_read']} items read; {dict(calls)}")
+        index = DynamoDueIndex()
+
+        def bench_run(name: str, run: Any) -> None:
+            calls.clear()
+            report = run()
+            per = report["items_read"] / max(report["due"], 1)
+            print(f"  {name} on {report['through']}: {report['due']} due, {report['done']} done, "
+                  f"{report['items_read']} index items read = {per:.2f} per item due (target <= 1.1); "
+                  f"{dict(calls)}")
+            calls.clear()
+            again = run()
+            print(f"    rerun: {again['due']} due, {again['items_read']} items read; {dict(calls)}")
+
+        request = lambda d: publish(REEVALUATION_REQUESTED, d)  # noqa: E731
+        bench_run("arrears-watch", lambda: run_arrears_watch(clock, index, request))
+        print(f"\n== disclosure-expiry and clean-period-upgrades reads with {OTHER_RECORDS:,} other records stored")
+        expiry = DynamoExpiryStore()
+        bench_run("disclosure-expiry", lambda: run_disclosure_expiry(clock, index, expiry, publish).to_dict())
+        bench_run("clean-period-upgrades", lambda: run_clean_period_upgrades(clock, index, request).to_dict())
         clock_adapter.install_clock(None)
 
 

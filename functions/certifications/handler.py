@@ -23,6 +23,7 @@ from shared.domain.certification.requests import (
     CertifierFields,
     DecisionRequest,
     NewCertifier,
+    NoFields,
     SuspensionRequest,
 )
 from shared.domain.certification.standards import standards_listing
@@ -96,14 +97,14 @@ def suspend(case_id: CaseId, suspension: Annotated[SuspensionRequest, Body()]) -
 @route(router, "POST", "/v1/certifications/{case_id}/resumptions",
        responses={200: {"description": "The case with its running clock and moved `decide_by`"}, **_CASE,
                   409: {"description": "The case is closed, or its clock is not suspended"}})
-def resume(case_id: CaseId) -> Response[dict[str, Any]]:
+def resume(case_id: CaseId, _body: Annotated[NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
     return json_response(200, cases.resume(dynamodb_stores(), current_clock(), case_id, _principal().client_id))
 
 
 @route(router, "POST", "/v1/certifications/{case_id}/extension",
        responses={200: {"description": "The case with `clock.extension` and the moved `decide_by`"}, **_CASE,
                   409: {"description": "Already extended, the deadline has passed, or the case is closed"}})
-def extend(case_id: CaseId) -> Response[dict[str, Any]]:
+def extend(case_id: CaseId, _body: Annotated[NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
     return json_response(200, cases.extend(dynamodb_stores(), current_clock(), case_id, _principal().client_id))
 
 
@@ -136,7 +137,7 @@ def decide(case_id: CaseId, decision: Annotated[DecisionRequest, Body()]) -> Res
                   409: {"description": "The case is already closed"}},
        description="Own enterprise only. Starts the 12-month bar; a withdrawn re-certification downgrades to "
                    "REGULAR like a failed one.")
-def withdraw(case_id: CaseId) -> Response[dict[str, Any]]:
+def withdraw(case_id: CaseId, _body: Annotated[NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
     principal = _principal()
     principal.ensure_may_act_for(uscc_of(case_id))
     return json_response(200, cases.withdraw(dynamodb_stores(), current_clock(), case_id, principal.client_id))

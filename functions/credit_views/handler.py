@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -24,6 +24,7 @@ from shared.usecases.credit_views import (
     measures_now,
     simulate_enterprise,
 )
+from shared.usecases.disclosures import enterprise_disclosures, feed
 
 router = APIGatewayRouter()
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size, default {DEFAULT_LIMIT}")]
@@ -48,7 +49,13 @@ def get_credit(
 
 @route(router, "GET", "/v1/enterprises/{uscc}/decisions",
        responses={200: {"description": "`{items: [decision], next_token}`"},
-                  404: {"description": "Unknown enterprise"}})
+                  404: {"description": "Unknown enterprise"}},
+       description="Newest first. A decision is numbered from 1 per enterprise (`D-<uscc>-00001`) and carries "
+                   "two instants: `grounds_since`, when what it cites arose (e.g. the day a ground arose; the "
+                   "explanation says `on grounds that arose on <date>`), and `effective_at`, when the decision was "
+                   "made and took effect (the credit view's `tier_since`). Evaluation is asynchronous, so "
+                   "`effective_at` follows `grounds_since`, by days when a ground arises with time (D4, D5) or "
+                   "is reported late.")
 def get_decisions(uscc: Annotated[Uscc, Path()], limit: Limit = DEFAULT_LIMIT,
                   next_token: NextToken = None) -> Response[dict[str, Any]]:
     return json_response(200, decisions_page(dynamodb_stores(), uscc, limit, next_token))
@@ -76,6 +83,48 @@ def get_measures() -> Response[dict[str, Any]]:
 def get_list(name: Annotated[str, Path(max_length=64)], limit: Limit = DEFAULT_LIMIT,
              next_token: NextToken = None) -> Response[dict[str, Any]]:
     return json_response(200, list_page(dynamodb_stores(), name, limit, next_token))
+
+
+FEED_DESCRIPTION = (
+    "What was public at `as_of` (RFC 3339 instant with offset, default now, never in the future): records the "
+    "system had published by that instant (`published_at <= as_of`; the feed never shows the past something it "
+    "did not know then), whose window `published_from`..`published_until` contains `as_of`'s China Standard "
+    "Time date (`published_until` is the LAST day shown, inclusive: a GENERAL record decided 2026-04-15 is shown "
+    "through 2027-04-15 and is off on 2027-04-16), and that had not been restored or withdrawn on or before that "
+    "date. The window is enforced when read, whether or not the expiry schedule has run. Without `uscc`: the "
+    "national feed, ordered by `published_until`, then `uscc`, then `event_id`; with `uscc`: that enterprise's "
+    "records by `event_id`. A page may hold fewer than `limit` items while `next_token` is not null (filters "
+    "apply to what is read); `next_token` keeps the first page's `as_of`, so a listing is one point in time "
+    "(an `as_of` that differs from it is 422). Items show `status` PUBLISHED (as at `as_of`); amounts and the "
+    "enterprise's private fields are never shown. MINOR records are never on the feed.")
+
+
+@route(router, "GET", "/v1/disclosures",
+       responses={200: {"description": "`{items: [disclosure], next_token}`"}},
+       description=FEED_DESCRIPTION)
+def get_disclosures(
+    uscc: Annotated[Uscc | None, Query(description="one enterprise only")] = None,
+    severity: Annotated[Literal["GENERAL", "SERIOUS"] | None, Query(description="GENERAL or SERIOUS")] = None,
+    as_of: Annotated[Instant | None, Query(description="RFC 3339 instant with offset; in a query string "
+                                                       "write the offset's `+` as `%2B`, or use `Z`")] = None,
+    limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None,
+) -> Response[dict[str, Any]]:
+    return json_response(200, feed(uscc, severity, as_of, limit, next_token, current_clock().now()))
+
+
+@route(router, "GET", "/v1/enterprises/{uscc}/disclosures",
+       responses={200: {"description": "`{items: [disclosure with published, published_at, history], next_token}`"},
+                  404: {"description": "Unknown enterprise"}},
+       description="Every record of the enterprise, MINOR (`NOT_PUBLISHED`) and ended ones included, by `event_id`. "
+                   "`status` and `ended_on` are as of today (CST), computed from the dates: a record past its last "
+                   "day is EXPIRED with `ended_on` the day after it even before the expiry schedule has run. "
+                   "A disclosure ends in exactly one way (EXPIRED, RESTORED, WITHDRAWN); the first end is final. "
+                   "`history` lists each state with the day it took effect (`on`) and the instant the system "
+                   "recorded it (`at`); a record the system learnt of after its window ended (or already "
+                   "withdrawn/restored) was never on the feed and has no `published_at`.")
+def get_enterprise_disclosures(uscc: Annotated[Uscc, Path()], limit: Limit = DEFAULT_LIMIT,
+                               next_token: NextToken = None) -> Response[dict[str, Any]]:
+    return json_response(200, enterprise_disclosures(uscc, limit, next_token, current_clock().now()))
 
 
 app = make_resolver(router)

@@ -1,4 +1,5 @@
-"""Enterprise registry: `POST /v1/enterprises`, `GET /v1/enterprises/{uscc}`."""
+"""Enterprise registry: `POST /v1/enterprises`, `GET /v1/enterprises/{uscc}`, and the verification of an
+enterprise's audit chain (officers)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from shared.adapters.clock import current_clock
 from shared.adapters.stores import dynamodb_stores
 from shared.api.entrypoint import api_handler
 from shared.api.resolver import json_response, make_resolver, route
-from shared.api.schemas import EnterpriseRecord
+from shared.api.schemas import AuditVerification, EnterpriseRecord
 from shared.domain.enterprise import RegistrationData, Uscc
+from shared.usecases.audit import verify_audit_chain
 from shared.usecases.enterprises import enterprise_record, load_enterprise, register_enterprise
 
 router = APIGatewayRouter()
@@ -36,6 +38,17 @@ def register(registration: Annotated[RegistrationData, Body()]) -> Response[Ente
 def get_enterprise(uscc: Annotated[Uscc, Path()]) -> Response[EnterpriseRecord]:
     enterprise = load_enterprise(dynamodb_stores(), uscc)
     return json_response(200, enterprise_record(enterprise, current_clock().now()))
+
+
+@route(router, "GET", "/v1/enterprises/{uscc}/audit/verification",
+       responses={200: {"description": "The chain's verification",
+                        "content": {"application/json": {"model": AuditVerification}}}},
+       description="Every audit entry of the enterprise carries the hash of its previous entry; the "
+                   "chain head moves only with the entry it names. `valid` is false when an entry was "
+                   "altered, removed or inserted behind the system's back; `broken_at` names the first "
+                   "entry where the chain breaks and why.")
+def audit_verification(uscc: Annotated[Uscc, Path()]) -> Response[AuditVerification]:
+    return json_response(200, verify_audit_chain(dynamodb_stores(), uscc))
 
 
 app = make_resolver(router)

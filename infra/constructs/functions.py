@@ -157,8 +157,8 @@ def _grant_tables(spec: FunctionSpec, tables: Tables, role: iam.Role) -> dict[st
         main_table = cast(CfnElement, tables.main.node.default_child)
         index_arns = f"<{Stack.of(role).get_logical_id(main_table)}.Arn>/index/*"
         acknowledge(default_policy(role), f"AwsSolutions-IAM5[Resource::{index_arns}]",
-                    "Queries on the main table's sparse GSIs (gsi1 public lists, gsi2 due dates): "
-                    "grant_*_data names the indexes as <table>/index/*, and this table has only those two.")
+                    "Queries on the main table's sparse GSIs (gsi1 public lists, gsi2 due index, gsi3 feed): "
+                    "grant_*_data names the indexes as <table>/index/*, and this table has only those three.")
     if spec.idempotency == Access.READWRITE:
         # Exactly what Powertools' DynamoDBPersistenceLayer calls (no Scan, no batch writes).
         tables.idempotency.grant(role, "dynamodb:GetItem", "dynamodb:PutItem",
@@ -167,5 +167,9 @@ def _grant_tables(spec: FunctionSpec, tables: Tables, role: iam.Role) -> dict[st
     if spec.audit == Access.APPEND:
         # PutItem only (also covers Put inside TransactWriteItems). Never Update/Delete.
         tables.audit.grant(role, "dynamodb:PutItem")
+    elif spec.audit == Access.READ:
+        # The chain verification reads one enterprise's entries; no Scan, no write.
+        tables.audit.grant(role, "dynamodb:Query", "dynamodb:GetItem")
+    if spec.audit != Access.NONE:
         env["AUDIT_TABLE_NAME"] = tables.audit.table_name
     return env

@@ -36,12 +36,19 @@ class Tables(Construct):
             partition_key=dynamodb.Attribute(name="gsi1pk", type=STRING),
             sort_key=dynamodb.Attribute(name="gsi1sk", type=STRING),
         )
-        # gsi2: date-driven duties (disclosure ends, arrears thresholds, case deadlines), so the
-        # scheduled jobs read what is due instead of scanning the table.
+        # gsi2: the due index of time-triggered work (DUE#<KIND> / <day>#<uscc>#<ref>; disclosure
+        # expiry, arrears thresholds, clean-period upgrades): jobs read what is due and consume it.
         self.main.add_global_secondary_index(
             index_name="gsi2",
             partition_key=dynamodb.Attribute(name="gsi2pk", type=STRING),
             sort_key=dynamodb.Attribute(name="gsi2sk", type=STRING),
+        )
+        # gsi3: the public disclosure feed (FEED / <published_until>#<uscc>#<event_id>): only records
+        # the system published; a feed read for day D queries `>= D`, so it never reads what left before D.
+        self.main.add_global_secondary_index(
+            index_name="gsi3",
+            partition_key=dynamodb.Attribute(name="gsi3pk", type=STRING),
+            sort_key=dynamodb.Attribute(name="gsi3sk", type=STRING),
         )
 
         # Powertools idempotency records; TTL only cleans up expired replay records (it is never a
@@ -65,6 +72,8 @@ class Tables(Construct):
         # table it is attached to (circular dependency in CloudFormation).
         self.audit = dynamodb.Table(
             self, "Audit", **_record_table(),
+            # New entries are copied to the write-once archive (constructs/audit_archive.py).
+            stream=dynamodb.StreamViewType.NEW_IMAGE,
             resource_policy=iam.PolicyDocument(statements=[
                 iam.PolicyStatement(
                     sid="AppendOnly",

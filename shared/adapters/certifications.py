@@ -8,7 +8,8 @@
 | certifier | `CERTIFIER` | `<certifier_id>` |
 
 Every write of a case is one transaction: the case on its `version`, the guard or the waiting item
-as its status requires, and the audit entry of its latest history line."""
+as its status requires, and the enterprise's chained audit entry of its latest history line
+(`shared.adapters.audit.transact_with_audit`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.adapters import keys
+from shared.adapters.audit import transact_with_audit
 from shared.adapters.credit_store import get_item, put_new, put_versioned, query_partition, transact
 from shared.adapters.dynamodb import dynamodb_client, from_item, to_item
 from shared.adapters.settings import settings
@@ -41,19 +43,24 @@ class DynamoCertificationStore:
                 "entity": "CERTIFICATION", **case}
 
     def _audit(self, case: Mapping[str, Any]) -> dict[str, Any]:
+        """The enterprise's chained audit entry of this version of the case (its latest history line)."""
         last = (case.get("history") or [{}])[-1]
-        return put_new(self.audit_table, {
-            "pk": keys.enterprise_pk(case["uscc"]), "sk": f"{last.get('at', '')}#{case['case_id']}#{case['version']}",
-            "action": "CertificationCase", "case_id": case["case_id"], "status": case["status"],
-            "actor": last.get("by"), "what": last.get("what")})
+        sk = f"{last.get('at', '')}#{case['case_id']}#{case['version']}"
+        return {"pk": keys.enterprise_pk(case["uscc"]), "sk": sk,
+                "action": "CertificationCase", "case_id": case["case_id"], "status": case["status"],
+                "actor": last.get("by"), "what": last.get("what")}
+
+    def _transact(self, writes: list[dict[str, Any]], case: Mapping[str, Any],
+                  audit: Mapping[str, Any] | None) -> None:
+        transact_with_audit(writes, self._audit(case) if audit is None else audit, case["uscc"], table=self.table,
+                            audit_table=self.audit_table)
 
     def create_case(self, case: Mapping[str, Any]) -> None:
         guard_pk, guard_sk = keys.open_case_key(case["uscc"])
         try:
-            transact([put_new(self.table, self._case_item(case)),
-                      put_new(self.table, {"pk": guard_pk, "sk": guard_sk, "entity": "CERTIFICATION_GUARD",
-                                           "case_id": case["case_id"]}),
-                      self._audit(case)])
+            self._transact([put_new(self.table, self._case_item(case)),
+                            put_new(self.table, {"pk": guard_pk, "sk": guard_sk, "entity": "CERTIFICATION_GUARD",
+                                                 "case_id": case["case_id"]})], case, None)
         except Conflict as exc:
             held = get_item(guard_pk, guard_sk, self.table)
             raise OpenCaseExists(held["case_id"] if held else None) from exc
@@ -75,8 +82,7 @@ class DynamoCertificationStore:
     def save_case(self, case: Mapping[str, Any], expected_version: int,
                   audit: Mapping[str, Any] | None = None) -> None:
         status = CaseStatus(case["status"])
-        writes: list[dict[str, Any]] = [put_versioned(self.table, self._case_item(case), expected_version),
-                                        self._audit(case) if audit is None else put_new(self.audit_table, audit)]
+        writes: list[dict[str, Any]] = [put_versioned(self.table, self._case_item(case), expected_version)]
         if not status.is_open:
             pk, sk = keys.open_case_key(case["uscc"])
             writes.append({"Delete": {"TableName": self.table, "Key": to_item({"pk": pk, "sk": sk}),
@@ -89,7 +95,7 @@ class DynamoCertificationStore:
                 "uscc": case["uscc"]})}})
         else:
             writes.append({"Delete": {"TableName": self.table, "Key": waiting_key}})
-        transact(writes)
+        self._transact(writes, case, audit)
 
     def _partition(self, pk: str) -> list[dict[str, Any]]:
         client = dynamodb_client()

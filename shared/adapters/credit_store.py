@@ -11,18 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.adapters import keys
+from shared.adapters.audit import transact_with_audit
+from shared.adapters.disclosure_store import clear_pending, write_items
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
 from shared.adapters.enterprises import enterprise_item
 from shared.adapters.settings import settings
 from shared.domain.content import canonical_content, content_hash
 from shared.domain.errors import Conflict
+from shared.usecases.arrears_watch import DUE_KIND as ARREARS_DUE_KIND
 from shared.usecases.ports import EnterpriseItems, EvaluationCommit, NewEvent, Page, StoredEventId
+
+if TYPE_CHECKING:
+    from shared.domain.enterprise import Enterprise
 
 _BATCH_GET_MAX = 100
 _TRANSACT_MAX = 100
+_AUDITED_MAX = _TRANSACT_MAX - 2  # room for the audit entry and the chain head
 
 
 def batch_get(table: str, key_pairs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -83,7 +90,8 @@ def set_attributes(table: str, pk: str, sk: str, values: Mapping[str, Any],
 
 
 _KINDS = {"EVT#": "events", "VOL#": "volumes", "DEC#": "decisions", "AR#": "annual_reports", "PERSON#": "persons",
-          "RST#": "restorations", "CERT#": "certifications", "OBJ#": "objections"}
+          "RST#": "restorations", "DISC#": "disclosures", "DUE#": "due",
+          "CERT#": "certifications", "OBJ#": "objections"}
 
 
 def load_enterprise_items(uscc: str, table: str | None = None) -> EnterpriseItems:
@@ -147,9 +155,9 @@ def event_item(event: Any, received_at: str, arrears_threshold: date | None) -> 
         "pk": keys.enterprise_pk(event.uscc), "sk": keys.event_sk(event.event_id), "entity": "EVENT",
         **canonical_content(event), "content_hash": content_hash(event), "received_at": received_at,
     }
-    if arrears_threshold is not None:  # sparse: only arrears that can still become a ground
-        values["gsi2pk"] = keys.due_pk("ARREARS", arrears_threshold.isoformat())
-        values["gsi2sk"] = f"{event.uscc}#{event.event_id}"
+    if arrears_threshold is not None:  # on the ARREARS due index: only arrears that can still become a ground
+        values["gsi2pk"] = keys.due_pk(ARREARS_DUE_KIND)
+        values["gsi2sk"] = keys.due_sk(arrears_threshold.isoformat(), event.uscc, event.event_id)
     return values
 
 
@@ -177,12 +185,27 @@ class DynamoCreditFileStore:
                  for item in found if item["sk"] == keys.EVENT_GUARD_SK}
         return taken, {item["uscc"] for item in found if item["sk"] == keys.PROFILE}
 
-    def add_events(self, events: Sequence[NewEvent], received_at: str) -> None:
-        writes: list[dict[str, Any]] = []
+    def add_events(self, events: Sequence[NewEvent], received_at: str,
+                   new_enterprises: Sequence[Enterprise] = ()) -> None:
+        """Guard + event per event; an enterprise placed under management by the batch (Art 41) is
+        created with its first event in the same transaction, so a failed write leaves no empty
+        enterprise. Groups are never split across transactions."""
+        creating = {e.uscc: e for e in new_enterprises}
+        groups: list[list[dict[str, Any]]] = []
         for new in events:
-            writes += [put_new(self.table_name, guard_item(new.event)),
-                       put_new(self.table_name, event_item(new.event, received_at, new.arrears_threshold))]
-        transact(writes)
+            group = [put_new(self.table_name, guard_item(new.event)),
+                     put_new(self.table_name, event_item(new.event, received_at, new.arrears_threshold))]
+            enterprise = creating.pop(new.event.uscc, None)
+            if enterprise is not None:
+                group.insert(0, put_new(self.table_name, enterprise_item(enterprise)))
+            groups.append(group)
+        chunk: list[dict[str, Any]] = []
+        for group in groups:
+            if len(chunk) + len(group) > _TRANSACT_MAX:
+                transact(chunk)
+                chunk = []
+            chunk += group
+        transact(chunk)
 
     def commit_evaluation(self, commit: EvaluationCommit) -> None:
         table, pk = self.table_name, keys.enterprise_pk(commit.uscc)
@@ -190,28 +213,30 @@ class DynamoCreditFileStore:
         # The profile write carries the version condition; it goes first so a lost race fails fast.
         if commit.profile is not None:
             writes.append(put_versioned(table, enterprise_item(commit.profile), commit.expected_version))
+        entry = None
         if commit.decision is not None:
             decision = commit.decision
             writes.append(put_new(table, {"pk": pk, "sk": keys.decision_sk(decision["effective_at"],
                                                                            decision["decision_id"]),
                                           "entity": "DECISION", **decision}))
             if commit.audit is not None:
-                writes.append(put_new(self.audit_table_name, {
-                    "pk": pk, "sk": f"{decision['effective_at']}#{decision['decision_id']}", **commit.audit}))
+                entry = {"pk": pk, "sk": f"{decision['effective_at']}#{decision['decision_id']}", **commit.audit}
         writes += [set_attributes(table, pk, keys.event_sk(event_id), {"classification": classification})
                    for event_id, classification in commit.classifications]
-        transact(writes)
+        writes += write_items(table, commit.disclosures)
+        writes += [{"Put": {"TableName": table, "Item": to_item(item)}} for item in commit.due_items]
+        if entry is None:
+            transact(writes)
+            return
+        # The state change and its chained audit entry in one transaction; what does not fit follows
+        # (classifications and disclosure items are recomputed by any later evaluation anyway).
+        transact_with_audit(writes[:_AUDITED_MAX], entry, commit.uscc, table=table, audit_table=self.audit_table_name)
+        if writes[_AUDITED_MAX:]:
+            transact(writes[_AUDITED_MAX:])
+
+    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
+        return clear_pending(items, self.table_name)
 
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
         return query_partition(keys.enterprise_pk(uscc), "DEC#", limit=limit, start=start, forward=False,
                                table=self.table_name)
-
-    def arrears_due(self, day: date) -> list[str]:
-        usccs: list[str] = []
-        start = None
-        while True:
-            items, start = query_index("gsi2", "gsi2pk", keys.due_pk("ARREARS", day.isoformat()), start=start,
-                                       table=self.table_name)
-            usccs += [item["gsi2sk"].split("#", 1)[0] for item in items]
-            if not start:
-                return usccs

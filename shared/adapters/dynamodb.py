@@ -6,7 +6,10 @@ Access patterns of the main table (single-table design; keys are built only in `
 | item                      | pk                 | sk                         | sparse index keys                     |
 |---------------------------|--------------------|----------------------------|---------------------------------------|
 | enterprise profile+state  | ENT#<uscc>         | PROFILE                    | gsi1: LIST#<tier> / <tier_since>#uscc |
-| credit event              | ENT#<uscc>         | EVT#<event_id>             | gsi2: ARREARS#<date> / <uscc>#<id>    |
+| credit event              | ENT#<uscc>         | EVT#<event_id>             | gsi2: DUE#ARREARS / <day>#<uscc>#<id> |
+| disclosure (Art 33)       | ENT#<uscc>         | DISC#<event_id>            | gsi2: DUE#DISCLOSURE_EXPIRY / <day>#… |
+|                           |                    |                            | gsi3: FEED / <published_until>#uscc#id|
+| clean-period due entry    | ENT#<uscc>         | DUE#CLEAN_PERIOD           | gsi2: DUE#CLEAN_PERIOD / <day>#…      |
 | event-id guard            | EVTID#<event_id>   | EVTID                      |                                       |
 | declaration volume        | ENT#<uscc>         | VOL#<year>#<line>          |                                       |
 | person (Art 46)           | ENT#<uscc>         | PERSON#<person_id>         |                                       |
@@ -14,10 +17,11 @@ Access patterns of the main table (single-table design; keys are built only in `
 | tier decision             | ENT#<uscc>         | DEC#<effective_at>#<id>    |                                       |
 | restoration application   | ENT#<uscc>         | RST#<restoration_id>       |                                       |
 | open-application guard    | RSTOPEN#<uscc>     | EVT#<event_id> or TIER    |                                       |
-| schedule cursor           | SCHEDULE#<name>    | STATE                      |                                       |
+| audit chain head          | AUDITHEAD#<uscc>   | HEAD                       |                                       |
 
-gsi1 holds only enterprises on a public list; gsi2 only items with a pending date-driven duty,
-so the scheduled jobs read what is due, never the table.
+gsi1 holds only enterprises on a public list; gsi2 (the due index, `shared/usecases/due_work.py`)
+only items with a pending time-triggered duty, removed when the duty is done, so the scheduled jobs
+read what is due, never the table; gsi3 only records the system published (the national feed).
 """
 
 from __future__ import annotations

@@ -38,13 +38,31 @@ def decision_sk(effective_at: str, decision_id: str) -> str:
     return f"DEC#{effective_at}#{decision_id}"
 
 
-def due_pk(kind: str, day: str) -> str:
-    """Sparse date index (gsi2): items with a duty on `day`, e.g. ARREARS#2026-05-01."""
-    return f"{kind}#{day}"
+def due_pk(kind: str) -> str:
+    """Due index (gsi2) partition of one kind of time-triggered work, e.g. DUE#ARREARS."""
+    return f"DUE#{kind}"
 
 
-def schedule_pk(name: str) -> str:
-    return f"SCHEDULE#{name}"
+def due_sk(day: str, uscc: str, ref: str) -> str:
+    """Due index (gsi2) sort key: the day the work falls due first, so a run reads `<= today#\uffff`."""
+    return f"{day}#{uscc}#{ref}"
+
+
+def disclosure_sk(event_id: str) -> str:
+    return f"DISC#{event_id}"
+
+
+FEED_PK = "FEED"
+"""Public disclosure feed (gsi3): one partition, sorted by the last day shown."""
+
+
+def feed_sk(published_until: str, uscc: str, event_id: str) -> str:
+    return f"{published_until}#{uscc}#{event_id}"
+
+
+def clean_period_sk() -> str:
+    """The enterprise's automatic-upgrade due item (one per enterprise)."""
+    return "DUE#CLEAN_PERIOD"
 
 
 def restoration_sk(restoration_id: str) -> str:
@@ -76,6 +94,16 @@ WAITING_FOR_CERTIFIERS_PK = "CERTWAIT"
 
 CERTIFIER_PK = "CERTIFIER"
 """The certifiers' roster: one item per certifier (sk: certifier id)."""
+AUDIT_HEAD_SK = "HEAD"
+
+
+def audit_head_pk(uscc: str) -> str:
+    """The head of an enterprise's audit chain (main table; the audit table is append-only)."""
+    return f"AUDITHEAD#{uscc}"
+
+
+def schedule_pk(name: str) -> str:
+    return f"SCHEDULE#{name}"
 
 
 def objection_sk(objection_id: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from shared.adapters import keys
+from shared.adapters.audit import transact_with_audit
 from shared.adapters.credit_store import (
     EnterpriseItems,
     batch_get,
@@ -90,6 +91,7 @@ class DynamoRestorationStore:
                 "TableName": self.table, "Key": to_item({"pk": pk, "sk": sk}),
                 "ConditionExpression": "attribute_not_exists(pk) OR restoration_id = :rid",
                 "ExpressionAttributeValues": to_item({":rid": restoration_id})}})
-        if audit is not None:
-            writes.append(put_new(self.audit_table, audit))
-        transact(writes)
+        if audit is None:
+            transact(writes)
+        else:
+            transact_with_audit(writes, audit, uscc, table=self.table, audit_table=self.audit_table)

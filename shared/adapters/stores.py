@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.adapters.audit import DynamoAuditStore
 from shared.adapters.bus import EventBridgeBus
 from shared.adapters.certifications import DynamoCertificationStore
 from shared.adapters.credit_store import DynamoCreditFileStore
@@ -19,6 +20,7 @@ def dynamodb_stores() -> Stores:
     """DynamoDB stores and the EventBridge bus, on the tables and bus of the function's environment.
     Cheap (no client is created until a store is used), so handlers build it per invocation."""
     return Stores(enterprises=EnterpriseRepository(), credit=DynamoCreditFileStore(), filings=DynamoFilingStore(),
-                  schedules=DynamoScheduleStore(), bus=EventBridgeBus(), certifications=DynamoCertificationStore(),
-                  workflows=StepFunctionsWorkflows(), objections=DynamoObjectionStore(),
+                  schedules=DynamoScheduleStore(), bus=EventBridgeBus(), audit=DynamoAuditStore(),
+                  certifications=DynamoCertificationStore(), workflows=StepFunctionsWorkflows(),
+                  objections=DynamoObjectionStore(),
                   objection_workflow=StepFunctionsWorkflows(environment_variable=OBJECTION_STATE_MACHINE_ARN))

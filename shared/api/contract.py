@@ -1,5 +1,6 @@
-"""The public route table of `API.md`: one source for the CDK API (methods, authorizer scopes,
-integrations) and for the handlers' own authorization check. Nothing else lists routes."""
+"""The public route table (the HTTP contract, published as `functions/docs/openapi.json`): one
+source for the CDK API (methods, authorizer scopes, integrations) and for the handlers' own
+authorization check. Nothing else lists routes."""
 
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ ROUTES: tuple[Route, ...] = (
           summary="Register an enterprise (starts REGULAR)", tags=("Enterprises",)),
     Route("GET", "/v1/enterprises/{uscc}", "registry", (SCOPE_ENTERPRISE, SCOPE_OFFICER), own="uscc",
           summary="Full record of an enterprise", tags=("Enterprises",)),
+    Route("GET", "/v1/enterprises/{uscc}/audit/verification", "registry", (SCOPE_OFFICER,),
+          summary="Verify the enterprise's tamper-evident audit chain; says where it breaks", tags=("Enterprises",)),
     Route("GET", "/v1/enterprises/{uscc}/credit", "credit_views",
           summary="Public credit view, optionally at a past instant", tags=("Credit",)),
     Route("POST", "/v1/credit-events", "ingestion", (SCOPE_EVENTS,), idempotent=True,
@@ -61,6 +64,11 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/lists/{name}", "credit_views",
           summary="Public lists: advanced-certified, certified, discredited, seriously-discredited (Art 16)",
           tags=("Credit",)),
+    Route("GET", "/v1/disclosures", "credit_views",
+          summary="Public disclosure feed: what was public at `as_of` (national, or one uscc)", tags=("Disclosure",)),
+    Route("GET", "/v1/enterprises/{uscc}/disclosures", "credit_views", (SCOPE_ENTERPRISE, SCOPE_OFFICER),
+          own="uscc", summary="Every record of the enterprise (MINOR and ended too) with status and history",
+          tags=("Disclosure",)),
     Route("POST", "/v1/restorations", "restorations", (SCOPE_ENTERPRISE,), idempotent=True,
           summary="Apply to restore records (DISCLOSURE, Arts 36-40) or for an upgrade (TIER, Arts 29-30)",
           tags=("Restoration",)),

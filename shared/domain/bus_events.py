@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.tiers import Tier
 
 FACTS_RECORDED = "CreditFactsRecorded"
 REEVALUATION_REQUESTED = "ReevaluationRequested"
 TIER_CHANGED = "TierChanged"
+DISCLOSURE_PUBLISHED = "DisclosurePublished"
+DISCLOSURE_ENDED = "DisclosureEnded"
 RESTORATION_RECEIVED = "RestorationReceived"
 RESTORATION_DECIDED = "RestorationDecided"
 CERTIFICATION_DECIDED = "CertificationDecided"
@@ -59,6 +61,32 @@ class TierChanged(_Detail):
     rule_pack: str
     grounds: list[Citation]
     correction: bool = False
+
+
+class DisclosurePublished(_Detail):
+    """Public: a record went on the public disclosure feed (Art 33). `published_until` is the last day
+    it is shown (inclusive); `published_at` the instant the system published it."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    event_id: str
+    severity: Literal["GENERAL", "SERIOUS", "MINOR"]
+    rule_ids: list[str]
+    published_from: str
+    published_until: str | None
+    published_at: str
+
+
+class DisclosureEnded(_Detail):
+    """Public: a record left the feed, in exactly one way. `ended_on` is the first day it is no longer
+    shown (EXPIRED: the day after `published_until`); `ended_at` the instant the system recorded it."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    event_id: str
+    reason: Literal["EXPIRED", "RESTORED", "WITHDRAWN"] = Field(description="how the disclosure ended")
+    ended_on: str
+    ended_at: str
 
 
 class RestorationReceived(_Detail):

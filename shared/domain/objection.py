@@ -27,7 +27,7 @@ from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import DisclosureOverride, ObjectionWithdrawal
 
 REVIEW_DAYS = 20
-"""Art 39: the objection is reviewed within 20 days (calendar days, RULES.md "Counting periods")."""
+"""Art 39: the objection is reviewed within 20 days (calendar days, `shared.domain.periods`)."""
 ARTICLE = "Art 39"
 
 

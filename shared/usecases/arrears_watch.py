@@ -1,46 +1,46 @@
 """`arrears-watch` (daily 00:20 CST): re-evaluates enterprises whose unpaid tax or fine crosses its
-threshold (D4/D5 are time-triggered). Reads the sparse date index day by day since the last run,
-so its cost follows the enterprises due, never the table; a run catches every threshold passed
-since the previous one, and the first run looks back `FIRST_RUN_LOOKBACK_DAYS`."""
+threshold (D4/D5 are time-triggered).
+
+Each arrears event that can still become a ground carries an entry on the `ARREARS` due index
+(`shared.usecases.due_work`) at its threshold day, written with the event. A run takes every entry
+due up to today, page by page, asks the evaluation function to re-evaluate the enterprises of the
+page (`ReevaluationRequested`: the evaluation path, with its retries and DLQ) and consumes the
+entries. No date cursor: a clock moved forward and back, a missed or repeated run neither loses nor
+doubles a threshold (the evaluation itself is idempotent)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
 from typing import Any
 
-from shared.domain.bus_events import REEVALUATION_REQUESTED, ReevaluationRequested
-from shared.domain.clock import Clock, china_date, iso_instant
-from shared.usecases.ports import Stores
+from shared.domain.bus_events import ReevaluationRequested
+from shared.domain.clock import Clock, china_date
+from shared.usecases.due_work import DueIndex, RunReport, due_day, run_due
 
 SCHEDULE = "arrears-watch"
-FIRST_RUN_LOOKBACK_DAYS = 31
+DUE_KIND = "ARREARS"
 
 
-def due_enterprises(stores: Stores, first: date, last: date) -> tuple[dict[str, str], int]:
-    """uscc → earliest threshold day in [first, last], and the number of index items read."""
-    due: dict[str, str] = {}
-    read = 0
-    day = first
-    while day <= last:
-        usccs = stores.credit.arrears_due(day)
-        read += len(usccs)
-        for uscc in usccs:
-            due.setdefault(uscc, day.isoformat())
-        day += timedelta(days=1)
-    return due, read
+def reevaluation_requests(entries: list[dict[str, Any]], reason: str) -> list[dict[str, Any]]:
+    """One request per enterprise of a page (its earliest due day)."""
+    earliest: dict[str, str] = {}
+    for entry in entries:
+        day = due_day(entry)
+        uscc = entry["uscc"]
+        if uscc not in earliest or day < earliest[uscc]:
+            earliest[uscc] = day
+    return [ReevaluationRequested(uscc=u, reason=reason, due_on=d).model_dump() for u, d in sorted(earliest.items())]
 
 
-def run_arrears_watch(stores: Stores, clock: Clock) -> dict[str, Any]:
-    now = clock.now()
-    today = china_date(now)
-    state = stores.schedules.cursor(SCHEDULE)
-    first = (date.fromisoformat(state["last_day"]) + timedelta(days=1) if state
-             else today - timedelta(days=FIRST_RUN_LOOKBACK_DAYS))
-    due, read = due_enterprises(stores, first, today) if first <= today else ({}, 0)
-    stores.bus.publish(REEVALUATION_REQUESTED, [
-        ReevaluationRequested(uscc=uscc, reason=SCHEDULE, due_on=day).model_dump()
-        for uscc, day in sorted(due.items())])
-    stores.schedules.save_cursor(SCHEDULE, {
-        "last_day": max(today, first - timedelta(days=1)).isoformat(), "last_run_at": iso_instant(now),
-        "enterprises_due": len(due), "items_read": read})
-    return {"from": first.isoformat(), "to": today.isoformat(), "enterprises_due": len(due), "items_read": read}
+def run_arrears_watch(clock: Clock, index: DueIndex, request_reevaluation: Callable[[list[dict[str, Any]]], object],
+                      remaining_ms: Callable[[], int] | None = None) -> dict[str, Any]:
+    enterprises: set[str] = set()
+
+    def page(entries: list[dict[str, Any]]) -> int:
+        requests = reevaluation_requests(entries, SCHEDULE)
+        request_reevaluation(requests)  # before consuming: a failed publish leaves the entries due
+        enterprises.update(r["uscc"] for r in requests)
+        return sum(index.consume(e) for e in entries)
+
+    report: RunReport = run_due(DUE_KIND, china_date(clock.now()), index, page, remaining_ms=remaining_ms)
+    return {**report.to_dict(), "enterprises_due": len(enterprises)}

@@ -4,7 +4,6 @@ each event stored once by `event_id`, then one `CreditFactsRecorded` per enterpr
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import date, datetime
 from typing import Annotated
 
@@ -15,8 +14,10 @@ from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.content import content_hash
 from shared.domain.credit_events import CreditEvent, check_batch
 from shared.domain.enterprise import BusinessLine, BusinessType, RegistrationData, RegistrationStatus, new_enterprise
-from shared.domain.errors import Conflict, EnterpriseAlreadyExists, ValidationFailed
+from shared.domain.errors import Conflict, ValidationFailed
 from shared.usecases.ports import NewEvent, Stores
+
+MAX_ATTEMPTS = 3
 
 
 class CreditEventBatch(BaseModel):
@@ -39,6 +40,18 @@ def unregistered_related(uscc: str, lines: set[BusinessLine], today: date) -> Re
 
 
 def ingest_credit_events(stores: Stores, clock: Clock, batch: CreditEventBatch) -> list[dict[str, str]]:
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        results = _ingest(stores, clock, batch, last_attempt=attempt == MAX_ATTEMPTS)
+        if results is not None:
+            return results
+        # An event id or an enterprise was taken meanwhile: look again (a racing replay of the same
+        # events now reads as duplicates, a racing registration as a known enterprise).
+    raise AssertionError("unreachable: the last attempt raises its Conflict")  # pragma: no cover
+
+
+def _ingest(stores: Stores, clock: Clock, batch: CreditEventBatch, *,
+            last_attempt: bool) -> list[dict[str, str]] | None:
+    """The batch's results, or None when the write lost a race (and this is not the last attempt)."""
     now = clock.now()
     today = china_date(now)
     events = batch.events
@@ -67,7 +80,12 @@ def ingest_credit_events(stores: Stores, clock: Clock, batch: CreditEventBatch) 
             new.append(event)
             results.append({"event_id": event.event_id, "status": "created"})
     if new:
-        _store(stores, new, known_usccs, now, today)
+        try:
+            _store(stores, new, known_usccs, now, today)
+        except Conflict:
+            if last_attempt:
+                raise
+            return None
     # Every enterprise the batch names is re-evaluated, duplicates included: a retry after a failed
     # publish (events stored, trigger lost) heals itself, and evaluation is idempotent.
     stores.bus.publish(FACTS_RECORDED, [
@@ -80,10 +98,11 @@ def ingest_credit_events(stores: Stores, clock: Clock, batch: CreditEventBatch) 
 def _store(stores: Stores, new: list[CreditEvent], known_usccs: set[str], now: datetime, today: date) -> None:
     from shared.domain.rules import arrears_threshold_date, pack_for
 
-    for uscc in sorted({e.uscc for e in new} - known_usccs):
-        lines = {e.business_line for e in new if e.uscc == uscc}
-        with suppress(EnterpriseAlreadyExists):  # registered meanwhile: nothing to do
-            stores.enterprises.create(new_enterprise(unregistered_related(uscc, lines, today), now))
+    # Art 41: enterprises reported on before they register are created in the events' transaction
+    # (a failed write leaves no empty enterprise behind).
+    unknown = sorted({e.uscc for e in new} - known_usccs)
+    placed = [new_enterprise(unregistered_related(uscc, {e.business_line for e in new if e.uscc == uscc}, today), now)
+              for uscc in unknown]
     pack = pack_for(now)
     stores.credit.add_events([NewEvent(event, arrears_threshold_date(event, pack)) for event in new],
-                             iso_instant(now))
+                             iso_instant(now), placed)

@@ -23,6 +23,8 @@ from shared.domain.errors import Conflict
 from shared.domain.restoration import restoration_facts, upgrade_citations
 from shared.domain.rules import EnterpriseFacts, Evaluation, evaluate
 from shared.domain.rules.registry import pack_for
+from shared.usecases.disclosure_sync import disclosure_overrides
+from shared.usecases.evaluation_extras import extras_of
 from shared.usecases.ports import EnterpriseItems, EvaluationCommit, Stores
 
 MAX_ATTEMPTS = 5
@@ -38,14 +40,15 @@ def facts_from(items: EnterpriseItems) -> EnterpriseFacts:
     return EnterpriseFacts(
         uscc=profile["uscc"],
         events=tuple(EventRecord.from_plain(e) for e in items.events),
+        # a law's period (the event's), then the corrections of upheld objections (Art 39), which prevail
+        disclosure_overrides={**disclosure_overrides(items.events),
+                              **objections.disclosure_overrides(items.objections, items.events, china_date)},
         business_types=frozenset(profile["business_types"]),
         registration_status=profile["registration_status"],
         declaration_volumes=volumes,
         tier_facts=tier_facts,
         record_restorations=record_restorations,
-        # applied corrections of upheld objections (Art 39)
-        disclosure_overrides=objections.disclosure_overrides(items.objections, items.events, china_date),
-        withdrawals=objections.withdrawals(items.objections),
+        withdrawals=objections.withdrawals(items.objections),  # upheld objections against records (Art 39)
     )
 
 
@@ -82,10 +85,12 @@ def restoration_summary(evaluation: Evaluation) -> dict[str, Any] | None:
 
 
 def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, trigger: str) -> dict[str, Any]:
-    new_version = enterprise.version + 1
+    """The decision record. Two instants, named for what they are: `grounds_since`, when what it cites
+    arose (the rules date the tier from then), and `effective_at`, when the decision was made and took
+    effect (the official tier, `tier_since` of every view, changes then)."""
     correction = evaluation.corrections[0].revocation_event_id if evaluation.corrections else None
     return {
-        "decision_id": f"D-{enterprise.uscc}-{new_version:05d}",
+        "decision_id": f"D-{enterprise.uscc}-{enterprise.next_decision_number():05d}",
         "uscc": enterprise.uscc,
         "from_tier": enterprise.tier.value,
         "to_tier": evaluation.tier.value,
@@ -98,7 +103,7 @@ def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, t
            for c in evaluation.corrections],
         "explanation": evaluation.explanation,
         "restoration_notice": evaluation.restoration_notice.to_dict(),
-        "ground_since": None if evaluation.tier_since is None else iso_instant(evaluation.tier_since),
+        "grounds_since": None if evaluation.tier_since is None else iso_instant(evaluation.tier_since),
         "correction_of": correction,
         "trigger": trigger,
     }
@@ -130,6 +135,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
         now = clock.now()
         evaluation = evaluate(facts_from(items), now)
         records = classification_changes(items, evaluation)
+        extras = extras_of(stores, items, enterprise.name, evaluation, now)  # disclosures, due entries
         decision = audit = profile = None
         restoration = restoration_summary(evaluation)
         if evaluation.tier is enterprise.tier and restoration != enterprise.restoration:
@@ -145,18 +151,22 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
             changed = evaluation.tier is not enterprise.tier
             profile = enterprise.model_copy(update={"tier": evaluation.tier, "updated_at": now,
                                                     "tier_since": now if changed else enterprise.tier_since,
-                                                    "version": enterprise.version + 1, "restoration": restoration})
+                                                    "version": enterprise.version + 1, "restoration": restoration,
+                                                    "decisions_made": enterprise.next_decision_number()})
             audit = {"action": TIER_CHANGED if changed else "DecisionRemade", "actor": "evaluation",
                      "decision_id": decision["decision_id"],
                      "from_tier": decision["from_tier"], "to_tier": decision["to_tier"], "trigger": trigger,
                      "rule_pack": decision["rule_pack"]}
-        commit = EvaluationCommit(uscc, enterprise.version, profile, decision, audit, records)
+        commit = EvaluationCommit(uscc, enterprise.version, profile, decision, audit, records, extras.disclosures,
+                                  extras.due_items)
         if commit.empty:
+            extras.after_commit()  # events a failed publish left pending
             return {"uscc": uscc, "changed": False, "tier": enterprise.tier.value}
         try:
             stores.credit.commit_evaluation(commit)
         except Conflict:
             continue  # another evaluation committed first: reload and decide again on its result
+        extras.after_commit()
         if decision is not None and decision["from_tier"] != decision["to_tier"]:
             detail = TierChanged(uscc=uscc, decision_id=decision["decision_id"], from_tier=decision["from_tier"],
                                  to_tier=decision["to_tier"], effective_at=decision["effective_at"],

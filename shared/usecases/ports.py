@@ -33,6 +33,8 @@ class EnterpriseItems:
     persons: list[dict[str, Any]] = field(default_factory=list)
     restorations: list[dict[str, Any]] = field(default_factory=list)
     certifications: list[dict[str, Any]] = field(default_factory=list)
+    disclosures: list[dict[str, Any]] = field(default_factory=list)  # DISC#<event_id>: public state of records
+    due: list[dict[str, Any]] = field(default_factory=list)  # DUE#<KIND>: due-index items of the enterprise
     objections: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -63,10 +65,14 @@ class EvaluationCommit:
     decision: Mapping[str, Any] | None = None  # the tier decision (with `effective_at`, `decision_id`)
     audit: Mapping[str, Any] | None = None  # the audit entry of the decision
     classifications: Sequence[tuple[str, Mapping[str, Any]]] = ()  # (event_id, record classification)
+    # disclosure items (whole, with their index keys) and the version each replaces (None: created once)
+    disclosures: Sequence[tuple[Mapping[str, Any], int | None]] = ()
+    due_items: Sequence[Mapping[str, Any]] = ()  # due-index items under the enterprise (written whole)
 
     @property
     def empty(self) -> bool:
-        return self.profile is None and self.decision is None and not self.classifications
+        return (self.profile is None and self.decision is None and not self.classifications
+                and not self.disclosures and not self.due_items)
 
 
 class FilingKind(StrEnum):
@@ -93,10 +99,16 @@ class CreditFileStore(Protocol):
                         usccs: Iterable[str]) -> tuple[dict[str, StoredEventId], set[str]]:
         """The event ids already taken, and which of `usccs` are under management (one round trip)."""
         ...
-    def add_events(self, events: Sequence[NewEvent], received_at: str) -> None: ...  # all or nothing; Conflict
+    def add_events(self, events: Sequence[NewEvent], received_at: str,
+                   new_enterprises: Sequence[Enterprise] = ()) -> None:
+        """The events, and the enterprises they place under management (Art 41), all or nothing;
+        Conflict when an event id or an enterprise was taken meanwhile."""
+        ...
     def commit_evaluation(self, commit: EvaluationCommit) -> None: ...  # Conflict when the version moved
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page: ...  # newest first
-    def arrears_due(self, day: date) -> list[str]: ...  # usccs, one per unpaid arrears whose threshold is `day`
+    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
+        """Remove the bus events kept on disclosure items once the bus accepted them (at their version)."""
+        ...
 
 
 class FilingStore(Protocol):
@@ -157,6 +169,11 @@ class Workflows(Protocol):
     def resume(self, token: str, output: Mapping[str, Any]) -> bool: ...  # False: the task no longer waits
     def fail(self, token: str, error: str, cause: str) -> bool: ...
     def stop(self, execution_arn: str, cause: str) -> None: ...  # an execution that already ended is fine
+class AuditStore(Protocol):
+    """An enterprise's audit entries (any order) and the head of its chain (`shared.domain.audit_chain`)."""
+
+    def entries(self, uscc: str) -> list[dict[str, Any]]: ...
+    def head(self, uscc: str) -> dict[str, Any] | None: ...
 
 
 class EventBus(Protocol):
@@ -174,5 +191,6 @@ class Stores:
     bus: EventBus
     certifications: CertificationStore
     workflows: Workflows
+    audit: AuditStore
     objections: ObjectionStore
     objection_workflow: Workflows

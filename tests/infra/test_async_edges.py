@@ -1,5 +1,5 @@
 """Events, schedules, DLQs and alarms. The catalog-extension probe (`extended`) exercises the hooks
-a real row will use: a schedule of API.md's table and a bus rule."""
+a real row will use: a schedule of `catalog.SCHEDULES` and a bus rule."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_real_catalog_schedules_exactly_its_rows(synthesized: Synthesized) -> No
 
 
 def test_probe_schedule_fires_in_shanghai_time_with_dlq_and_retries(extended: Synthesized) -> None:
-    # Given a row that names one of API.md's schedules
+    # Given a row that names one of `catalog.SCHEDULES`
     probe_id = logical_id_of_output(extended.raw, outputs.function_output(PROBE))
     schedules = [s["Properties"] for s in extended.resources("AWS::Scheduler::Schedule").values()
                  if mentions(s["Properties"]["Target"]["Arn"], probe_id)]
@@ -107,9 +107,11 @@ def test_every_queue_is_encrypted_tls_only_and_watched(extended: Synthesized) ->
     # Given every SQS queue (all of them are DLQs)
     queues = extended.resources("AWS::SQS::Queue")
     policies = extended.resources("AWS::SQS::QueuePolicy").values()
-    # one DLQ per async function (failed invocations) plus one per rule or schedule target
+    # one DLQ per async function (failed invocations) plus one per rule or schedule target, plus
+    # one per pipe (the audit stream's)
     rows = (*FUNCTIONS, probe_row())
-    assert len(queues) == sum(1 + len(spec.triggers) for spec in rows if spec.is_async_target)
+    assert len(queues) == (sum(1 + len(spec.triggers) for spec in rows if spec.is_async_target)
+                           + sum(1 for spec in rows if spec.audit_stream is not None))
     for queue_id, queue in queues.items():
         # Then it is encrypted at rest, refuses plain HTTP and raises an alarm when not empty
         assert queue["Properties"]["SqsManagedSseEnabled"] is True

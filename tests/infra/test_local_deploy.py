@@ -43,7 +43,7 @@ def test_template_deploys_into_moto(synthesized: Synthesized, moto_env: None) ->
     # And the main table exists with its two indexes
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     table = dynamodb.describe_table(TableName=deployed["outputs"][outputs.MAIN_TABLE])["Table"]
-    assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2"}
+    assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"gsi1", "gsi2", "gsi3"}
     # And each function knows the physical names of what it may touch
     lambda_client = boto3.client("lambda", region_name=REGION)
     for spec in FUNCTIONS:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from shared.domain.audit_chain import ChainHead, link
 from shared.domain.content import canonical_content, content_hash
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists
@@ -33,12 +34,15 @@ class Memory:
     event_ids: dict[str, StoredEventId] = field(default_factory=dict)
     arrears_index: dict[date, list[str]] = field(default_factory=dict)
     decisions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    audit: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[dict[str, Any]] = field(default_factory=list)  # chained entries, every enterprise
+    audit_heads: dict[str, ChainHead] = field(default_factory=dict)
     filings: dict[tuple[str, FilingKind, str], dict[str, Any]] = field(default_factory=dict)
     cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
     published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     certification: CertificationMemory = field(default_factory=CertificationMemory)
     workflows: FakeWorkflows = field(default_factory=FakeWorkflows)
+    disclosures: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> event_id -> item
+    due: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> sk -> due item
     objection: ObjectionMemory = field(default_factory=ObjectionMemory)
     objection_workflow: FakeWorkflows = field(default_factory=lambda: FakeWorkflows(
         prefix="arn:aws:states:us-east-1:123456789012:execution:objection"))
@@ -89,6 +93,8 @@ class MemoryCreditFileStore:
             volumes=[dict(v) for (u, kind, _), v in memory.filings.items()
                      if u == uscc and kind is FilingKind.DECLARATION_VOLUME],
             decisions=list(memory.decisions.get(uscc, [])),
+            disclosures=[dict(d) for d in memory.disclosures.get(uscc, {}).values()],
+            due=[dict(d) for d in memory.due.get(uscc, {}).values()],
             certifications=[dict(c) for c in memory.certification.cases.values() if c["uscc"] == uscc],
             objections=[dict(o) for o in memory.objection.objections.values() if o["uscc"] == uscc])
 
@@ -97,9 +103,13 @@ class MemoryCreditFileStore:
         taken = {i: self.memory.event_ids[i] for i in event_ids if i in self.memory.event_ids}
         return taken, {u for u in usccs if u in self.memory.profiles}
 
-    def add_events(self, events: Sequence[NewEvent], received_at: str) -> None:
-        if any(new.event.event_id in self.memory.event_ids for new in events):
+    def add_events(self, events: Sequence[NewEvent], received_at: str,
+                   new_enterprises: Sequence[Enterprise] = ()) -> None:
+        if any(new.event.event_id in self.memory.event_ids for new in events) or any(
+                e.uscc in self.memory.profiles for e in new_enterprises):
             raise Conflict("the stored state changed while this request was processed; retry")
+        for enterprise in new_enterprises:
+            self.memory.profiles[enterprise.uscc] = _profile(enterprise)
         for new in events:
             event = new.event
             self.memory.event_ids[event.event_id] = StoredEventId(event.event_id, event.uscc, content_hash(event),
@@ -117,9 +127,30 @@ class MemoryCreditFileStore:
             memory.profiles[commit.uscc] = _profile(commit.profile)
         if commit.decision is not None:
             memory.decisions.setdefault(commit.uscc, []).append(dict(commit.decision))
-            memory.audit.append(dict(commit.audit or {}))
+            if commit.audit is not None:
+                append_audit(memory, commit.uscc, {
+                    "pk": f"ENT#{commit.uscc}",
+                    "sk": f"{commit.decision['effective_at']}#{commit.decision['decision_id']}", **commit.audit})
         for event_id, classification in commit.classifications:
             memory.events[commit.uscc][event_id]["classification"] = dict(classification)
+        stored = memory.disclosures.setdefault(commit.uscc, {})
+        for item, version in commit.disclosures:
+            current = stored.get(item["event_id"])
+            if (version is None) != (current is None) or (current is not None and current["version"] != version):
+                raise Conflict("a disclosure changed while this evaluation ran; retry")
+        for item, _version in commit.disclosures:
+            stored[item["event_id"]] = dict(item)
+        for item in commit.due_items:
+            memory.due.setdefault(commit.uscc, {})[item["sk"]] = dict(item)
+
+    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
+        cleared = 0
+        for item in items:
+            stored = self.memory.disclosures.get(item["uscc"], {}).get(item["event_id"])
+            if stored is not None and stored["version"] == item["version"]:
+                stored.pop("pending_events", None)
+                cleared += 1
+        return cleared
 
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
         newest_first = sorted(self.memory.decisions.get(uscc, []), key=lambda d: d["effective_at"], reverse=True)
@@ -127,6 +158,23 @@ class MemoryCreditFileStore:
 
     def arrears_due(self, day: date) -> list[str]:
         return list(self.memory.arrears_index.get(day, []))
+
+
+def append_audit(memory: Memory, uscc: str, entry: Mapping[str, Any]) -> None:
+    chained, memory.audit_heads[uscc] = link(entry, memory.audit_heads.get(uscc))
+    memory.audit.append(chained)
+
+
+class MemoryAuditStore:
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    def entries(self, uscc: str) -> list[dict[str, Any]]:
+        return [dict(e) for e in self.memory.audit if e["pk"] == f"ENT#{uscc}"]
+
+    def head(self, uscc: str) -> dict[str, Any] | None:
+        head = self.memory.audit_heads.get(uscc)
+        return None if head is None else head.to_dict()
 
 
 class MemoryFilingStore:
@@ -169,8 +217,9 @@ def memory_stores(memory: Memory | None = None) -> Stores:
     memory = memory or Memory()
     return Stores(enterprises=MemoryEnterpriseStore(memory), credit=MemoryCreditFileStore(memory),
                   filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory), bus=MemoryBus(memory),
-                  certifications=MemoryCertificationStore(memory.certification), workflows=memory.workflows,
-                  objections=MemoryObjectionStore(memory.objection), objection_workflow=memory.objection_workflow)
+                  audit=MemoryAuditStore(memory), certifications=MemoryCertificationStore(memory.certification),
+                  workflows=memory.workflows, objections=MemoryObjectionStore(memory.objection),
+                  objection_workflow=memory.objection_workflow)
 
 
 class Failing:

@@ -214,7 +214,7 @@ def test_a_corrected_disclosure_period_re_times_the_disclosure() -> None:
     _decide_and_run(memory, objection_id, ObjectionStatus.UPHELD, FILED + timedelta(days=3),
                     {"disclosure_months": 6})
     classification = memory.events[USCC][event_id]["classification"]
-    assert classification["disclosure_until"] == "2027-05-01" != until_before
+    assert classification["disclosure_until"] == "2027-05-02" != until_before  # 6 months, through the last day
     assert classification.get("withdrawn_on") is None
 
 

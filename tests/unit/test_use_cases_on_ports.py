@@ -48,7 +48,9 @@ def test_registration_then_ingestion_then_evaluation_run_on_in_memory_stores() -
     (decision,) = memory.decisions[USCC]
     assert [g["rule_id"] for g in decision["grounds"]] == ["D2"]
     assert memory.audit[0]["decision_id"] == decision["decision_id"]
-    assert [kind for kind, _ in memory.published] == [FACTS_RECORDED, TIER_CHANGED]
+    assert [kind for kind, _ in memory.published] == [FACTS_RECORDED, "DisclosurePublished", TIER_CHANGED]
+    (disclosure,) = memory.disclosures[USCC].values()
+    assert (disclosure["status"], "pending_events" in disclosure) == ("PUBLISHED", False)  # sent, then cleared
     (stored_event,) = memory.events[USCC].values()
     assert stored_event["classification"]["severity"] == "GENERAL"
     # evaluating again changes nothing (idempotent)

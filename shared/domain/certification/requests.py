@@ -40,6 +40,12 @@ class CertificationApplication(BaseModel):
     self_assessment: Assessment
 
 
+class NoFields(BaseModel):
+    """The body of a step that needs nothing but the case: none, or `{}` (a malformed body is still 400)."""
+
+    model_config = _STRICT
+
+
 class SuspensionRequest(BaseModel):
     model_config = _STRICT
     reason: SuspensionReason

@@ -3,7 +3,7 @@ a criminal judgment, an arrears notice, the settlement of arrears, or the revoca
 event). The model is the edge: it validates everything that needs no storage and no clock; what
 needs context is in `checks`.
 
-Field rules beyond API.md (choices of this module, listed so partners can rely on them):
+Field rules beyond the bare schema (choices of this module, listed so partners can rely on them):
 
 - `event_id`, `refers_to`: 1-128 characters, no whitespace or control characters.
 - `decided_on`, `due_on`: ISO calendar dates `YYYY-MM-DD` (CST), not before 2000-01-01. Numbers
@@ -17,11 +17,14 @@ Field rules beyond API.md (choices of this module, listed so partners can rely o
   every other type.
 - `amount_cny`: required for `FINE_OVERDUE` (D5 has an amount threshold) and whenever
   `penalty_kind` is `FINE` or `CONFISCATION`; a `WARNING` carries no amount above 0.
-- `penalty_kind` is optional (API.md); how the rules read its absence is CHOICE-MISSING-PENALTY-KIND
+- `penalty_kind` is optional; how the rules read its absence is CHOICE-MISSING-PENALTY-KIND
   (`effective_penalty_kind`, docs/rules.md).
 - `ARREARS_SETTLED` must refer to a `TAX_OVERDUE` or `FINE_OVERDUE` event; `PENALTY_REVOKED` to
   any event that is not itself a settlement or a revocation, decided on or before the revocation.
   Both must refer to an event of the same enterprise (checked by `check_against`).
+- `disclosure_months` (1-60, a JSON integer) and `disclosure_basis` (1-500 characters) come
+  together or not at all, and never on `ARREARS_SETTLED`/`PENALTY_REVOKED` (they are no records).
+  They replace the maximum disclosure period only: a MINOR record stays unpublished.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Protocol
+from typing import Annotated, ClassVar, Protocol
 
 from pydantic import (
     AfterValidator,
@@ -110,7 +113,7 @@ StrictBool = Annotated[bool, Field(strict=True)]
 
 
 class CreditEvent(BaseModel):
-    """One reported credit event (API.md `POST /v1/credit-events` item).
+    """One reported credit event (one item of `POST /v1/credit-events`).
 
     The per-type rules are field validators so that each error carries the field's `loc`."""
 
@@ -131,6 +134,16 @@ class CreditEvent(BaseModel):
     authority: _Text
     description: Annotated[str, Field(max_length=2000)] | None = None
     refers_to: EventId | None = Field(default=None, validate_default=True)
+    disclosure_months: Annotated[int, Field(strict=True, ge=1, le=60)] | None = Field(
+        default=None, description="A disclosure period set by another law (1-60 months); it replaces the maximum "
+                                  "disclosure period of the record's severity. Requires `disclosure_basis`.")
+    disclosure_basis: Annotated[str, Field(min_length=1, max_length=500, pattern=r"\S")] | None = Field(
+        default=None, validate_default=True,
+        description="The law that sets `disclosure_months` (required with it, refused without it)")
+
+    ADDED_OPTIONALS: ClassVar[tuple[str, ...]] = ("disclosure_months", "disclosure_basis")
+    """Fields added after events were stored: left out of the content identity when absent, so an
+    event stored before them keeps its `content_hash` (a replay stays a replay)."""
 
     @field_validator("amount_cny")
     @classmethod
@@ -170,6 +183,20 @@ class CreditEvent(BaseModel):
                 raise ValueError("an event cannot refer to itself")
         elif value is not None:
             raise ValueError(f"refers_to is only allowed for ARREARS_SETTLED and PENALTY_REVOKED, not {etype}")
+        return value
+
+    @field_validator("disclosure_basis")
+    @classmethod
+    def _basis_with_months(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if "disclosure_months" not in info.data:  # itself invalid: that error is enough
+            return value
+        months, etype = info.data.get("disclosure_months"), info.data.get("type")
+        if months is not None and value is None:
+            raise ValueError("disclosure_basis is required with disclosure_months (the law that sets the period)")
+        if months is None and value is not None:
+            raise ValueError("disclosure_basis is only allowed with disclosure_months")
+        if months is not None and etype in META_TYPES:
+            raise ValueError(f"{etype} is not a record: it has no disclosure period")
         return value
 
 

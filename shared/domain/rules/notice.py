@@ -45,8 +45,7 @@ def restoration_notice(pack: RulePack, state: Replay, groups: dict[str, list[Occ
     all_apply = all(r.route is Route.APPLICATION for r in routes)
     has_route = all(r.route is not Route.NO_APPLICATION_ROUTE for r in routes)
     earliest = max(r.application_from for r in routes if r.application_from is not None) if all_apply else None
-    months = tiers.automatic_months.get(state.tier)
-    automatic = add_months(state.last_ground_on, months) if months is not None and state.last_ground_on else None
+    automatic = state.automatic_on  # None while arrears of the episode are unpaid (counted from settlement)
     target = tiers.target_tier
     parts: list[str] = []
     if not has_route:
@@ -62,6 +61,9 @@ def restoration_notice(pack: RulePack, state: Replay, groups: dict[str, list[Occ
     if automatic is not None:
         parts.append(f"Automatic restoration to {target.value} on {automatic.isoformat()} if no new ground arises "
                      f"before then.")
+    elif state.tier in tiers.automatic_months:
+        parts.append(f"No automatic restoration while arrears are unpaid: the clean period counts from settlement "
+                     f"({tiers.article}).")
     docs = " and ".join(documents)
     subs = "; ".join(f"a {k} replaces the {v}" for k, v in substitutes)
     parts.append(f"Documents: {docs}{' (' + subs + ')' if subs else ''} ({restoration.article}).")

@@ -13,6 +13,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from shared.domain.credit_events import CreditEventType, EventLike, PenaltyKind, effective_penalty_kind
+from shared.domain.periods import ONE_DAY, Period, first_day_after
 from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import DisclosureOverride
 from shared.domain.rules.model import RulePack, Severity
@@ -34,6 +35,11 @@ class RecordClassification(NamedTuple):
     withdrawn_on: date | None = None  # revoked (PENALTY_REVOKED decided on this day)
     restored_on: date | None = None  # restoration approved on this day
     withdrawn_at: str | None = None  # the instant an upheld objection withdrew it (Art 39): reads before it see it
+
+    @property
+    def last_disclosed_on(self) -> date | None:
+        """The last day of the maximum period (inclusive), None without an automatic end."""
+        return None if self.disclosure_until is None else self.disclosure_until - ONE_DAY
 
     @property
     def ended_on(self) -> date | None:
@@ -122,6 +128,7 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
         if override.withdrawn_on is not None and (withdrawn_on is None or override.withdrawn_on < withdrawn_on):
             withdrawn_on, withdrawn_at = override.withdrawn_on, override.withdrawn_at
     restorable = start if min_months is None else add_months(start, min_months)
-    until = add_months(start, max_months) if published and max_months is not None else None
+    # Shown through the last day of the maximum period; `until` is the day after (Civil Code Arts 200-204)
+    until = first_day_after(start, Period.months(max_months)) if published and max_months is not None else None
     return RecordClassification(event.event_id, etype, severity, published, start, restorable, until,
                                 rule_ids, "Arts 33-35", basis, withdrawn_on, restored_on, withdrawn_at)

@@ -19,7 +19,7 @@ from typing import Any
 from shared.domain.rules.dates import add_months, start_of_day
 from shared.domain.rules.facts import TierFact, TierFactKind
 from shared.domain.rules.grounds import Occurrence
-from shared.domain.rules.model import RulePack
+from shared.domain.rules.model import CountedFrom, RulePack
 from shared.domain.tiers import AEO_TIERS, DOWNGRADED_TIERS, Tier
 
 _FACT_ORDER = {TierFactKind.UPGRADED: 0, TierFactKind.CERTIFICATE_WITHDRAWN: 1, TierFactKind.CERTIFIED: 2}
@@ -55,12 +55,27 @@ class Replay:
     since: datetime | None  # instant of the last transition (None: REGULAR from the start)
     episode: tuple[Occurrence, ...]  # grounds of the downgrade in force (empty when not downgraded)
     last_ground_on: date | None  # last ground of the episode (starts the automatic clean period)
+    automatic_on: date | None  # the day the downgrade in force ends automatically (None: none yet, e.g. unpaid)
     transitions: tuple[Transition, ...]
     notes: tuple[str, ...]
 
 
 def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
+
+
+def clean_period_start(episode: list[Occurrence], last_ground: date) -> date | None:
+    """The day the automatic clean period counts from (CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND):
+    the last ground, or the latest settlement of the episode's grounds counted from settlement (D4/D5)
+    when later; None while any of them is unpaid (Arts 29-30: never while an obligation is
+    unfulfilled)."""
+    start = last_ground
+    for occurrence in episode:
+        if occurrence.rule.upgrade.counted_from is CountedFrom.SETTLEMENT:
+            if occurrence.settled_on is None:
+                return None
+            start = max(start, occurrence.settled_on)
+    return start
 
 
 def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[TierFact, ...],
@@ -89,8 +104,10 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
     def automatic_lift() -> None:
         assert automatic_on is not None
         assert last_ground is not None
+        clean_from = clean_period_start(episode, last_ground) or last_ground
         lift(start_of_day(automatic_on), Cause.AUTOMATIC_RESTORATION,
-             f"no new ground for {automatic[tier]} months since {last_ground.isoformat()}")
+             f"no new ground for {automatic[tier]} months since {clean_from.isoformat()}"
+             + (" (arrears settled then)" if clean_from != last_ground else ""))
 
     def apply_fact(fact: TierFact) -> None:
         nonlocal tier, since
@@ -135,7 +152,8 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
         consequence = occurrence.rule.consequence
         new_tier = consequence if tier not in DOWNGRADED_TIERS or consequence.rank < tier.rank else tier
         months = automatic.get(new_tier)
-        automatic_on = None if months is None else add_months(last_ground, months)
+        clean_from = None if months is None else clean_period_start(episode, last_ground)
+        automatic_on = None if months is None or clean_from is None else add_months(clean_from, months)
         if new_tier is tier:
             continue
         instant = start_of_day(day)
@@ -153,4 +171,4 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
         apply_fact(fact)
     if automatic_on is not None and start_of_day(automatic_on) <= as_of:
         automatic_lift()
-    return Replay(tier, since, tuple(episode), last_ground, tuple(transitions), tuple(notes))
+    return Replay(tier, since, tuple(episode), last_ground, automatic_on, tuple(transitions), tuple(notes))

@@ -65,7 +65,7 @@ def is_overdue(item: Mapping[str, Any], today: date) -> bool:
 
 
 def view(item: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """The objection as its enterprise or an officer reads it (API.md, Objections)."""
+    """The objection as its enterprise or an officer reads it."""
     decision = item.get("decision")
     return {
         "objection_id": item["objection_id"], "uscc": item["uscc"], "subject_type": item["subject_type"],

@@ -291,21 +291,3 @@ def test_dynamodb_handler_hands_accepted_writes_to_the_journal() -> None:
     assert [action for action, _ in recorder.seen] == ["PutItem"]
     assert recorder.seen[0][1]["Item"]["b"] == {"B": b"\x00\xff"}
 
-
-def test_parser_execution_stop_and_what_the_replacement_reads() -> None:
-    # Given the patch wraps the parser backend's Execution.stop and reflects ABORTED itself
-    from moto.stepfunctions.parser.asl.eval.environment import Environment
-    from moto.stepfunctions.parser.backend.execution import BaseExecutionWorkerCommunication, Execution
-
-    # When reading moto's definitions
-    original = next((p.original for p in moto_patches._applied if p.attribute == "stop"), Execution.__dict__["stop"])
-    # Then the signature, the attributes and the environment methods it uses are still there
-    assert params(original) == ["self", "stop_date", "error", "cause"]
-    assert params(moto_patches._stop_execution) == params(original)
-    source = inspect.getsource(Execution)
-    for attribute in ("self.exec_worker", "self.exec_status", "self.stop_date"):
-        assert attribute in source
-    assert {"program_state", "set_stop"} <= set(dir(Environment))
-    # And moto still reflects the status only when the worker's program returns (the gap patched)
-    assert "ProgramStopped" in inspect.getsource(BaseExecutionWorkerCommunication._reflect_execution_status)
-    assert "exec_worker.stop(" in inspect.getsource(original)

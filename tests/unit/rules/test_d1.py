@@ -46,7 +46,7 @@ def test_d1_record_is_serious_and_published_12_to_36_months() -> None:
     assert classification.severity is Severity.SERIOUS
     assert classification.published is True
     assert classification.restorable_from == day("2027-05-10")
-    assert classification.disclosure_until == day("2029-05-10")
+    assert classification.disclosure_until == day("2029-05-11")  # shown through 2029-05-10
     assert classification.rule_ids == ("D1",)
 
 

@@ -101,6 +101,6 @@ def test_arrears_record_is_disclosed_from_the_day_it_becomes_a_ground() -> None:
     assert classification.severity is Severity.GENERAL
     assert classification.disclosure_from == day("2026-05-01")
     assert classification.restorable_from == day("2026-08-01")
-    assert classification.disclosure_until == day("2027-05-01")
+    assert classification.disclosure_until == day("2027-05-02")  # shown through 2027-05-01
     # ... and before the threshold it is no record at all
     assert record(evaluate_on("2026-04-30", tax), tax.event_id).severity is None

@@ -19,6 +19,7 @@ from tests.unit.rules.builders import (
     facts,
     fine,
     revoked,
+    settled,
     tax_overdue,
     tier_on,
     upgraded,
@@ -104,8 +105,12 @@ def test_explanation_cites_articles_evidence_and_restoration() -> None:
     tax = tax_overdue("2026-02-05", "2026-01-31", event_id="tax-7")
     text = evaluate_on("2026-05-02", tax).explanation
     # Then the paragraph names the pack, tier, rule, article, evidence and the restoration route
-    for part in ("ORDER_282", "DISCREDITED since 2026-05-01", "D4 (Art 15)", "tax-7", "Arts 29-30", "2028-05-01"):
+    for part in ("ORDER_282", "DISCREDITED on grounds that arose on 2026-05-01", "D4 (Art 15)", "tax-7",
+                 "Arts 29-30", "No automatic restoration while arrears are unpaid"):
         assert part in text
+    # ... and once paid, the automatic day counts from the settlement (Arts 29-30)
+    paid = evaluate_on("2026-06-10", tax, settled(tax, "2026-06-10")).explanation
+    assert "Automatic restoration to REGULAR on 2028-06-10" in paid
 
 
 def test_correction_is_marked_when_a_revoked_penalty_grounded_the_tier() -> None:

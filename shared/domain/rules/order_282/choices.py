@@ -48,7 +48,10 @@ CHOICES = (
         "CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND", "Automatic restoration counts from the last ground",
         "Automatic restoration counts 24 (DISCREDITED) or 36 (SERIOUSLY_DISCREDITED) months from the last "
         "ground of the downgrade, effective 00:00 CST that day; a D ground while SERIOUSLY_DISCREDITED keeps "
-        "the tier and restarts the clock.", _DEFAULT),
+        "the tier and restarts the clock. Never while a ground counted from settlement (D4/D5) is unpaid "
+        "(Arts 29-30); once all are paid it counts from the latest settlement when that is later "
+        "than the last ground. Unpaid arrears that never grounded (a FINE_OVERDUE of at most CNY 10,000) do "
+        "not block it.", _DEFAULT),
     Choice(
         "CHOICE-UPGRADE-WAITING-PERIODS", "Upgrade waiting periods",
         "Each ground's waiting period counts from its latest arising (D4/D5: from the latest settlement); "
@@ -78,7 +81,10 @@ CHOICES = (
         "time; a FINE_OVERDUE of at most CNY 10,000 never is).", _DEFAULT, ("D4", "D5")),
     Choice(
         "CHOICE-DISCLOSURE-WINDOW", "Disclosure window",
-        "`disclosure_until` is exclusive (the first day no longer disclosed); a MINOR record is restorable "
+        "A record is shown through the last day of its maximum period (`published_until`, inclusive; "
+        "Civil Code Arts 200-204); `disclosure_until` is the exclusive end, the day after; "
+        "`disclosure_months` on an event replaces the maximum only (a MINOR record stays unpublished); a "
+        "MINOR record is restorable "
         "from its decision day; a revocation ends disclosure (WITHDRAWN) on its `decided_on`; an approved "
         "record restoration ends it (RESTORED) but, unlike a revocation, leaves the event among the grounds.",
         _DEFAULT),
@@ -95,4 +101,10 @@ CHOICES = (
         "CHOICE-REGISTRATION-DOES-NOT-CHANGE-TIER", "Registration status and business types",
         "Registration status and business types do not change the tier: an enterprise managed by reference "
         "(Art 41) can be downgraded, and D3 reads each event's own `business_line`.", _DEFAULT, ("D3",)),
+    Choice(
+        "CHOICE-DISCLOSURE-ITEMS", "Disclosure items: one end, what the system knew",
+        "A record the system learns of after its window ended, or already withdrawn or restored, was never on "
+        "the feed (stored ended, no bus event); the first end of a disclosure is final (a later revocation of "
+        "an expired record changes nothing); the feed at `as_of` shows only what the system had published by "
+        "then (`published_at <= as_of`).", _DEFAULT),
 )
