@@ -88,7 +88,7 @@ def transition(stores: Stores, case_id: str, now: datetime, by: str, what: str,
 
 
 def case_view(item: Mapping[str, Any], now: datetime) -> dict[str, Any]:
-    """The case as its enterprise or an officer reads it (API.md, Certification)."""
+    """The case as its enterprise or an officer reads it (`GET /v1/certifications/{case_id}`)."""
     rules = rules_at(now)
     case = case_from_plain(item, rules)
     today = china_date(now)
