@@ -6,7 +6,8 @@
 | open-objection guard | `OBJOPEN#<uscc>` | `<subject_type>#<subject_id>` (`objection_id`; deleted once decided) |
 
 Every write of an objection is one transaction: the objection (new, or on its `version`), its guard as
-its status requires, and the audit entry of its latest history line."""
+its status requires, and the enterprise's chained audit entry of its latest history line
+(`shared.adapters.audit.transact_with_audit`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.adapters import keys
-from shared.adapters.credit_store import get_item, put_new, put_versioned, query_partition, transact
+from shared.adapters.audit import transact_with_audit
+from shared.adapters.credit_store import get_item, put_new, put_versioned, query_partition
 from shared.adapters.dynamodb import to_item
 from shared.adapters.settings import settings
 from shared.domain.errors import Conflict
@@ -36,22 +38,22 @@ class DynamoObjectionStore:
         return {"pk": keys.enterprise_pk(objection["uscc"]), "sk": keys.objection_sk(objection["objection_id"]),
                 "entity": "OBJECTION", **objection}
 
-    def _audit(self, objection: Mapping[str, Any]) -> dict[str, Any]:
+    def _transact(self, writes: list[dict[str, Any]], objection: Mapping[str, Any]) -> None:
+        """`writes` with the enterprise's chained audit entry of this version (its latest history line)."""
         last = (objection.get("history") or [{}])[-1]
-        return put_new(self.audit_table, {
-            "pk": keys.enterprise_pk(objection["uscc"]),
-            "sk": f"{last.get('at', '')}#{objection['objection_id']}#{objection['version']}",
-            "action": "Objection", "objection_id": objection["objection_id"], "status": objection["status"],
-            "subject_type": objection["subject_type"], "subject_id": objection["subject_id"],
-            "actor": last.get("by"), "what": last.get("what")})
+        entry = {"pk": keys.enterprise_pk(objection["uscc"]),
+                 "sk": f"{last.get('at', '')}#{objection['objection_id']}#{objection['version']}",
+                 "action": "Objection", "objection_id": objection["objection_id"], "status": objection["status"],
+                 "subject_type": objection["subject_type"], "subject_id": objection["subject_id"],
+                 "actor": last.get("by"), "what": last.get("what")}
+        transact_with_audit(writes, entry, objection["uscc"], table=self.table, audit_table=self.audit_table)
 
     def create(self, objection: Mapping[str, Any], subject_key: str) -> None:
         guard_pk, guard_sk = keys.open_objection_key(objection["uscc"], subject_key)
         try:
-            transact([put_new(self.table, self._item(objection)),
-                      put_new(self.table, {"pk": guard_pk, "sk": guard_sk, "entity": "OBJECTION_GUARD",
-                                           "objection_id": objection["objection_id"]}),
-                      self._audit(objection)])
+            self._transact([put_new(self.table, self._item(objection)),
+                            put_new(self.table, {"pk": guard_pk, "sk": guard_sk, "entity": "OBJECTION_GUARD",
+                                                 "objection_id": objection["objection_id"]})], objection)
         except Conflict as exc:
             held = get_item(guard_pk, guard_sk, self.table)
             if held is not None:
@@ -73,10 +75,10 @@ class DynamoObjectionStore:
                                table=self.table)
 
     def save(self, objection: Mapping[str, Any], expected_version: int, subject_key: str) -> None:
-        writes = [put_versioned(self.table, self._item(objection), expected_version), self._audit(objection)]
+        writes = [put_versioned(self.table, self._item(objection), expected_version)]
         if objection["status"] != "UNDER_REVIEW":
             pk, sk = keys.open_objection_key(objection["uscc"], subject_key)
             writes.append({"Delete": {"TableName": self.table, "Key": to_item({"pk": pk, "sk": sk}),
                                       "ConditionExpression": "attribute_not_exists(pk) OR objection_id = :id",
                                       "ExpressionAttributeValues": to_item({":id": objection["objection_id"]})}})
-        transact(writes)
+        self._transact(writes, objection)
