@@ -39,15 +39,18 @@ class Access(StrEnum):
     PUT = "put"
     """Event bus only: events:PutEvents."""
     OPERATE = "operate"
-    """Certification workflow: StartExecution, StopExecution and the task responses (SendTaskSuccess,
+    """A workflow (state machine): StartExecution, StopExecution and the task responses (SendTaskSuccess,
     SendTaskFailure), on that state machine and its executions only."""
     CALLBACK = "callback"
-    """Certification workflow: the task responses and StopExecution only (no new executions)."""
+    """A workflow: the task responses and StopExecution only (no new executions)."""
 
 
 CERTIFICATION_WORKFLOW: Final = "certification"
 """Name of the certification state machine. Fixed, so the functions that drive it hold its ARN without
 referring to the resource (the machine invokes one of them: a reference would be a cycle)."""
+
+OBJECTION_WORKFLOW: Final = "objection"
+"""Name of the objection state machine (Art 39); fixed for the same reason."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ class FunctionSpec:
     """`credit` event bus: NONE | PUT."""
     workflow: Access = Access.NONE
     """The certification state machine: NONE | OPERATE | CALLBACK."""
+    objection_workflow: Access = Access.NONE
+    """The objection state machine: NONE | OPERATE | CALLBACK."""
     archive: Access = Access.NONE
     """Write-once audit archive bucket: NONE | APPEND (PutObject only)."""
     memory_mb: int = 512
@@ -186,6 +191,11 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("certification_steps", "Steps of the certification state machine; terminates open cases when "
                  "the enterprise becomes DISCREDITED/SD", main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT,
                  workflow=Access.CALLBACK, timeout_s=60, triggers=(BusRule(("TierChanged",)),)),
+    FunctionSpec("objections", "Objections (Art 39): filing, reads, the officer's decision",
+                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND,
+                 objection_workflow=Access.OPERATE),
+    FunctionSpec("objection_steps", "Steps of the objection state machine: apply the outcome, re-evaluate, notify",
+                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
     FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
                  archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
@@ -197,6 +207,7 @@ _ALLOWED: Final[dict[str, frozenset[Access]]] = {
     "audit": frozenset({Access.NONE, Access.READ, Access.APPEND}),
     "bus": frozenset({Access.NONE, Access.PUT}),
     "workflow": frozenset({Access.NONE, Access.OPERATE, Access.CALLBACK}),
+    "objection_workflow": frozenset({Access.NONE, Access.OPERATE, Access.CALLBACK}),
     "archive": frozenset({Access.NONE, Access.APPEND}),
 }
 

@@ -18,6 +18,7 @@ API_STAGE: Final = "ApiStageName"
 USER_POOL_ID: Final = "UserPoolId"
 TOKEN_URL: Final = "TokenUrl"
 CERTIFICATION_STATE_MACHINE: Final = "CertificationStateMachineArn"
+OBJECTION_STATE_MACHINE: Final = "ObjectionStateMachineArn"
 
 FUNCTION_PREFIX: Final = "FunctionName"
 """`FunctionName<CamelCaseCatalogName>` holds the physical name of each catalog function."""

@@ -36,7 +36,8 @@ class CustomsCreditStack(Stack):
                                    snap_start=bool(self.node.try_get_context("snap_start")))
         functions = dict(self.functions.invocation_targets)
         self.events.subscribe(specs, functions)
-        self.workflows = Workflows(self, "Workflows", steps=functions["certification_steps"])
+        self.workflows = Workflows(self, "Workflows", steps=functions["certification_steps"],
+                                   objection_steps=functions["objection_steps"])
         self.api = Api(self, "Api", user_pool=self.auth.user_pool, functions=functions,
                        api_name=physical_name(API_NAME, stage))
         self.schedules = Schedules(self, "Schedules", specs=specs, functions=functions, stage=stage)
@@ -66,6 +67,7 @@ class CustomsCreditStack(Stack):
             outputs.USER_POOL_ID: self.auth.user_pool.user_pool_id,
             outputs.TOKEN_URL: self.auth.domain.base_url() + "/oauth2/token",
             outputs.CERTIFICATION_STATE_MACHINE: self.workflows.certification.state_machine_arn,
+            outputs.OBJECTION_STATE_MACHINE: self.workflows.objection.state_machine_arn,
         }
         values |= {outputs.function_output(name): fn.function_name
                    for name, fn in self.functions.functions.items()}

@@ -14,7 +14,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.catalog import CERTIFICATION_WORKFLOW, Access, FunctionSpec
+from infra.catalog import CERTIFICATION_WORKFLOW, OBJECTION_WORKFLOW, Access, FunctionSpec
 from infra.constructs.queues import dead_letter_queue
 from infra.constructs.tables import Tables
 from infra.nag import acknowledge, default_policy
@@ -151,24 +151,31 @@ class Functions(Construct):
 
 
 def _grant_workflow(spec: FunctionSpec, role: iam.Role) -> dict[str, str]:
-    """States actions on the certification state machine (by its fixed name) and its executions only."""
-    if spec.workflow == Access.NONE:
-        return {}
+    """States actions on each state machine the row names (by its fixed name) and its executions only."""
+    environment: dict[str, str] = {}
+    for name, access, variable in ((CERTIFICATION_WORKFLOW, spec.workflow, "CERTIFICATION_STATE_MACHINE_ARN"),
+                                   (OBJECTION_WORKFLOW, spec.objection_workflow, "OBJECTION_STATE_MACHINE_ARN")):
+        if access != Access.NONE:
+            environment[variable] = _grant_machine(role, name, access)
+    return environment
+
+
+def _grant_machine(role: iam.Role, name: str, access: Access) -> str:
     stack = Stack.of(role)
-    machine = stack.format_arn(service="states", resource="stateMachine", resource_name=CERTIFICATION_WORKFLOW,
+    machine = stack.format_arn(service="states", resource="stateMachine", resource_name=name,
                                arn_format=ArnFormat.COLON_RESOURCE_NAME)
     executions = stack.format_arn(service="states", resource="execution",
-                                  resource_name=f"{CERTIFICATION_WORKFLOW}:*", arn_format=ArnFormat.COLON_RESOURCE_NAME)
+                                  resource_name=f"{name}:*", arn_format=ArnFormat.COLON_RESOURCE_NAME)
     on_machine = ["states:SendTaskSuccess", "states:SendTaskFailure"]
-    if spec.workflow == Access.OPERATE:
+    if access == Access.OPERATE:
         on_machine.append("states:StartExecution")
     role.add_to_policy(iam.PolicyStatement(actions=on_machine, resources=[machine]))
     role.add_to_policy(iam.PolicyStatement(actions=["states:StopExecution"], resources=[executions]))
-    nag_executions = f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{CERTIFICATION_WORKFLOW}:*"
+    nag_executions = f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{name}:*"
     acknowledge(default_policy(role), f"AwsSolutions-IAM5[Resource::{nag_executions}]",
-                "StopExecution names an execution, and execution names are per case (cert-<uscc>-<case>): "
-                "the grant is every execution of the certification state machine and nothing else.")
-    return {"CERTIFICATION_STATE_MACHINE_ARN": machine}
+                f"StopExecution names an execution, and execution names are per case: the grant is every "
+                f"execution of the {name} state machine and nothing else.")
+    return machine
 
 
 def _grant_tables(spec: FunctionSpec, tables: Tables, role: iam.Role) -> dict[str, str]:

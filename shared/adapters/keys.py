@@ -104,3 +104,13 @@ def audit_head_pk(uscc: str) -> str:
 
 def schedule_pk(name: str) -> str:
     return f"SCHEDULE#{name}"
+
+
+def objection_sk(objection_id: str) -> str:
+    """An objection under its enterprise (loaded with the enterprise's file: the corrections it makes)."""
+    return f"OBJ#{objection_id}"
+
+
+def open_objection_key(uscc: str, subject_key: str) -> tuple[str, str]:
+    """The guard item of the one open objection against a subject (`<subject_type>#<subject_id>`)."""
+    return f"OBJOPEN#{uscc}", subject_key

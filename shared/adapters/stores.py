@@ -7,11 +7,14 @@ from shared.adapters.bus import EventBridgeBus
 from shared.adapters.certifications import DynamoCertificationStore
 from shared.adapters.credit_store import DynamoCreditFileStore
 from shared.adapters.enterprises import EnterpriseRepository
+from shared.adapters.objections import DynamoObjectionStore
 from shared.adapters.records import DynamoFilingStore
 from shared.adapters.restorations import DynamoRestorationStore
 from shared.adapters.schedules import DynamoScheduleStore
 from shared.adapters.workflows import StepFunctionsWorkflows
 from shared.usecases.ports import Stores
+
+OBJECTION_STATE_MACHINE_ARN = "OBJECTION_STATE_MACHINE_ARN"
 
 
 def dynamodb_stores() -> Stores:
@@ -20,4 +23,5 @@ def dynamodb_stores() -> Stores:
     return Stores(enterprises=EnterpriseRepository(), credit=DynamoCreditFileStore(), filings=DynamoFilingStore(),
                   schedules=DynamoScheduleStore(), bus=EventBridgeBus(), audit=DynamoAuditStore(),
                   certifications=DynamoCertificationStore(), workflows=StepFunctionsWorkflows(),
-                  restorations=DynamoRestorationStore())
+                  restorations=DynamoRestorationStore(), objections=DynamoObjectionStore(),
+                  objection_workflow=StepFunctionsWorkflows(environment_variable=OBJECTION_STATE_MACHINE_ARN))

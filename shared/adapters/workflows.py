@@ -1,4 +1,5 @@
-"""`Workflows` on Step Functions: the certification state machine named by `CERTIFICATION_STATE_MACHINE_ARN`.
+"""`Workflows` on Step Functions: one state machine, named by an environment variable
+(`CERTIFICATION_STATE_MACHINE_ARN` by default, `OBJECTION_STATE_MACHINE_ARN` for objections).
 
 The ARN is built from the machine's fixed name in the template (not a reference to the resource), so
 the functions the machine invokes can also hold it without a dependency cycle."""
@@ -20,14 +21,16 @@ def _code(exc: Exception) -> str:
 
 
 class StepFunctionsWorkflows:
-    def __init__(self, state_machine_arn: str | None = None) -> None:
+    def __init__(self, state_machine_arn: str | None = None, *,
+                 environment_variable: str = "CERTIFICATION_STATE_MACHINE_ARN") -> None:
         self._arn = state_machine_arn
+        self._variable = environment_variable
 
     @property
     def state_machine_arn(self) -> str:
-        arn = self._arn or os.environ.get("CERTIFICATION_STATE_MACHINE_ARN")
+        arn = self._arn or os.environ.get(self._variable)
         if not arn:
-            raise RuntimeError("CERTIFICATION_STATE_MACHINE_ARN is not set for this function")
+            raise RuntimeError(f"{self._variable} is not set for this function")
         return arn
 
     def execution_arn(self, name: str) -> str:

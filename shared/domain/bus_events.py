@@ -17,6 +17,7 @@ DISCLOSURE_ENDED = "DisclosureEnded"
 RESTORATION_RECEIVED = "RestorationReceived"
 RESTORATION_DECIDED = "RestorationDecided"
 CERTIFICATION_DECIDED = "CertificationDecided"
+OBJECTION_DECIDED = "ObjectionDecided"
 
 
 class _Detail(BaseModel):
@@ -131,5 +132,21 @@ class CertificationDecided(_Detail):
     outcome: Literal["APPROVED", "REJECTED"]
     reasons: list[str]
     score: int | None
+    decided_at: str
+    decided_by: str
+
+
+class ObjectionDecided(_Detail):
+    """Public: an officer decided an objection (Art 39). UPHELD: the correction was applied and the tier
+    re-evaluated (`decision_id`: the new decision citing Art 39); DISMISSED: nothing else changed."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    objection_id: str
+    subject_type: Literal["EVENT", "DISCLOSURE", "DECISION", "RESTORATION"]
+    subject_id: str
+    outcome: Literal["UPHELD", "DISMISSED"]
+    reasons: list[str]
+    decision_id: str | None = None
     decided_at: str
     decided_by: str

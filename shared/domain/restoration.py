@@ -116,7 +116,7 @@ def _disclosure_findings(pack: RulePack, facts: EnterpriseFacts, event_ids: Sequ
     day = china_date(decided_at)
     evaluation = evaluate(facts, decided_at, pack)
     records = {r.event_id: r for r in evaluation.records}
-    settled_on = count_events(facts.events, day).settled_on
+    settled_on = count_events(facts.events, day, withdrawals=facts.withdrawals).settled_on
     applied = set(event_ids)
     found: list[tuple[ReviewOutcome, Reason]] = []
     for event_id in event_ids:
@@ -186,7 +186,7 @@ def _tier_findings(pack: RulePack, facts: EnterpriseFacts, received_on: date,
         found.append(_reason(checks["UPGRADE_WAITING_PERIOD"],
                              f"received {received_on.isoformat()}; the enterprise may apply from "
                              f"{notice.earliest_application_on.isoformat()}"))
-    counted = count_events(facts.events, day)
+    counted = count_events(facts.events, day, withdrawals=facts.withdrawals)
     unpaid = [e.event_id for e in counted.records if e.type in ARREARS_TYPES and e.event_id not in counted.settled_on]
     if unpaid:
         found.append(_reason(checks["ARREARS_UNPAID"],

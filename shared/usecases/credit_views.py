@@ -34,8 +34,11 @@ def disclosed_on(event: dict[str, Any], day: date, known_by: str) -> bool:
     if not c.get("severity") or not c.get("published") or event.get("received_at", "") > known_by:
         return False
     start = _day(c.get("disclosure_from"))
-    ends = [d for d in (_day(c.get("disclosure_until")), _day(c.get("withdrawn_on")), _day(c.get("restored_on")))
-            if d is not None]
+    withdrawn_at = c.get("withdrawn_at")  # an objection's withdrawal takes effect at its instant, not its day
+    if withdrawn_at is not None and known_by >= withdrawn_at:
+        return False
+    ends = [d for d in (_day(c.get("disclosure_until")), None if withdrawn_at else _day(c.get("withdrawn_on")),
+                        _day(c.get("restored_on"))) if d is not None]
     return start is not None and start <= day and all(day < end for end in ends)
 
 

@@ -9,12 +9,14 @@ tier changes. A `TierChanged` event goes on the bus after the commit."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from shared.domain import objection as objections
 from shared.domain.bus_events import TIER_CHANGED, Citation, TierChanged
 from shared.domain.certification.records import certification_facts
-from shared.domain.clock import Clock, iso_instant
+from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.credit_events import EventRecord
 from shared.domain.enterprise import BusinessLine, Enterprise
 from shared.domain.errors import Conflict
@@ -38,12 +40,15 @@ def facts_from(items: EnterpriseItems) -> EnterpriseFacts:
     return EnterpriseFacts(
         uscc=profile["uscc"],
         events=tuple(EventRecord.from_plain(e) for e in items.events),
-        disclosure_overrides=disclosure_overrides(items.events),
+        # a law's period (the event's), then the corrections of upheld objections (Art 39), which prevail
+        disclosure_overrides={**disclosure_overrides(items.events),
+                              **objections.disclosure_overrides(items.objections, items.events, china_date)},
         business_types=frozenset(profile["business_types"]),
         registration_status=profile["registration_status"],
         declaration_volumes=volumes,
         tier_facts=tier_facts,
         record_restorations=record_restorations,
+        withdrawals=objections.withdrawals(items.objections),  # upheld objections against records (Art 39)
     )
 
 
@@ -104,8 +109,24 @@ def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, t
     }
 
 
-def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str) -> dict[str, Any]:
-    """Re-evaluate one enterprise now. Returns what happened (for logs and tests)."""
+def _objection_ground(objection: Mapping[str, Any]) -> dict[str, Any]:
+    return {"rule_id": "OBJECTION", "article": "Art 39",
+            "evidence": [objection["objection_id"], objection["subject_id"]],
+            "summary": f"objection {objection['objection_id']} against {objection['subject_type']} "
+                       f"{objection['subject_id']} upheld: decided again on the corrected facts"}
+
+
+def _remade_for(items: EnterpriseItems, objection_id: str) -> bool:
+    return any(g.get("rule_id") == "OBJECTION" and objection_id in g.get("evidence", ())
+               for d in items.decisions for g in d.get("grounds") or ())
+
+
+def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
+                        objection: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Re-evaluate one enterprise now. Returns what happened (for logs and tests).
+
+    With an upheld `objection` (Art 39) a decision is recorded even when the tier stays (the subject is
+    decided again on the corrected facts), once: it cites Art 39 with the objection as evidence."""
     for _attempt in range(MAX_ATTEMPTS):
         items = stores.credit.load(uscc)
         if items.profile is None:
@@ -121,12 +142,19 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str) -
             # Same tier, new dates (e.g. arrears paid: the waiting period now has a start)
             profile = enterprise.model_copy(update={"restoration": restoration, "updated_at": now,
                                                     "version": enterprise.version + 1})
-        if evaluation.tier is not enterprise.tier:
+        remake = objection is not None and not _remade_for(items, objection["objection_id"])
+        if evaluation.tier is not enterprise.tier or remake:
             decision = decision_of(enterprise, evaluation, now, trigger)
-            profile = enterprise.model_copy(update={"tier": evaluation.tier, "tier_since": now, "updated_at": now,
+            if objection is not None:
+                decision["grounds"] = [*decision["grounds"], _objection_ground(objection)]
+                decision["correction_of"] = decision["correction_of"] or objection["objection_id"]
+            changed = evaluation.tier is not enterprise.tier
+            profile = enterprise.model_copy(update={"tier": evaluation.tier, "updated_at": now,
+                                                    "tier_since": now if changed else enterprise.tier_since,
                                                     "version": enterprise.version + 1, "restoration": restoration,
                                                     "decisions_made": enterprise.next_decision_number()})
-            audit = {"action": TIER_CHANGED, "actor": "evaluation", "decision_id": decision["decision_id"],
+            audit = {"action": TIER_CHANGED if changed else "DecisionRemade", "actor": "evaluation",
+                     "decision_id": decision["decision_id"],
                      "from_tier": decision["from_tier"], "to_tier": decision["to_tier"], "trigger": trigger,
                      "rule_pack": decision["rule_pack"]}
         commit = EvaluationCommit(uscc, enterprise.version, profile, decision, audit, records, extras.disclosures,
@@ -139,7 +167,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str) -
         except Conflict:
             continue  # another evaluation committed first: reload and decide again on its result
         extras.after_commit()
-        if decision is not None:
+        if decision is not None and decision["from_tier"] != decision["to_tier"]:
             detail = TierChanged(uscc=uscc, decision_id=decision["decision_id"], from_tier=decision["from_tier"],
                                  to_tier=decision["to_tier"], effective_at=decision["effective_at"],
                                  rule_pack=decision["rule_pack"],
@@ -147,6 +175,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str) -
                                           for g in decision["grounds"]],
                                  correction=decision["correction_of"] is not None)
             stores.bus.publish(TIER_CHANGED, [detail.model_dump(mode="json")])
-        return {"uscc": uscc, "changed": decision is not None, "tier": evaluation.tier.value,
+        tier_changed = decision is not None and decision["from_tier"] != decision["to_tier"]
+        return {"uscc": uscc, "changed": tier_changed, "tier": evaluation.tier.value,
                 "records_classified": len(records), "decision_id": decision and decision["decision_id"]}
     raise Conflict(f"evaluation of {uscc} lost {MAX_ATTEMPTS} races in a row; the event will be retried")

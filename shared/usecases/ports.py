@@ -35,6 +35,7 @@ class EnterpriseItems:
     certifications: list[dict[str, Any]] = field(default_factory=list)
     disclosures: list[dict[str, Any]] = field(default_factory=list)  # DISC#<event_id>: public state of records
     due: list[dict[str, Any]] = field(default_factory=list)  # DUE#<KIND>: due-index items of the enterprise
+    objections: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,22 @@ class CertificationStore(Protocol):
         ...
 
 
+class ObjectionStore(Protocol):
+    """Objections (under their enterprise) and the one-open-objection-per-subject guards."""
+
+    def create(self, objection: Mapping[str, Any], subject_key: str) -> None:
+        """With its guard, in one transaction: OpenObjectionExists when the subject has an open one,
+        Conflict when the id is taken (a concurrent filing: retry)."""
+        ...
+    def get(self, uscc: str, objection_id: str) -> dict[str, Any] | None: ...
+    def of(self, uscc: str, limit: int | None = None, start: dict[str, Any] | None = None) -> Page: ...
+    def save(self, objection: Mapping[str, Any], expected_version: int, subject_key: str) -> None:
+        """Conditional on `version` (Conflict); releases the subject's guard once the objection is decided."""
+        ...
+
+
 class Workflows(Protocol):
-    """The certification state machine (Step Functions)."""
+    """A state machine on Step Functions (the certification's, or the objection's)."""
 
     def execution_arn(self, name: str) -> str: ...
     def start(self, name: str, payload: Mapping[str, Any]) -> str:
@@ -206,3 +221,5 @@ class Stores:
     workflows: Workflows
     audit: AuditStore
     restorations: RestorationStore
+    objections: ObjectionStore
+    objection_workflow: Workflows

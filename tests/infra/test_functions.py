@@ -133,8 +133,9 @@ def test_resource_wildcards_are_xray_only(which: str, request: pytest.FixtureReq
     # Given every statement on Resource "*" (the state machine's role apart: see below)
     synthesized: Synthesized = request.getfixturevalue(which)
     machine_policies = {k for k, v in synthesized.raw["Resources"].items()
-                        if v["Type"] == "AWS::IAM::Policy" and k.startswith("WorkflowsCertificationRole")}
-    assert machine_policies
+                        if v["Type"] == "AWS::IAM::Policy" and k.startswith(("WorkflowsCertificationRole",
+                                                                                 "WorkflowsObjectionRole"))}
+    assert len(machine_policies) == 2
     wildcard = [s for p, s in statements(synthesized.raw["Resources"]) if "*" in as_list(s.get("Resource"))
                 and p not in machine_policies]
     # Then it only grants X-Ray's actions, which support no resource-level permissions

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infra.catalog import CERTIFICATION_WORKFLOW
+from infra.catalog import CERTIFICATION_WORKFLOW, OBJECTION_WORKFLOW
 from tests.infra.conftest import Synthesized
 from tests.infra.support import as_list
 from tests.infra.test_functions import function_of, role_statements
@@ -16,14 +16,15 @@ from tests.infra.test_functions import function_of, role_statements
 TRANSIENT = {"Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.SdkClientException"}
 
 
-def _machine(synthesized: Synthesized) -> tuple[str, dict[str, Any]]:
-    (machine,) = synthesized.resources("AWS::StepFunctions::StateMachine").items()
+def _machine(synthesized: Synthesized, name: str = CERTIFICATION_WORKFLOW) -> tuple[str, dict[str, Any]]:
+    (machine,) = [(k, v) for k, v in synthesized.resources("AWS::StepFunctions::StateMachine").items()
+                  if v["Properties"]["StateMachineName"] == name]
     return machine
 
 
-def definition(synthesized: Synthesized) -> dict[str, Any]:
+def definition(synthesized: Synthesized, name: str = CERTIFICATION_WORKFLOW) -> dict[str, Any]:
     """The ASL with every CloudFormation reference replaced by a placeholder string."""
-    parts = _machine(synthesized)[1]["Properties"]["DefinitionString"]["Fn::Join"][1]
+    parts = _machine(synthesized, name)[1]["Properties"]["DefinitionString"]["Fn::Join"][1]
     return json.loads("".join(p if isinstance(p, str) else "REF" for p in parts))
 
 
@@ -109,10 +110,74 @@ def test_other_functions_have_no_states_permission(synthesized: Synthesized) -> 
     assert _states_statements(synthesized, "restorations") == []
 
 
-def test_a_failed_execution_raises_an_alarm_that_notifies_the_topic(synthesized: Synthesized) -> None:
-    machine_id, _ = _machine(synthesized)
+@pytest.mark.parametrize("name", [CERTIFICATION_WORKFLOW, OBJECTION_WORKFLOW])
+def test_a_failed_execution_raises_an_alarm(synthesized: Synthesized, name: str) -> None:
+    machine_id, _ = _machine(synthesized, name)
     alarms = [a for a in synthesized.resources("AWS::CloudWatch::Alarm").values()
-              if a["Properties"].get("MetricName") == "ExecutionsFailed"]
-    mine = [a for a in alarms if machine_id in json.dumps(a["Properties"]["Dimensions"])]
-    assert len(mine) == 1
-    assert mine[0]["Properties"]["AlarmActions"]
+              if a["Properties"].get("MetricName") == "ExecutionsFailed"
+              and machine_id in json.dumps(a["Properties"]["Dimensions"])]
+    assert len(alarms) == 1
+    assert alarms[0]["Properties"]["AlarmActions"]  # Monitoring's alarm, notifying the topic
+
+
+# --- The objection state machine (Art 39) ---------------------------------------------------------
+
+
+def test_the_objection_states_follow_the_review(synthesized: Synthesized) -> None:
+    asl = definition(synthesized, OBJECTION_WORKFLOW)
+    states = asl["States"]
+    assert asl["StartAt"] == "Filed"
+    assert states["Filed"]["Next"] == "UnderReview"
+    assert states["UnderReview"]["Next"] == "ApplyOutcome"
+    assert states["ApplyOutcome"]["Next"] == "Upheld?"
+    (upheld,) = states["Upheld?"]["Choices"]
+    assert (upheld["Variable"], upheld["StringEquals"], upheld["Next"]) == ("$.applied.outcome", "UPHELD",
+                                                                             "Reevaluate")
+    assert states["Upheld?"]["Default"] == "Notify"  # dismissed: nothing to correct, still notified
+    assert states["Reevaluate"]["Next"] == "Notify"
+    assert states["Notify"]["Next"] == "Done"
+    assert states["RecordFailure"]["Next"] == "Failed"
+    assert all(s["Type"] != "Wait" for s in states.values())
+
+
+def test_the_officer_review_waits_for_a_task_token_without_a_timeout(synthesized: Synthesized) -> None:
+    review = definition(synthesized, OBJECTION_WORKFLOW)["States"]["UnderReview"]
+    assert review["Resource"].endswith(":states:::lambda:invoke.waitForTaskToken")
+    payload = review["Parameters"]["Payload"]
+    assert payload["token.$"] == "$$.Task.Token"
+    assert payload["objection_id.$"] == "$.objection_id"
+    assert "TimeoutSeconds" not in review  # review_by is data on the objection
+
+
+def test_every_objection_task_retries_and_catches_into_the_failure_path(synthesized: Synthesized) -> None:
+    tasks = {n: s for n, s in definition(synthesized, OBJECTION_WORKFLOW)["States"].items() if s["Type"] == "Task"}
+    assert set(tasks) == {"Filed", "UnderReview", "ApplyOutcome", "Reevaluate", "Notify", "RecordFailure"}
+    for name, state in tasks.items():
+        retried = {e for r in state["Retry"] for e in r["ErrorEquals"]}
+        assert retried >= TRANSIENT, name
+        (catch,) = state["Catch"]
+        assert catch["ErrorEquals"] == ["States.ALL"]
+        assert catch["Next"] == ("Failed" if name == "RecordFailure" else "RecordFailure"), name
+        payload = state["Parameters"].get("Payload", state["Parameters"])  # response-only tasks: the payload
+        assert payload["objection_id.$"] == "$.objection_id", name
+
+
+def test_the_objection_machine_logs_all_and_traces(synthesized: Synthesized) -> None:
+    props = _machine(synthesized, OBJECTION_WORKFLOW)[1]["Properties"]
+    assert props["StateMachineName"] == OBJECTION_WORKFLOW
+    assert props["LoggingConfiguration"]["Level"] == "ALL"
+    assert props["LoggingConfiguration"]["IncludeExecutionData"] is True
+    assert props["TracingConfiguration"] == {"Enabled": True}
+
+
+def test_only_the_objection_functions_may_touch_the_objection_machine(synthesized: Synthesized) -> None:
+    from infra.catalog import FUNCTIONS
+
+    operating = {f.name for f in FUNCTIONS if f.objection_workflow.value != "none"}
+    assert operating == {"objections"}
+    actions = {a for s in _states_statements(synthesized, "objections") for a in as_list(s["Action"])
+               if any(OBJECTION_WORKFLOW in json.dumps(r) for r in as_list(s["Resource"]))}
+    assert actions == {"states:StartExecution", "states:SendTaskSuccess", "states:SendTaskFailure",
+                       "states:StopExecution"}
+    env = function_of(synthesized, "objections")[1]["Properties"]["Environment"]["Variables"]
+    assert OBJECTION_WORKFLOW in json.dumps(env["OBJECTION_STATE_MACHINE_ARN"])

@@ -23,6 +23,7 @@ from shared.usecases.ports import (
     Stores,
 )
 from tests.support.memory_certifications import CertificationMemory, FakeWorkflows, MemoryCertificationStore
+from tests.support.memory_objections import MemoryObjectionStore, ObjectionMemory
 
 
 @dataclass
@@ -45,6 +46,9 @@ class Memory:
     due: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> sk -> due item
     restorations: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> id -> item
     open_guards: dict[tuple[str, str], str] = field(default_factory=dict)  # (uscc, guard) -> restoration_id
+    objection: ObjectionMemory = field(default_factory=ObjectionMemory)
+    objection_workflow: FakeWorkflows = field(default_factory=lambda: FakeWorkflows(
+        prefix="arn:aws:states:us-east-1:123456789012:execution:objection"))
 
 
 def _profile(enterprise: Enterprise) -> dict[str, Any]:
@@ -95,7 +99,8 @@ class MemoryCreditFileStore:
             disclosures=[dict(d) for d in memory.disclosures.get(uscc, {}).values()],
             due=[dict(d) for d in memory.due.get(uscc, {}).values()],
             certifications=[dict(c) for c in memory.certification.cases.values() if c["uscc"] == uscc],
-            restorations=[copy.deepcopy(r) for r in memory.restorations.get(uscc, {}).values()])
+            restorations=[copy.deepcopy(r) for r in memory.restorations.get(uscc, {}).values()],
+            objections=[dict(o) for o in memory.objection.objections.values() if o["uscc"] == uscc])
 
     def taken_event_ids(self, event_ids: Iterable[str], usccs: Iterable[str]) -> tuple[dict[str, StoredEventId],
                                                                                          set[str]]:
@@ -262,7 +267,8 @@ def memory_stores(memory: Memory | None = None) -> Stores:
     return Stores(enterprises=MemoryEnterpriseStore(memory), credit=MemoryCreditFileStore(memory),
                   filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory), bus=MemoryBus(memory),
                   audit=MemoryAuditStore(memory), certifications=MemoryCertificationStore(memory.certification),
-                  workflows=memory.workflows, restorations=MemoryRestorationStore(memory))
+                  workflows=memory.workflows, restorations=MemoryRestorationStore(memory),
+                  objections=MemoryObjectionStore(memory.objection), objection_workflow=memory.objection_workflow)
 
 
 class Failing:

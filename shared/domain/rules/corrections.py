@@ -19,7 +19,7 @@ def find_corrections(pack: RulePack, facts: EnterpriseFacts, counted: Counted, a
                  ) -> tuple[tuple[Correction, ...], Grounded | None]:
     if not counted.revocations:
         return (), None
-    uncorrected = count_events(facts.events, counted.day, apply_revocations=False)
+    uncorrected = count_events(facts.events, counted.day, apply_revocations=False)  # objections too
     occurrences = find_occurrences(pack, uncorrected, facts)
     grounded = Grounded(occurrences, pack)
     without = replay(pack, occurrences, facts.tier_facts, as_of)

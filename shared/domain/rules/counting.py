@@ -6,6 +6,9 @@
 - An `ARREARS_SETTLED` decided on or before the evaluation date settles the arrears it refers to
   on its `decided_on` (CHOICE-SEVERAL-SETTLEMENTS-REVOCATIONS).
 - `ARREARS_SETTLED` and `PENALTY_REVOKED` are not records themselves.
+- An upheld objection against a record (Art 39, `ObjectionWithdrawal`) decided on or before the
+  evaluation date withdraws it as a revocation does; the objection stands in for the revocation
+  (its id is the "revocation" id the correction cites).
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 
-from shared.domain.credit_events import CreditEventType, EventLike
+from shared.domain.clock import china_date
+from shared.domain.credit_events import CreditEventType, EventLike, EventRecord
+from shared.domain.rules.facts import ObjectionWithdrawal
 
 _SETTLED = CreditEventType.ARREARS_SETTLED
 _REVOKED = CreditEventType.PENALTY_REVOKED
@@ -34,11 +39,23 @@ class Counted:
 _key = attrgetter("decided_on", "event_id")  # (decided_on, event_id): the canonical order of records
 
 
-def count_events(events: Iterable[EventLike], day: date, *, apply_revocations: bool = True) -> Counted:
+def _as_revocations(events: Iterable[EventLike], withdrawals: Iterable[ObjectionWithdrawal]) -> list[EventLike]:
+    """Each upheld objection as the revocation it amounts to (Art 39): same target, decided that day."""
+    withdrawals = tuple(withdrawals)
+    if not withdrawals:
+        return []
+    lines = {e.event_id: e.business_line for e in events}
+    return [EventRecord(w.objection_id, "", _REVOKED, lines[w.event_id], china_date(w.at), refers_to=w.event_id)
+            for w in withdrawals if w.event_id in lines]
+
+
+def count_events(events: Iterable[EventLike], day: date, *, apply_revocations: bool = True,
+                 withdrawals: Iterable[ObjectionWithdrawal] = ()) -> Counted:
     known_records: list[EventLike] = []
     settlements: list[EventLike] = []
     revocations: dict[str, EventLike] = {}
-    for event in events:
+    events = tuple(events)
+    for event in (*events, *_as_revocations(events, withdrawals)):
         if event.decided_on > day:
             continue
         etype = event.type

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import partial
 from itertools import chain
 
-from shared.domain.clock import china_date
+from shared.domain.clock import china_date, iso_instant
 from shared.domain.credit_events import EventLike
 from shared.domain.errors import ValidationFailed
 from shared.domain.rules.corrections import find_corrections
@@ -89,13 +89,16 @@ def _records(pack: RulePack, facts: EnterpriseFacts, counted: Counted, occurrenc
         rule_ids = grounded.rule_ids(event_id)
         result.append(classify_record(event, pack, rule_ids, grounded.first_day.get(event_id) if rule_ids else None,
                                       overrides.get(event_id), None, restored.get(event_id)))
+    objection_at = {w.objection_id: iso_instant(w.at) for w in facts.withdrawals}
     for event in counted.withdrawn:
         event_id = event.event_id
+        revocation = counted.revocations[event_id]
         rule_ids = withdrawn_grounds.rule_ids(event_id) if withdrawn_grounds is not None else ()
         result.append(classify_record(
             event, pack, rule_ids,
             withdrawn_grounds.first_day.get(event_id) if withdrawn_grounds is not None else None,
-            overrides.get(event_id), counted.revocations[event_id].decided_on, restored.get(event_id),
+            overrides.get(event_id), revocation.decided_on, restored.get(event_id),
+            objection_at.get(revocation.event_id),
         ))
     return tuple(result)
 
@@ -108,7 +111,7 @@ def evaluate(facts: EnterpriseFacts, as_of: datetime, pack: RulePack | None = No
     selection = _selection(as_of, pack, registry)
     rules = selection.pack
     day = china_date(as_of)
-    counted = count_events(facts.events, day)
+    counted = count_events(facts.events, day, withdrawals=facts.withdrawals)
     occurrences = find_occurrences(rules, counted, facts)
     state = replay(rules, occurrences, facts.tier_facts, as_of)
     corrections, withdrawn_grounds = find_corrections(rules, facts, counted, as_of)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -65,6 +65,22 @@ class DisclosureOverride:
     published: bool | None = None
     min_months: int | None = None
     max_months: int | None = None
+    withdrawn_on: date | None = None  # an upheld objection (Art 39) withdrew the disclosure on this day,
+    withdrawn_at: str | None = None  # at this instant (ISO): point-in-time reads before it still see it
+
+
+@dataclass(frozen=True)
+class ObjectionWithdrawal:
+    """An upheld objection against a record (Art 39): from the day of the decision (CST) the record
+    stops counting, as a `PENALTY_REVOKED` would make it, and its disclosure ends WITHDRAWN."""
+
+    objection_id: str
+    event_id: str
+    at: datetime
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("ObjectionWithdrawal.at must be timezone-aware")
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,7 @@ class EnterpriseFacts:
     tier_facts: tuple[TierFact, ...] = ()
     record_restorations: tuple[RecordRestoration, ...] = ()
     disclosure_overrides: Mapping[str, DisclosureOverride] = field(default_factory=lambda: MappingProxyType({}))
+    withdrawals: tuple[ObjectionWithdrawal, ...] = ()  # upheld objections against records (Art 39)
 
     def with_events(self, *events: EventLike) -> EnterpriseFacts:
         from dataclasses import replace

@@ -33,6 +33,7 @@ class RecordClassification(NamedTuple):
     override_basis: str | None = None
     withdrawn_on: date | None = None  # revoked (PENALTY_REVOKED decided on this day)
     restored_on: date | None = None  # restoration approved on this day
+    withdrawn_at: str | None = None  # the instant an upheld objection withdrew it (Art 39): reads before it see it
 
     @property
     def last_disclosed_on(self) -> date | None:
@@ -85,13 +86,13 @@ class RecordClassification(NamedTuple):
             "restorable_from": iso(self.restorable_from), "disclosure_until": iso(self.disclosure_until),
             "rule_ids": list(self.rule_ids), "article": self.article, "override_basis": self.override_basis,
             "withdrawn_on": iso(self.withdrawn_on), "restored_on": iso(self.restored_on),
-            "ends_as": self.ends_as,
+            "ends_as": self.ends_as, "withdrawn_at": self.withdrawn_at,
         }
 
 
 def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...], ground_from: date | None,
                     override: DisclosureOverride | None = None, withdrawn_on: date | None = None,
-                    restored_on: date | None = None) -> RecordClassification:
+                    restored_on: date | None = None, withdrawn_at: str | None = None) -> RecordClassification:
     """Classify one record given the rules it grounded (`rule_ids`) and, for ground-only records
     (arrears), the day it became a ground (`ground_from`). The only classification path: the engine
     calls it for every record of an evaluation, `shared.domain.disclosure.classify` for one."""
@@ -105,7 +106,7 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
             start = ground_from
     elif etype in records.ground_only_types:
         return RecordClassification(event.event_id, etype, None, False, None, None, None, (),
-                                    withdrawn_on=withdrawn_on, restored_on=restored_on)
+                                    withdrawn_on=withdrawn_on, restored_on=restored_on, withdrawn_at=withdrawn_at)
     else:
         kind = effective_penalty_kind(event)
         amount = event.amount_cny
@@ -123,9 +124,11 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
             min_months = override.min_months
         if override.max_months is not None:
             max_months = override.max_months
+        if override.withdrawn_on is not None and (withdrawn_on is None or override.withdrawn_on < withdrawn_on):
+            withdrawn_on, withdrawn_at = override.withdrawn_on, override.withdrawn_at
     # Restorable "after" the minimum period; shown "for" the maximum one, through its last day: `until` is
     # the day after (Civil Code Arts 200-204)
     restorable = start if min_months is None else first_day_after(start, Period.months(min_months))
     until = first_day_after(start, Period.months(max_months)) if published and max_months is not None else None
     return RecordClassification(event.event_id, etype, severity, published, start, restorable, until,
-                                rule_ids, "Arts 33-35", basis, withdrawn_on, restored_on)
+                                rule_ids, "Arts 33-35", basis, withdrawn_on, restored_on, withdrawn_at)

@@ -1,0 +1,87 @@
+"""Objections (Art 39): filing, reads and the officer's decision. The review runs on the `objection`
+state machine; the officer's decision resumes it, and it applies the outcome."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from shared.adapters.clock import current_clock
+from shared.adapters.stores import dynamodb_stores
+from shared.api.auth import Principal
+from shared.api.entrypoint import api_handler
+from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_token, encode_token
+from shared.api.resolver import json_response, make_resolver, route
+from shared.domain.enterprise import Uscc
+from shared.domain.objection import ObjectionStatus, SubjectType, uscc_of
+from shared.domain.objection_requests import ObjectionDecision, ObjectionFiling
+from shared.usecases.objections import cases
+
+router = APIGatewayRouter()
+ObjectionId = Annotated[str, Path(min_length=1, max_length=64, description="`objection_id` from the 201")]
+_OBJECTION = {404: {"description": "No such objection"}}
+
+
+def _principal() -> Principal:
+    principal: Principal = app.context["principal"]
+    return principal
+
+
+@route(router, "POST", "/v1/objections",
+       responses={201: {"description": "`{objection_id, execution_arn, review_by}`"},
+                  409: {"description": "The subject already has an open objection (`open_objection_id`), or the "
+                                       "Idempotency-Key was used with another body"},
+                  422: {"description": "`subject_id` is not a subject of this enterprise one may object to (a "
+                                       "record; a published disclosure; a tier decision; a decided restoration); "
+                                       "an unregistered `uscc`"}},
+       description="Own enterprise only. The review runs on the `objection` state machine (execution "
+                   "`objection-<uscc>-<number>`); `review_by` is 20 calendar days after the day of filing (CST).")
+def file(filing: Annotated[ObjectionFiling, Body()]) -> Response[dict[str, Any]]:
+    principal = _principal()
+    principal.ensure_may_act_for(filing.uscc)
+    created = cases.file(dynamodb_stores(), current_clock(), filing.uscc, SubjectType(filing.subject_type),
+                         filing.subject_id, filing.grounds, filing.evidence, principal.client_id)
+    return json_response(201, created, headers={"Location": f"/v1/objections/{created['objection_id']}"})
+
+
+@route(router, "GET", "/v1/objections",
+       responses={200: {"description": "`{items: [objection], next_token}`, newest first"},
+                  404: {"description": "Unknown enterprise"}})
+def list_objections(uscc: Annotated[Uscc, Query()],
+                    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"default {DEFAULT_LIMIT}")]
+                    = DEFAULT_LIMIT,
+                    next_token: Annotated[str | None, Query(max_length=2048)] = None) -> Response[dict[str, Any]]:
+    _principal().ensure_may_act_for(uscc)
+    items, last = cases.page(dynamodb_stores(), uscc, limit, decode_token(next_token), current_clock().now())
+    return json_response(200, {"items": items, "next_token": encode_token(last)})
+
+
+@route(router, "GET", "/v1/objections/{objection_id}",
+       responses={200: {"description": "`{objection_id, uscc, subject_type, subject_id, status, filed_at, "
+                                       "review_by, overdue, decision, execution_arn, ...}`"}, **_OBJECTION})
+def read_objection(objection_id: ObjectionId) -> Response[dict[str, Any]]:
+    _principal().ensure_may_act_for(uscc_of(objection_id))
+    return json_response(200, cases.get(dynamodb_stores(), objection_id, current_clock().now()))
+
+
+@route(router, "POST", "/v1/objections/{objection_id}/decision",
+       responses={200: {"description": "The objection UPHELD or DISMISSED; the workflow applies the outcome"},
+                  **_OBJECTION,
+                  409: {"description": "The objection was decided already, or its workflow is not waiting for the "
+                                       "review yet (retry shortly); nothing is stored"},
+                  422: {"description": "A `correction` that does not fit the subject type, or one with DISMISSED"}},
+       description="UPHELD corrects by a new decision citing Art 39 (an EVENT stops counting and its disclosure "
+                   "ends WITHDRAWN; a DISCLOSURE ends WITHDRAWN or takes `correction.disclosure_months`; a "
+                   "DECISION or RESTORATION is decided again), then the tier is re-evaluated. DISMISSED changes "
+                   "nothing but the objection. `ObjectionDecided` goes on the bus either way.")
+def decide(objection_id: ObjectionId, decision: Annotated[ObjectionDecision, Body()]) -> Response[dict[str, Any]]:
+    return json_response(200, cases.decide(dynamodb_stores(), current_clock(), objection_id,
+                                           ObjectionStatus(decision.outcome), decision.reasons, decision.correction,
+                                           _principal().client_id))
+
+
+app = make_resolver(router)
+lambda_handler = api_handler(app)
