@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.adapters.annual_reports import DynamoAnnualReportStore
 from shared.adapters.audit import DynamoAuditStore
 from shared.adapters.bus import EventBridgeBus
 from shared.adapters.credit_store import DynamoCreditFileStore
@@ -15,4 +16,5 @@ def dynamodb_stores() -> Stores:
     """DynamoDB stores and the EventBridge bus, on the tables and bus of the function's environment.
     Cheap (no client is created until a store is used), so handlers build it per invocation."""
     return Stores(enterprises=EnterpriseRepository(), credit=DynamoCreditFileStore(), filings=DynamoFilingStore(),
-                  schedules=DynamoScheduleStore(), bus=EventBridgeBus(), audit=DynamoAuditStore())
+                  schedules=DynamoScheduleStore(), bus=EventBridgeBus(), audit=DynamoAuditStore(),
+                  annual_reports=DynamoAnnualReportStore())

@@ -16,6 +16,7 @@ DISCLOSURE_PUBLISHED = "DisclosurePublished"
 DISCLOSURE_ENDED = "DisclosureEnded"
 RESTORATION_RECEIVED = "RestorationReceived"
 RESTORATION_DECIDED = "RestorationDecided"
+DEADLINE_MISSED = "DeadlineMissed"
 
 
 class _Detail(BaseModel):
@@ -116,3 +117,15 @@ class RestorationDecided(_Detail):
     reasons: list[Reason]
     decided_at: str
     decided_by: str
+
+
+class DeadlineMissed(_Detail):
+    """Public: a case passed a statutory deadline undecided and was marked `overdue` (the `case-deadlines`
+    schedule); once per case and deadline."""
+
+    schema_version: Literal[1] = 1
+    case_type: Literal["RESTORATION", "CERTIFICATION", "OBJECTION"]
+    case_id: str
+    uscc: str
+    deadline_kind: str
+    deadline: str

@@ -74,6 +74,12 @@ class Enterprise(BaseModel):
     version: int = 1
     restoration: dict[str, Any] | None = None
     """When and how a downgrade can end (earliest application, automatic date), from the latest evaluation."""
+    annual_report_overdue: list[int] = []
+    """Report years (Art 11) the `annual-report-overdue` schedule found unfiled; never changes the tier by itself."""
+    annual_report_check_year: int | None = None
+    annual_report_check_on: date | None = None
+    """The next report year `annual-report-overdue` checks and the day it becomes overdue (the profile is
+    on that schedule's due index at that day; None: the enterprise files no reports)."""
 
     @field_serializer("tier_since", "created_at", "updated_at")
     def _instant(self, value: datetime) -> str:

@@ -15,6 +15,7 @@ from shared.domain.enterprise import (
     same_registration,
 )
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists, NotFound, ValidationFailed
+from shared.usecases.annual_report_overdue import with_first_check
 from shared.usecases.ports import Stores
 
 
@@ -29,7 +30,7 @@ def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) ->
         raise ValidationFailed("registered_on is in the future",
                                errors=[{"loc": ["body", "registered_on"], "msg": "must not be after today (CST)"}])
     try:
-        return stores.enterprises.create(new_enterprise(data, now)), True
+        return stores.enterprises.create(with_first_check(new_enterprise(data, now), china_date(now))), True
     except EnterpriseAlreadyExists as exists:
         current = exists.existing
     if same_registration(current.registration(), data):
@@ -39,7 +40,8 @@ def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) ->
         registered = current.model_copy(update={
             **data.model_dump(exclude={"uscc"}), "updated_at": now, "version": current.version + 1,
         })
-        return stores.enterprises.replace(registered, expected_version=current.version), True
+        return stores.enterprises.replace(with_first_check(registered, china_date(now)),
+                                          expected_version=current.version), True
     raise Conflict(
         f"enterprise {data.uscc} is already registered with other data",
         extra={"current": enterprise_record(current, now)},
@@ -70,6 +72,7 @@ def enterprise_record(enterprise: Enterprise, now: datetime) -> dict[str, Any]:
         "registered_on": enterprise.registered_on.isoformat(),
         "credit": credit_state(enterprise),
         "open_cases": [],
+        "annual_report_overdue": list(enterprise.annual_report_overdue),
         "compliance_calendar": {
             "restoration": enterprise.restoration,
             "annual_report": {
