@@ -23,7 +23,7 @@ from infra.outputs import camel
 from shared.api.contract import ROUTES
 
 EVENT_SOURCE: Final = "customs.credit"
-"""`source` of every event the system publishes on the `credit` bus (API.md, Events)."""
+"""`source` of every event the system publishes on the `credit` bus."""
 
 SCHEDULE_TIMEZONE: Final = "Asia/Shanghai"
 
@@ -100,7 +100,7 @@ SCHEDULES: Final[dict[str, Schedule]] = {
                  "Marks cases past their deadline overdue and emits DeadlineMissed once per case and deadline"),
     )
 }
-"""API.md's schedules table, by name: the only schedules a function row may refer to."""
+"""The system's schedules (Asia/Shanghai), by name: the only schedules a function row may refer to."""
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ _ALLOWED: Final[dict[str, frozenset[Access]]] = {
 
 def validate(functions: tuple[FunctionSpec, ...]) -> None:
     """Fail synthesis on a catalog that cannot be right: duplicate names, a route whose function
-    is missing, an access level a resource does not have, a schedule not in API.md's table or
+    is missing, an access level a resource does not have, a schedule not in `SCHEDULES` or
     used twice."""
     names = [f.name for f in functions]
     duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -207,7 +207,7 @@ def validate(functions: tuple[FunctionSpec, ...]) -> None:
                 raise ValueError(f"{spec.name}: {resource} access {level!r} is not one of {sorted(allowed)}")
         for schedule in spec.schedules:
             if SCHEDULES.get(schedule.name) != schedule:
-                raise ValueError(f"{spec.name}: schedule {schedule.name!r} is not API.md's (use SCHEDULES[...])")
+                raise ValueError(f"{spec.name}: schedule {schedule.name!r} is unknown (use SCHEDULES[...])")
             if schedule.name in seen_schedules:
                 raise ValueError(f"schedule {schedule.name!r} targets more than one function")
             seen_schedules.add(schedule.name)

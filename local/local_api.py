@@ -1,4 +1,4 @@
-"""The `/_local` routes of API.md ("Local runtime"): token, clients, clock, schedules, executions,
+"""The `/_local` routes of the local runtime (local/README.md): token, clients, clock, schedules, executions,
 health. Every error is an RFC 9457 problem; bad input never produces a 500 or a traceback."""
 
 from __future__ import annotations

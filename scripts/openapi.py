@@ -77,6 +77,18 @@ SERVER_DESCRIPTION = (
     "port and stage; /v1/openapi.json and /v1/docs answer it as the absolute URL they were loaded from")
 
 
+def provenance_section() -> str:
+    """The legend of the `provenance` labels, from the one table the answers use."""
+    from shared.domain.provenance import PROVENANCE_LABELS
+
+    labels = "; ".join(f"`{label}` {meaning}" for label, meaning in PROVENANCE_LABELS.items())
+    return ("\n**Provenance.** The article text of Order 282 was not available when the rules were written, "
+            "so each measure (`GET /v1/measures`, a credit view's `measures`) says what it is taken from in "
+            "`source` (words only) and how sure that is in `provenance`: a list of `{label, meaning}`, one "
+            "per part of `source`, in order. The labels: " + labels + ". The rules, with the same labels, "
+            "are published as docs/rules.md in the repository.\n")
+
+
 def _load_resolver(function: str) -> Any:
     import importlib.util
 
@@ -100,7 +112,7 @@ def build_document() -> str:
     merge = OpenAPIMerge(
         title="China Customs enterprise credit API",
         version="1.0.0",
-        description=DESCRIPTION,
+        description=DESCRIPTION + provenance_section(),
         servers=[Server(url="..", description=SERVER_DESCRIPTION)],
         security_schemes=security_schemes(),
         on_conflict="error",

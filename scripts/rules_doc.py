@@ -15,6 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from shared.domain.provenance import legend  # noqa: E402
 from shared.domain.rules import DEFAULT_REGISTRY, RulePack  # noqa: E402
 from shared.domain.rules.model import GroundRule  # noqa: E402
 from shared.domain.rules.triggers import (  # noqa: E402
@@ -27,11 +28,17 @@ from shared.domain.rules.triggers import (  # noqa: E402
 
 DOCUMENT = REPO / "docs" / "rules.md"
 
-LABELS = """\
-Provenance labels: [A] Order 282 official interpretation; [B✓] / [B~] Order 251, confirmed / recalled;
-[N] national credit-restoration framework; [C] commentary; [H] historical (earlier orders);
-[S~] certification standards; [D] a default chosen here, labelled as such. The article text of
-Order 282 was not available when the pack was written: every figure says where it comes from."""
+LABELS = f"""\
+Provenance labels (the API answers each as `{{"label", "meaning"}}`):
+
+{legend()}
+
+The article text of Order 282 was not available when the pack was written: every figure says where
+it comes from."""
+
+
+def _labelled(labels: tuple[str, ...], source: str) -> str:
+    return "".join(f"[{label}]" for label in labels) + " " + source
 
 
 def _types(types: frozenset[object]) -> str:
@@ -135,11 +142,13 @@ def render_pack(pack: RulePack) -> list[str]:
             f"{report.closes[0]:02d} (day-month) of the following year; changes the tier: "
             f"{'yes' if report.overdue_changes_tier else 'no'}.", "", f"Provenance: {report.source}.", ""]
     measures = pack.measures
-    out += ["## Measures per tier", "", f"**{measures.article}.** Provenance: {measures.source}.", ""]
+    out += ["## Measures per tier", "",
+            f"**{measures.article}.** Provenance: {_labelled(measures.labels, measures.source)}.", ""]
     for tier in sorted(set(measures.own) | set(measures.inherits), key=lambda t: -t.rank):
         parent = measures.inherits.get(tier)
         out += [f"### `{tier}`" + (f" (also every measure of `{parent}`)" if parent else ""), ""]
-        out += [f"- {m.measure_id}: {m.description} ({m.source})" for m in measures.own.get(tier, ())]
+        out += [f"- {m.measure_id}: {m.description} ({_labelled(m.labels, m.source)})"
+                for m in measures.own.get(tier, ())]
         out += [""]
     out += ["## Choices where the rules are silent", "",
             "Each default has a stable id; the tests that pin it carry `@pytest.mark.pins(\"<id>\")`.", ""]

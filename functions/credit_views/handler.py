@@ -49,7 +49,13 @@ def get_credit(
 
 @route(router, "GET", "/v1/enterprises/{uscc}/decisions",
        responses={200: {"description": "`{items: [decision], next_token}`"},
-                  404: {"description": "Unknown enterprise"}})
+                  404: {"description": "Unknown enterprise"}},
+       description="Newest first. A decision is numbered from 1 per enterprise (`D-<uscc>-00001`) and carries "
+                   "two instants: `grounds_since`, when what it cites arose (e.g. the day a ground arose; the "
+                   "explanation says `on grounds that arose on <date>`), and `effective_at`, when the decision was "
+                   "made and took effect (the credit view's `tier_since`). Evaluation is asynchronous, so "
+                   "`effective_at` follows `grounds_since`, by days when a ground arises with time (D4, D5) or "
+                   "is reported late.")
 def get_decisions(uscc: Annotated[Uscc, Path()], limit: Limit = DEFAULT_LIMIT,
                   next_token: NextToken = None) -> Response[dict[str, Any]]:
     return json_response(200, decisions_page(dynamodb_stores(), uscc, limit, next_token))

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from shared.adapters.clock import current_clock
 from shared.adapters.stores import dynamodb_stores
+from shared.api.credit_event_examples import openapi_examples
 from shared.api.entrypoint import api_handler
 from shared.api.resolver import json_response, make_resolver, route
 from shared.domain.enterprise import Uscc
@@ -32,8 +33,12 @@ _UNKNOWN = {422: {"description": "Validation failed, or the enterprise is not re
                    "known, of the right kind and of the same enterprise — in the batch or stored) before "
                    "anything is stored. Each event is then stored once by `event_id`; the same event again is "
                    "`duplicate`. An enterprise not yet registered is created as UNREGISTERED_RELATED "
-                   "(Art 41). The tier is re-evaluated asynchronously (see `/decisions`).")
-def post_credit_events(batch: Annotated[CreditEventBatch, Body()]) -> Response[dict[str, Any]]:
+                   "(Art 41). The tier is re-evaluated asynchronously (see `/decisions`). Which fields each "
+                   "`type` needs is shown by the request body's examples, one per type: `due_on` for "
+                   "TAX_OVERDUE and FINE_OVERDUE, `amount_cny` for FINE_OVERDUE and for FINE or CONFISCATION "
+                   "penalties, `refers_to` for ARREARS_SETTLED and PENALTY_REVOKED.")
+def post_credit_events(
+        batch: Annotated[CreditEventBatch, Body(openapi_examples=openapi_examples())]) -> Response[dict[str, Any]]:
     return json_response(202, {"results": ingest_credit_events(dynamodb_stores(), current_clock(), batch)})
 
 

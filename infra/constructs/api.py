@@ -123,8 +123,8 @@ class Api(Construct):
                                              authorization_type=apigw.AuthorizationType.NONE)
                 for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
                     acknowledge(method, rule,
-                                f"{route.method} {route.path} is public by contract (API.md: public credit "
-                                "views, disclosures, lists and docs); the stage is throttled.")
+                                f"{route.method} {route.path} is public by contract (the route table: public "
+                                "credit views, disclosures, lists and docs); the stage is throttled.")
             else:
                 method = resource.add_method(
                     route.method, integration,

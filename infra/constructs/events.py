@@ -1,4 +1,4 @@
-"""The `credit` event bus (API.md, Events), its archive, and the rules that route bus events to
+"""The `credit` event bus (source `customs.credit`), its archive, and the rules that route bus events to
 catalog functions (`BusRule` triggers)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""EventBridge Scheduler schedules of API.md's table, for the catalog functions that name them.
+"""EventBridge Scheduler schedules of `catalog.SCHEDULES`, for the catalog functions that name them.
 
 Each schedule fires in Asia/Shanghai time with the flexible window off (statutory jobs run at the
 stated minute), passes `{"schedule": "<name>"}` as the Lambda input (Scheduler passes Input

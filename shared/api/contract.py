@@ -1,5 +1,6 @@
-"""The public route table of `API.md`: one source for the CDK API (methods, authorizer scopes,
-integrations) and for the handlers' own authorization check. Nothing else lists routes."""
+"""The public route table (the HTTP contract, published as `functions/docs/openapi.json`): one
+source for the CDK API (methods, authorizer scopes, integrations) and for the handlers' own
+authorization check. Nothing else lists routes."""
 
 from __future__ import annotations
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from shared.domain.enterprise import BusinessType, RegistrationStatus
 from shared.domain.tiers import Tier
+
+TIER_SINCE = Field(description="When the tier took effect: the `effective_at` of the decision that set it (the "
+                              "registration instant before any decision), UTC")
+GROUNDS_SINCE = Field(description="When what that decision cites arose, e.g. the day its ground arose (the rules "
+                                  "date the tier from then; the decision takes effect later, at `tier_since`); "
+                                  "null before any decision, UTC")
 
 
 class CreditState(BaseModel):
     tier: Tier
     is_aeo: bool
-    tier_since: str
+    tier_since: str = TIER_SINCE
 
 
 class AnnualReportDue(BaseModel):
@@ -57,7 +63,8 @@ class CreditView(BaseModel):
     name: str
     tier: Tier
     is_aeo: bool
-    tier_since: str
+    tier_since: str = TIER_SINCE
+    grounds_since: str | None = GROUNDS_SINCE
     as_of: str
     measures: list[dict[str, object]]
     disclosures: list[dict[str, object]]

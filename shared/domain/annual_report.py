@@ -14,7 +14,7 @@ class AnnualReportWindow:
 
 
 def window_for(year: int, opens: tuple[int, int] = (1, 1), closes: tuple[int, int] = (6, 30)) -> AnnualReportWindow:
-    """The report for year Y is filed between 1 January and 30 June of Y+1 (RULES.md, Art 11)."""
+    """The report for year Y is filed between 1 January and 30 June of Y+1 (Art 11; docs/rules.md "Annual report")."""
     return AnnualReportWindow(year, date(year + 1, *opens), date(year + 1, *closes))
 
 

@@ -80,6 +80,16 @@ class Enterprise(BaseModel):
     annual_report_check_on: date | None = None
     """The next report year `annual-report-overdue` checks and the day it becomes overdue (the profile is
     on that schedule's due index at that day; None: the enterprise files no reports)."""
+    decisions_made: int | None = None
+    """How many tier decisions the enterprise has had: the next is numbered `decisions_made + 1`. Written
+    with the decision in one transaction conditional on `version`, so numbers never repeat or skip.
+    None only on profiles stored before the counter existed (`next_decision_number` covers them)."""
+
+    def next_decision_number(self) -> int:
+        """1 for the first decision. A profile stored before the counter numbered its decisions by
+        `version + 1`, so continuing from `version` can never reuse one of its numbers."""
+        made = self.decisions_made if self.decisions_made is not None else self.version
+        return made + 1
 
     @field_serializer("tier_since", "created_at", "updated_at")
     def _instant(self, value: datetime) -> str:
@@ -99,9 +109,10 @@ class Enterprise(BaseModel):
 
 
 def new_enterprise(data: RegistrationData, now: datetime) -> Enterprise:
-    """A newly managed enterprise starts REGULAR (Art 4; RULES.md "New enterprises start REGULAR")."""
+    """A newly managed enterprise starts REGULAR (Art 4: new enterprises start REGULAR)."""
     return Enterprise(
         **data.model_dump(), tier=INITIAL_TIER, tier_since=now, created_at=now, updated_at=now, version=1,
+        decisions_made=0,
     )
 
 

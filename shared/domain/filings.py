@@ -60,7 +60,7 @@ class AnnualReport(BaseModel):
 
 def annual_report_timing(year: int, registered_on: date, today: date) -> tuple[AnnualReportWindow, bool]:
     """(window, late) for filing the report of `year` on `today`; ValueError when it cannot be filed yet
-    or was never due (RULES.md Art 11: first due the year after registration, for the registration year)."""
+    or was never due (Art 11: first due the year after registration, for the registration year)."""
     if year < registered_on.year:
         raise ValueError(f"no report is due for {year}: the enterprise was registered in {registered_on.year}")
     window = window_for(year)

@@ -1,4 +1,4 @@
-"""Counting legal periods: the one convention every rule uses (RULES.md "Counting periods").
+"""Counting legal periods: the one convention every rule uses (docs/rules.md).
 
 The convention, after PRC Civil Code Arts 200-204 (民法典 第二百条至第二百零四条):
 
@@ -25,8 +25,8 @@ Examples (all in tests/unit/test_periods.py):
 - Working days (the day of receipt does not count, adjusted working weekends count, holidays do
   not): received 2026-09-30, 3 working days: due 2026-10-10 (a Saturday worked in lieu).
 
-Not applied: Art 203's extension of a last day that falls on a statutory holiday; RULES.md does
-not adopt it (its examples never need it), so calendar periods here never move.
+Not applied: Art 203's extension of a last day that falls on a statutory holiday; the rules
+specification does not adopt it (its examples never need it), so calendar periods here never move.
 
 Working days come from `chinese_calendar` (the State Council's yearly schedule). For a year the
 package does not know yet (it raises NotImplementedError), Monday-Friday count as working days and

@@ -9,7 +9,7 @@ each with its id and article) to the facts as they stand at the decision instant
 - otherwise it is APPROVED (`reasons` empty).
 
 Dates are China Standard Time calendar dates. The minimum period of a record runs from the day
-after its disclosure starts (RULES.md "Counting periods"): a GENERAL record decided 2026-04-15 has
+after its disclosure starts (shared/domain/periods.py): a GENERAL record decided 2026-04-15 has
 its 3-month minimum end on 2026-07-15, so an application received on 2026-07-15 is refused and one
 received on 2026-07-16 may be approved. What "received" means is the CST date of receipt.
 

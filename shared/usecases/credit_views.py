@@ -15,7 +15,7 @@ from shared.domain.enterprise import Enterprise
 from shared.domain.errors import NotFound, ValidationFailed
 from shared.domain.tiers import LIST_NAMES
 from shared.domain.time_types import Instant
-from shared.usecases.decisions import public_decision, tier_at
+from shared.usecases.decisions import decision_in_force, grounds_since, public_decision, tier_at
 from shared.usecases.ports import Stores
 
 _RECORD_FIELDS = ("event_id", "type", "business_line", "decided_on", "amount_cny", "penalty_kind", "document_no",
@@ -46,6 +46,12 @@ def public_record(event: dict[str, Any]) -> dict[str, Any]:
             "disclosure_from": c.get("disclosure_from"), "disclosure_until": c.get("disclosure_until")}
 
 
+def grounds_of(decisions: list[dict[str, Any]], as_of: datetime) -> str | None:
+    """When what put the enterprise in its tier at `as_of` arose (None: REGULAR from the start)."""
+    latest = decision_in_force(decisions, as_of)
+    return None if latest is None else grounds_since(latest)
+
+
 def credit_view(stores: Stores, uscc: str, as_of: datetime, now: datetime) -> dict[str, Any]:
     from shared.domain.measures import measures_for
     from shared.domain.rules.registry import pack_for
@@ -63,7 +69,7 @@ def credit_view(stores: Stores, uscc: str, as_of: datetime, now: datetime) -> di
     cutoff, day = iso_instant(as_of), china_date(as_of)
     return {
         "uscc": uscc, "name": enterprise.name, "tier": tier.value, "is_aeo": tier.is_aeo,
-        "tier_since": iso_instant(since), "as_of": cutoff,
+        "tier_since": iso_instant(since), "grounds_since": grounds_of(items.decisions, as_of), "as_of": cutoff,
         "measures": [m.to_dict() for m in measures_for(tier, pack_for(as_of))],
         "disclosures": [public_record(e) for e in sorted(items.events, key=lambda e: (e["decided_on"], e["event_id"]))
                         if disclosed_on(e, day, cutoff)],

@@ -78,10 +78,12 @@ def restoration_summary(evaluation: Evaluation) -> dict[str, Any] | None:
 
 
 def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, trigger: str) -> dict[str, Any]:
-    new_version = enterprise.version + 1
+    """The decision record. Two instants, named for what they are: `grounds_since`, when what it cites
+    arose (the rules date the tier from then), and `effective_at`, when the decision was made and took
+    effect (the official tier, `tier_since` of every view, changes then)."""
     correction = evaluation.corrections[0].revocation_event_id if evaluation.corrections else None
     return {
-        "decision_id": f"D-{enterprise.uscc}-{new_version:05d}",
+        "decision_id": f"D-{enterprise.uscc}-{enterprise.next_decision_number():05d}",
         "uscc": enterprise.uscc,
         "from_tier": enterprise.tier.value,
         "to_tier": evaluation.tier.value,
@@ -94,7 +96,7 @@ def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, t
            for c in evaluation.corrections],
         "explanation": evaluation.explanation,
         "restoration_notice": evaluation.restoration_notice.to_dict(),
-        "ground_since": None if evaluation.tier_since is None else iso_instant(evaluation.tier_since),
+        "grounds_since": None if evaluation.tier_since is None else iso_instant(evaluation.tier_since),
         "correction_of": correction,
         "trigger": trigger,
     }
@@ -120,7 +122,8 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str) -
         if evaluation.tier is not enterprise.tier:
             decision = decision_of(enterprise, evaluation, now, trigger)
             profile = enterprise.model_copy(update={"tier": evaluation.tier, "tier_since": now, "updated_at": now,
-                                                    "version": enterprise.version + 1, "restoration": restoration})
+                                                    "version": enterprise.version + 1, "restoration": restoration,
+                                                    "decisions_made": enterprise.next_decision_number()})
             audit = {"action": TIER_CHANGED, "actor": "evaluation", "decision_id": decision["decision_id"],
                      "from_tier": decision["from_tier"], "to_tier": decision["to_tier"], "trigger": trigger,
                      "rule_pack": decision["rule_pack"]}

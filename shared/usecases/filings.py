@@ -17,7 +17,7 @@ _INTERNAL = {"pk", "sk", "entity", "content_hash"}
 
 
 def registered_enterprise(stores: Stores, uscc: str) -> Enterprise:
-    """Registered-only flows answer 422 for an unknown enterprise (API.md), naming the path field."""
+    """Registered-only flows answer 422 for an unknown enterprise (the contract), naming the path field."""
     enterprise = stores.enterprises.get(uscc)
     if enterprise is None:
         raise ValidationFailed(f"no enterprise with uscc {uscc} is registered",

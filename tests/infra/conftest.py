@@ -73,7 +73,7 @@ PROBE = "probe"
 
 def probe_row() -> FunctionSpec:
     """A catalog row exercising every hook the real catalog may not use yet: a schedule (the first
-    of API.md's table no real row claims), a bus rule, audit append and bus put."""
+    of `catalog.SCHEDULES` no real row claims), a bus rule, audit append and bus put."""
     from infra.catalog import FUNCTIONS, SCHEDULES, Access, BusRule
 
     claimed = {s.name for spec in FUNCTIONS for s in spec.schedules}

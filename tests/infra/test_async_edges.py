@@ -1,5 +1,5 @@
 """Events, schedules, DLQs and alarms. The catalog-extension probe (`extended`) exercises the hooks
-a real row will use: a schedule of API.md's table and a bus rule."""
+a real row will use: a schedule of `catalog.SCHEDULES` and a bus rule."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_real_catalog_schedules_exactly_its_rows(synthesized: Synthesized) -> No
 
 
 def test_probe_schedule_fires_in_shanghai_time_with_dlq_and_retries(extended: Synthesized) -> None:
-    # Given a row that names one of API.md's schedules
+    # Given a row that names one of `catalog.SCHEDULES`
     probe_id = logical_id_of_output(extended.raw, outputs.function_output(PROBE))
     schedules = [s["Properties"] for s in extended.resources("AWS::Scheduler::Schedule").values()
                  if mentions(s["Properties"]["Target"]["Arn"], probe_id)]

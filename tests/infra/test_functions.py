@@ -155,5 +155,5 @@ def test_catalog_refuses_duplicates_bad_access_and_foreign_schedules() -> None:
         validate((*FUNCTIONS, FUNCTIONS[0]))
     with pytest.raises(ValueError, match="audit access"):
         validate((*FUNCTIONS, FunctionSpec("x", "x", audit=Access.READWRITE)))
-    with pytest.raises(ValueError, match=r"not API\.md's"):
+    with pytest.raises(ValueError, match=r"schedule 'nightly' is unknown"):
         validate((*FUNCTIONS, FunctionSpec("x", "x", triggers=(Schedule("nightly", "0 1 * * ? *", "?"),))))

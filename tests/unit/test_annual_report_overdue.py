@@ -1,4 +1,4 @@
-"""Annual report overdue (RULES.md "Annual report", Art 11): on 1 July of Y+1 without the Y report."""
+"""Annual report overdue (docs/rules.md "Annual report", Art 11): on 1 July of Y+1 without the Y report."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ outbox's business (issue 11, item 1): those cases are marked xfail(strict) until
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -25,7 +25,7 @@ from shared.domain.enterprise import RegistrationData
 from shared.domain.errors import Conflict
 from shared.domain.tiers import Tier
 from shared.usecases import restorations as restoration_uc
-from shared.usecases.arrears_watch import SCHEDULE, run_arrears_watch
+from shared.usecases.arrears_watch import run_arrears_watch
 from shared.usecases.credit_events import CreditEventBatch, ingest_credit_events
 from shared.usecases.enterprises import register_enterprise
 from shared.usecases.evaluation import MAX_ATTEMPTS, evaluate_enterprise
@@ -208,38 +208,66 @@ def test_a_tier_change_whose_publish_failed_is_still_announced() -> None:
 
 # --- arrears-watch schedule → evaluation --------------------------------------------------------
 
-def _arrears_due(memory: Memory) -> tuple[Stores, FixedClock]:
-    """A registered enterprise with an unpaid fine, and a clock on the day its threshold passes."""
+class ArrearsDueIndex:
+    """The ARREARS due index in memory: one entry per threshold, consumed once (the port of
+    `shared.usecases.due_work.DueIndex`)."""
+
+    def __init__(self, entries: list[tuple[str, str]]) -> None:
+        self.entries = sorted(f"{day}#{uscc}#ARR-1" for day, uscc in entries)
+
+    def due_page(self, kind: str, through: Any, start: dict[str, Any] | None,
+                 limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
+        due = [e for e in self.entries if e <= through.isoformat() + "#\uffff"
+               and (start is None or e > start["gsi2sk"])]
+        page = due[:limit]
+        return ([{"gsi2sk": e, "uscc": e.split("#")[1]} for e in page],
+                {"gsi2sk": page[-1]} if len(due) > limit else None, len(page))
+
+    def consume(self, entry: Any) -> bool:
+        if entry["gsi2sk"] not in self.entries:
+            return False
+        self.entries.remove(entry["gsi2sk"])
+        return True
+
+
+def _arrears_due(memory: Memory) -> tuple[Stores, FixedClock, ArrearsDueIndex]:
+    """A registered enterprise with an unpaid fine, a clock on the day its threshold passes, and the
+    threshold's entry on the due index."""
     stores, clock = registered(memory)
     batch = CreditEventBatch(events=[fine_overdue("2026-09-01", "2026-10-01", "600000", event_id="ARR-1")])
     ingest_credit_events(stores, clock, batch)
-    (threshold,) = memory.arrears_index
-    return stores, FixedClock(at(threshold.isoformat()))
+    threshold = date(2027, 4, 2)  # fine due 2026-10-01 + 6 months ends 2027-04-01; D5 holds from the next day
+    return stores, FixedClock(at(threshold.isoformat())), ArrearsDueIndex([(threshold.isoformat(), USCC)])
 
 
-def test_a_failed_publish_leaves_the_cursor_so_the_retry_finds_the_same_enterprises() -> None:
+def _requester(bus: Any) -> Any:
+    return lambda requests: bus.publish(REEVALUATION_REQUESTED, requests)
+
+
+def test_a_failed_publish_leaves_the_entry_due_so_the_retry_finds_the_same_enterprises() -> None:
     memory = Memory()
-    stores, clock = _arrears_due(memory)
+    stores, clock, index = _arrears_due(memory)
     memory.published.clear()
     failing_bus = Failing(stores.bus, {"publish": lambda: PublishFailed("bus unavailable")}, times=1)
 
     with pytest.raises(PublishFailed):
-        run_arrears_watch(replace(stores, bus=failing_bus), clock)
-    assert SCHEDULE not in memory.cursors  # not advanced: nothing is skipped
-    outcome = run_arrears_watch(replace(stores, bus=failing_bus), clock)  # Lambda's retry
+        run_arrears_watch(clock, index, _requester(failing_bus))
+    assert len(index.entries) == 1  # not consumed: nothing is skipped
+    outcome = run_arrears_watch(clock, index, _requester(failing_bus))  # Lambda's retry
     assert outcome["enterprises_due"] == 1
+    assert index.entries == []
     assert [d["uscc"] for k, d in memory.published if k == REEVALUATION_REQUESTED] == [USCC]
 
 
-def test_a_cursor_write_that_fails_after_the_publish_doubles_a_trigger_never_a_decision() -> None:
+def test_a_consume_that_fails_after_the_publish_doubles_a_trigger_never_a_decision() -> None:
     memory = Memory()
-    stores, clock = _arrears_due(memory)
+    stores, clock, index = _arrears_due(memory)
     memory.published.clear()
-    throttled = Failing(stores.schedules, {"save_cursor": lambda: Throttled("throttled")}, times=1)
+    throttled = Failing(index, {"consume": lambda: Throttled("throttled")}, times=1)
 
     with pytest.raises(Throttled):
-        run_arrears_watch(replace(stores, schedules=throttled), clock)
-    run_arrears_watch(replace(stores, schedules=throttled), clock)
+        run_arrears_watch(clock, throttled, _requester(stores.bus))
+    run_arrears_watch(clock, throttled, _requester(stores.bus))
     triggers = [d for k, d in memory.published if k == REEVALUATION_REQUESTED]
     assert len(triggers) == 2  # at-least-once delivery: the trigger went out twice
     for trigger in triggers:

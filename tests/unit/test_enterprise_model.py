@@ -50,3 +50,15 @@ def test_business_type_order_is_not_part_of_the_natural_key() -> None:
     assert same_registration(a, b)
     assert not same_registration(a, a.model_copy(update={"registered_on": date(2021, 3, 5)}))
     assert BusinessType.CUSTOMS_BROKER in a.business_types
+
+
+def test_decisions_are_numbered_from_one_and_a_profile_stored_before_the_counter_never_reuses_a_number() -> None:
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    enterprise = new_enterprise(RegistrationData.model_validate(VALID), now)
+    # A new enterprise's first decision is number 1, whatever its version
+    assert enterprise.next_decision_number() == 1
+    assert enterprise.model_copy(update={"version": 7, "decisions_made": 2}).next_decision_number() == 3
+    # A stored profile without the counter numbered its decisions version + 1: continue after them
+    legacy = enterprise.model_dump() | {"version": 4}
+    del legacy["decisions_made"]
+    assert type(enterprise).model_validate(legacy).next_decision_number() == 5

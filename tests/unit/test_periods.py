@@ -1,5 +1,5 @@
-"""The period convention (RULES.md "Counting periods", Civil Code Arts 200-204): the last day and the
-day after, for every kind of period, with the examples of RULES.md."""
+"""The period convention (shared/domain/periods.py, Civil Code Arts 200-204): the last day and the
+day after, for every kind of period, with the examples of the rules specification."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def _boundary(opened_on: date, period: Period, expected_last: date) -> None:
     assert has_elapsed(opened_on, period, after)
 
 
-# RULES.md examples ---------------------------------------------------------------------------------
+# The rules' examples ---------------------------------------------------------------------------------
 
 
 def test_d4_tax_due_on_31_january_plus_3_months_ends_30_april_and_d4_holds_from_1_may() -> None:

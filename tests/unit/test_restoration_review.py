@@ -53,7 +53,7 @@ def rule_ids(result: Any) -> list[str]:
     return [r.rule_id for r in result.reasons]
 
 
-# -- minimum period (RULES.md "Counting periods") ---------------------------------------------------
+# -- minimum period (counting periods, shared/domain/periods.py) ---------------------------------------------------
 
 def test_general_record_is_refused_on_the_last_day_of_its_minimum_period_and_approved_the_day_after() -> None:
     history = facts(smuggling("2026-04-15"))

@@ -3,7 +3,7 @@ a criminal judgment, an arrears notice, the settlement of arrears, or the revoca
 event). The model is the edge: it validates everything that needs no storage and no clock; what
 needs context is in `checks`.
 
-Field rules beyond API.md (choices of this module, listed so partners can rely on them):
+Field rules beyond the bare schema (choices of this module, listed so partners can rely on them):
 
 - `event_id`, `refers_to`: 1-128 characters, no whitespace or control characters.
 - `decided_on`, `due_on`: ISO calendar dates `YYYY-MM-DD` (CST), not before 2000-01-01. Numbers
@@ -17,7 +17,7 @@ Field rules beyond API.md (choices of this module, listed so partners can rely o
   every other type.
 - `amount_cny`: required for `FINE_OVERDUE` (D5 has an amount threshold) and whenever
   `penalty_kind` is `FINE` or `CONFISCATION`; a `WARNING` carries no amount above 0.
-- `penalty_kind` is optional (API.md); how the rules read its absence is CHOICE-MISSING-PENALTY-KIND
+- `penalty_kind` is optional; how the rules read its absence is CHOICE-MISSING-PENALTY-KIND
   (`effective_penalty_kind`, docs/rules.md).
 - `ARREARS_SETTLED` must refer to a `TAX_OVERDUE` or `FINE_OVERDUE` event; `PENALTY_REVOKED` to
   any event that is not itself a settlement or a revocation, decided on or before the revocation.
@@ -113,7 +113,7 @@ StrictBool = Annotated[bool, Field(strict=True)]
 
 
 class CreditEvent(BaseModel):
-    """One reported credit event (API.md `POST /v1/credit-events` item).
+    """One reported credit event (one item of `POST /v1/credit-events`).
 
     The per-type rules are field validators so that each error carries the field's `loc`."""
 

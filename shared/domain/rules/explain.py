@@ -18,7 +18,10 @@ def explanation(facts: EnterpriseFacts, as_of_day: date, selection: PackSelectio
     text = [f"As of {as_of_day.isoformat()} (CST), under rule pack {pack.pack_id} (in force from "
             f"{pack.effective_from.isoformat()}), enterprise {facts.uscc} is {state.tier.value}"]
     if state.since is not None:
-        text.append(f" since {china_date(state.since).isoformat()}")
+        # The day the rules date the tier from, named for what it is: a decision recording it takes
+        # effect when it is made (its `effective_at`), which may be days later.
+        since = china_date(state.since).isoformat()
+        text.append(f" on grounds that arose on {since}" if grounds else f" by the rules from {since}")
     text.append(".")
     if not selection.in_force and selection.note:
         text.append(f" Provisional: {selection.note}")

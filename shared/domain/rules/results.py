@@ -153,7 +153,7 @@ class Evaluation:
         return bool(self.corrections)
 
     def citations(self) -> list[dict[str, Any]]:
-        """Grounds in the decision shape of API.md (`{rule_id, article, summary, evidence}`)."""
+        """Grounds in the decision shape of the contract (`{rule_id, article, summary, evidence}`)."""
         return [{"rule_id": g.rule_id, "article": g.article, "summary": g.summary, "evidence": list(g.evidence)}
                 for g in self.grounds]
 

@@ -1,4 +1,4 @@
-"""The `/_local` routes (API.md, "Local runtime"): token, clients, clock, health; bad input is always
+"""The `/_local` routes (local/README.md): token, clients, clock, health; bad input is always
 an RFC 9457 problem, never a 500."""
 
 from __future__ import annotations

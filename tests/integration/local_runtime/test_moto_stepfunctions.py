@@ -108,7 +108,7 @@ class World:
         return list(self.sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"])
 
 
-def _wait(condition: Callable[[], Any], timeout: float = 15.0) -> Any:
+def _wait(condition: Callable[[], Any], timeout: float = 60.0) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()

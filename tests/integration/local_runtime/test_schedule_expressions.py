@@ -18,7 +18,7 @@ def nxt(expression: str, after: datetime, tz: str | None = "Asia/Shanghai") -> d
 
 
 def test_daily_cron_in_shanghai_fires_at_local_time() -> None:
-    # Given API.md's arrears-watch schedule, daily 00:20 Asia/Shanghai
+    # Given the arrears-watch schedule, daily 00:20 Asia/Shanghai
     # When asking for the next fire time after 2026-11-20 12:00 UTC (20:00 in Shanghai)
     fire = nxt("cron(20 0 * * ? *)", datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
     # Then it is 00:20 on the 21st in Shanghai, 16:20 UTC on the 20th

@@ -13,7 +13,7 @@ from shared.domain.rules import ORDER_282
 RULES = ORDER_282.certification
 AUDIT, VERIFICATION, INVESTIGATION = SuspensionReason
 RECEIVED = date(2026, 5, 1)
-BASE = date(2026, 7, 30)  # RULES.md: received 2026-05-01, 90 days: last day 2026-07-30
+BASE = date(2026, 7, 30)  # the rules' example: received 2026-05-01, 90 days: last day 2026-07-30
 
 
 def clock() -> CaseClock:

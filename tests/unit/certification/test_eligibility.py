@@ -1,4 +1,4 @@
-"""Eligibility to apply (RULES.md "Certification"): registration, tier, 12-month bars, open case."""
+"""Eligibility to apply (docs/rules.md, certification): registration, tier, 12-month bars, open case."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Audit validation and scoring (RULES.md "Certification": start 100, -1/-2, pass marks 95/90)."""
+"""Audit validation and scoring (docs/rules.md, certification: start 100, -1/-2, pass marks 95/90)."""
 
 from __future__ import annotations
 

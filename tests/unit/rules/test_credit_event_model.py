@@ -1,4 +1,4 @@
-"""The credit event model (API.md "Credit events"): validation at the edge, context checks, content hash."""
+"""The credit event model (`POST /v1/credit-events`): validation at the edge, context checks, content hash."""
 
 from __future__ import annotations
 

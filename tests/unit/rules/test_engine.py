@@ -105,8 +105,8 @@ def test_explanation_cites_articles_evidence_and_restoration() -> None:
     tax = tax_overdue("2026-02-05", "2026-01-31", event_id="tax-7")
     text = evaluate_on("2026-05-02", tax).explanation
     # Then the paragraph names the pack, tier, rule, article, evidence and the restoration route
-    for part in ("ORDER_282", "DISCREDITED since 2026-05-01", "D4 (Art 15)", "tax-7", "Arts 29-30",
-                 "No automatic restoration while arrears are unpaid"):
+    for part in ("ORDER_282", "DISCREDITED on grounds that arose on 2026-05-01", "D4 (Art 15)", "tax-7",
+                 "Arts 29-30", "No automatic restoration while arrears are unpaid"):
         assert part in text
     # ... and once paid, the automatic day counts from the settlement (Arts 29-30)
     paid = evaluate_on("2026-06-10", tax, settled(tax, "2026-06-10")).explanation

@@ -35,14 +35,15 @@ RESTORATION_CHECKS = (
                      "The minimum period of the record's class (GENERAL 3 months, SERIOUS 12, MINOR none) runs "
                      "from the day after its disclosure starts; an application received on or before its last "
                      "day is refused, one received the day after may be approved.",
-                     "RULES.md 'Counting periods' (GENERAL 2026-04-15: refused 2026-07-15, possible 2026-07-16)"),
+                     "the rules specification, counting periods "
+                     "(GENERAL 2026-04-15: refused 2026-07-15, possible 2026-07-16)"),
     RestorationCheck("NON_RESTORABLE_BY_LAW", "Art 40", _DISCLOSURE, _REJECT,
                      "A record grounding a rule that a law marks non-restorable (`GroundRule.restorable=False`) "
                      "is never restored.",
                      "[N] national framework exclusions"),
     RestorationCheck("OBLIGATIONS_UNFULFILLED", "Arts 36-40", _DISCLOSURE, _REJECT,
                      "An overdue tax or fine among the records that is not settled by the day of the decision.",
-                     "RULES.md 'no unsettled arrears among the records'"),
+                     "the rules specification: no unsettled arrears among the records"),
     RestorationCheck("NEW_GROUND_OF_SAME_KIND", "Arts 36-40", _DISCLOSURE, _REJECT,
                      "Another record of the same kind (grounding one of the same rules; for a record grounding "
                      "none, of the same event type) arising after the record's disclosure start and on or before "
@@ -62,7 +63,7 @@ RESTORATION_CHECKS = (
     RestorationCheck("ARREARS_UNPAID", "Arts 29-30", _TIER, _REJECT,
                      "No upgrade while any overdue tax or fine of the enterprise is unpaid on the day of the "
                      "decision (grounding or not).",
-                     "RULES.md 'Neither route upgrades while an obligation is unfulfilled'"),
+                     "the rules specification: neither route upgrades while an obligation is unfulfilled"),
 )
 """The review's conditions: a failed REJECTED check refuses; otherwise a failed NEEDS_OFFICER check
 sends the application to an officer; otherwise it is approved."""
