@@ -15,7 +15,6 @@ from shared.domain.enterprise import (
     same_registration,
 )
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists, NotFound, ValidationFailed
-from shared.usecases.annual_report_overdue import with_first_check
 from shared.usecases.ports import Stores
 
 
@@ -25,6 +24,9 @@ def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) ->
     Same body again replays the stored enterprise; another body is a 409 carrying the current
     record. An enterprise that agencies reported before it registered (Art 41,
     UNREGISTERED_RELATED) keeps its credit state and history when it registers."""
+    # The pack (its annual-report window) is imported by registrations only, not by the reads' cold start.
+    from shared.usecases.annual_report_overdue import with_first_check
+
     now = clock.now()
     if data.registered_on > china_date(now):
         raise ValidationFailed("registered_on is in the future",
