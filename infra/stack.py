@@ -10,7 +10,7 @@ from constructs import Construct
 
 from infra import outputs
 from infra.catalog import FunctionSpec, validate
-from infra.constructs.api import STAGE_NAME, Api
+from infra.constructs.api import API_NAME, STAGE_NAME, Api
 from infra.constructs.audit_archive import AuditArchive
 from infra.constructs.auth import Auth
 from infra.constructs.events import Events
@@ -18,28 +18,35 @@ from infra.constructs.functions import Functions
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.schedules import Schedules
 from infra.constructs.tables import Tables
+from infra.constructs.workflows import Workflows
+from infra.stage import DEFAULT_STAGE, physical_name
 
 
 class CustomsCreditStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, specs: tuple[FunctionSpec, ...],
-                 root: Path, cognito_domain_prefix: str, **kwargs: object) -> None:
+                 root: Path, cognito_domain_prefix: str, stage: str = DEFAULT_STAGE, **kwargs: object) -> None:
         super().__init__(scope, construct_id, description="China Customs enterprise credit management "
                          "(GACC Order 282): API, functions, tables, schedules", **kwargs)  # type: ignore[arg-type]
         validate(specs)
         self.tables = Tables(self, "Tables")
         self.auth = Auth(self, "Auth", domain_prefix=cognito_domain_prefix)
-        self.events = Events(self, "Events")
+        self.events = Events(self, "Events", stage=stage)
         self.functions = Functions(self, "Functions", specs=specs, tables=self.tables,
-                                   bus=self.events.bus, bus_name=self.events.bus_name, root=root)
-        functions = dict(self.functions.functions)
+                                   bus=self.events.bus, bus_name=self.events.bus_name, root=root,
+                                   snap_start=bool(self.node.try_get_context("snap_start")))
+        functions = dict(self.functions.invocation_targets)
         self.events.subscribe(specs, functions)
-        self.api = Api(self, "Api", user_pool=self.auth.user_pool, functions=functions)
-        self.schedules = Schedules(self, "Schedules", specs=specs, functions=functions)
-        self.audit_archive = AuditArchive(self, "AuditArchive", specs=specs, functions=functions,
+        self.workflows = Workflows(self, "Workflows", steps=functions["certification_steps"])
+        self.api = Api(self, "Api", user_pool=self.auth.user_pool, functions=functions,
+                       api_name=physical_name(API_NAME, stage))
+        self.schedules = Schedules(self, "Schedules", specs=specs, functions=functions, stage=stage)
+        self.audit_archive = AuditArchive(self, "AuditArchive", specs=specs, functions=self.functions.functions,
                                           table=self.tables.audit)
         self.monitoring = Monitoring(
             self, "Monitoring",
-            functions=functions,
+            functions=self.functions.functions,
+            stage=stage,
+            alarm_email=self.node.try_get_context("alarm_email"),
             dead_letter_queues={**self.functions.dead_letter_queues, **self.events.dead_letter_queues,
                                 **self.schedules.dead_letter_queues, **self.audit_archive.dead_letter_queues},
             rest_api=self.api.rest_api,
@@ -58,6 +65,7 @@ class CustomsCreditStack(Stack):
             outputs.API_STAGE: STAGE_NAME,
             outputs.USER_POOL_ID: self.auth.user_pool.user_pool_id,
             outputs.TOKEN_URL: self.auth.domain.base_url() + "/oauth2/token",
+            outputs.CERTIFICATION_STATE_MACHINE: self.workflows.certification.state_machine_arn,
         }
         values |= {outputs.function_output(name): fn.function_name
                    for name, fn in self.functions.functions.items()}

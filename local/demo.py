@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -73,3 +74,42 @@ def seed(kind: str, base_url: str) -> None:
             status = exc.code
             log.warning("seeding %s answered %d: %s", enterprise["uscc"], status, exc.read()[:300])
         log.info("seeded %s (%s): %d", enterprise["uscc"], enterprise["name"], status)
+
+
+CERTIFIERS_PATH = "/v1/certifiers"
+
+
+def seed_certifiers(base_url: str) -> list[str]:
+    """Add the demo certifiers (`DEMO_CERTIFIERS`) that are not on the roster yet, through the API with the
+    officer demo client. Runs at every start: a certifier already there (409) is left as it is, so an
+    officer's change to it survives restarts. Returns the ids added."""
+    from shared.domain.certification.certifiers import DEMO_CERTIFIERS
+
+    log = logging.getLogger("local.seed")
+    token_request = urllib.request.Request(
+        f"{base_url}/_local/token", method="POST", headers={"Content-Type": "application/json"},
+        data=json.dumps({"client_id": "demo-officer", "client_secret": "demo-officer-secret"}).encode())
+    with urllib.request.urlopen(token_request, timeout=30) as response:
+        token = json.loads(response.read())["access_token"]
+    roster_request = urllib.request.Request(f"{base_url}{CERTIFIERS_PATH}",
+                                            headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(roster_request, timeout=30) as response:
+        present = {c["certifier_id"] for c in json.loads(response.read())["items"]}
+    added = []
+    for certifier in (c for c in DEMO_CERTIFIERS if c.certifier_id not in present):  # a restart writes nothing
+        request = urllib.request.Request(
+            f"{base_url}{CERTIFIERS_PATH}", method="POST", data=json.dumps(certifier.as_json()).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}",
+                     # unique per start: a replay of an old 201 would hide a certifier deleted from the data
+                     "Idempotency-Key": f"seed-certifier-{certifier.certifier_id}-{time.time_ns()}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                if response.status == 201:
+                    added.append(certifier.certifier_id)
+        except urllib.error.HTTPError as exc:
+            if exc.code != 409:
+                log.warning("seeding certifier %s answered %d: %s", certifier.certifier_id, exc.code,
+                            exc.read()[:300])
+    if added:
+        log.info("demo certifiers added: %s", ", ".join(added))
+    return added

@@ -23,7 +23,7 @@ from werkzeug import Request, Response
 from local import api_model, assembly, moto_patches
 from local.clock import RuntimeClock
 from local.delivery import AsyncInvoker, TargetDelivery
-from local.demo import demo_clients, seed
+from local.demo import CERTIFIERS_PATH, demo_clients, seed, seed_certifiers
 from local.deploy import deploy
 from local.emulator import Emulator
 from local.executions import ExecutionsView
@@ -216,6 +216,8 @@ class Runtime:
             log.warning("the template defines no REST API; only /_local routes are served")
         self.model = model
         self.services.ready = True  # /_local routes work from here (seeding needs a token)
+        if model is not None and model.match("POST", CERTIFIERS_PATH).method is not None:
+            seed_certifiers(f"http://{options.host}:{self.http.port}")  # Art 19 roster: the six demo certifiers
 
         if options.seed:
             self.services.status = "seeding"

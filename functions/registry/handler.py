@@ -16,7 +16,12 @@ from shared.api.resolver import json_response, make_resolver, route
 from shared.api.schemas import AuditVerification, EnterpriseRecord
 from shared.domain.enterprise import RegistrationData, Uscc
 from shared.usecases.audit import verify_audit_chain
-from shared.usecases.enterprises import enterprise_record, load_enterprise, register_enterprise
+from shared.usecases.enterprises import (
+    enterprise_record,
+    load_enterprise,
+    register_enterprise,
+    registration_record,
+)
 
 router = APIGatewayRouter()
 _record = {"content": {"application/json": {"model": EnterpriseRecord}}}
@@ -29,15 +34,16 @@ _record = {"content": {"application/json": {"model": EnterpriseRecord}}}
                    "keeps its credit state when it registers.")
 def register(registration: Annotated[RegistrationData, Body()]) -> Response[EnterpriseRecord]:
     clock = current_clock()
-    enterprise, _created = register_enterprise(dynamodb_stores(), clock, registration)
-    return json_response(201, enterprise_record(enterprise, clock.now()),
+    stores = dynamodb_stores()
+    enterprise, created = register_enterprise(stores, clock, registration)
+    return json_response(201, registration_record(stores, enterprise, created, clock.now()),
                          headers={"Location": f"/v1/enterprises/{enterprise.uscc}"})
 
 
 @route(router, "GET", "/v1/enterprises/{uscc}", responses={200: {"description": "The record", **_record}})
 def get_enterprise(uscc: Annotated[Uscc, Path()]) -> Response[EnterpriseRecord]:
-    enterprise = load_enterprise(dynamodb_stores(), uscc)
-    return json_response(200, enterprise_record(enterprise, current_clock().now()))
+    stores = dynamodb_stores()
+    return json_response(200, enterprise_record(stores, load_enterprise(stores, uscc), current_clock().now()))
 
 
 @route(router, "GET", "/v1/enterprises/{uscc}/audit/verification",

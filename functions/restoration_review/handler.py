@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.adapters.bus import publish
 from shared.adapters.clock import current_clock
-from shared.adapters.restorations import DynamoRestorationStore
+from shared.adapters.stores import dynamodb_stores
 from shared.api.observability import logger, traced
 from shared.usecases.restorations import review_application
 
@@ -21,6 +20,6 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         logger.error("event without uscc or restoration_id; dropped", extra={"event_id": event.get("id")})
         return {"reviewed": False, "reason": "no uscc or restoration_id"}
     logger.append_keys(uscc=uscc, restoration_id=restoration_id)
-    outcome = review_application(DynamoRestorationStore(), publish, current_clock(), uscc, restoration_id)
+    outcome = review_application(dynamodb_stores(), current_clock(), uscc, restoration_id)
     logger.info("reviewed", extra=outcome)
     return outcome

@@ -9,15 +9,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
-from shared.adapters.bus import publish
 from shared.adapters.clock import current_clock
-from shared.adapters.restorations import DynamoRestorationStore
+from shared.adapters.stores import dynamodb_stores
 from shared.api.auth import Principal
 from shared.api.entrypoint import api_handler
 from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_token, encode_token
 from shared.api.resolver import json_response, make_resolver, route
 from shared.domain.enterprise import Uscc
-from shared.domain.restoration import Extension, OfficerDecision, RestorationApplication
+from shared.domain.restoration_requests import Extension, OfficerDecision, RestorationApplication
 from shared.usecases.restorations import (
     decide_as_officer,
     extend,
@@ -62,8 +61,7 @@ def _principal() -> Principal:
 def post_restoration(application: Annotated[RestorationApplication, Body()]) -> Response[dict[str, Any]]:
     principal = _principal()
     principal.ensure_may_act_for(application.uscc)
-    created = receive_application(DynamoRestorationStore(), publish, current_clock(), application,
-                                  principal.client_id)
+    created = receive_application(dynamodb_stores(), current_clock(), application, principal.client_id)
     return json_response(201, created, headers={"Location": f"/v1/restorations/{created['restoration_id']}"})
 
 
@@ -76,8 +74,7 @@ def list_restorations(uscc: Annotated[Uscc, Query()],
                       = DEFAULT_LIMIT,
                       next_token: Annotated[str | None, Query(max_length=2048)] = None) -> Response[dict[str, Any]]:
     _principal().ensure_may_act_for(uscc)
-    items, last = restorations_page(DynamoRestorationStore(), uscc, limit, decode_token(next_token),
-                                    current_clock().now())
+    items, last = restorations_page(dynamodb_stores(), current_clock(), uscc, limit, decode_token(next_token))
     return json_response(200, {"items": items, "next_token": encode_token(last)})
 
 
@@ -90,7 +87,7 @@ def list_restorations(uscc: Annotated[Uscc, Query()],
        description=_CLOCK)
 def read_restoration(restoration_id: RestorationId) -> Response[dict[str, Any]]:
     _principal().ensure_may_act_for(uscc_of(restoration_id))
-    return json_response(200, get_restoration(DynamoRestorationStore(), restoration_id, current_clock().now()))
+    return json_response(200, get_restoration(dynamodb_stores(), current_clock(), restoration_id))
 
 
 @route(router, "POST", "/v1/restorations/{restoration_id}/decision",
@@ -105,8 +102,8 @@ def read_restoration(restoration_id: RestorationId) -> Response[dict[str, Any]]:
                    "same effects as the review's: RESTORED disclosures or an upgrade decision, `RestorationDecided`.")
 def post_decision(restoration_id: RestorationId,
                   decision: Annotated[OfficerDecision, Body()]) -> Response[dict[str, Any]]:
-    return json_response(200, decide_as_officer(DynamoRestorationStore(), publish, current_clock(), restoration_id,
-                                                decision, _principal().client_id))
+    return json_response(200, decide_as_officer(dynamodb_stores(), current_clock(), restoration_id, decision,
+                                                _principal().client_id))
 
 
 @route(router, "POST", "/v1/restorations/{restoration_id}/extension",
@@ -119,7 +116,7 @@ def post_decision(restoration_id: RestorationId,
                    "The reason is recorded in `clock.extended` and in `history`.")
 def post_extension(restoration_id: RestorationId,
                    extension: Annotated[Extension, Body()]) -> Response[dict[str, Any]]:
-    return json_response(200, extend(DynamoRestorationStore(), current_clock(), restoration_id, extension,
+    return json_response(200, extend(dynamodb_stores(), current_clock(), restoration_id, extension,
                                      _principal().client_id))
 
 

@@ -89,13 +89,13 @@ def problem_template(status: int | None, slug: str, title: str) -> str:
 
 class Api(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, user_pool: cognito.IUserPool,
-                 functions: Mapping[str, lambda_.IFunction]) -> None:
+                 functions: Mapping[str, lambda_.IFunction], api_name: str = API_NAME) -> None:
         super().__init__(scope, construct_id)
         self.access_logs = logs.LogGroup(self, "AccessLogs", retention=LOG_RETENTION,
                                          removal_policy=RemovalPolicy.RETAIN)
         self.rest_api = apigw.RestApi(
             self, "RestApi",
-            rest_api_name=API_NAME,
+            rest_api_name=api_name,
             description="China Customs enterprise credit management (GACC Order 282), API v1",
             endpoint_types=[apigw.EndpointType.REGIONAL],
             # Execution logs (ERROR level) need the account-level CloudWatch role of API Gateway.

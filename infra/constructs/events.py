@@ -16,6 +16,7 @@ from constructs import Construct
 from infra.catalog import FunctionSpec
 from infra.constructs.queues import acknowledge_target_dlq, dead_letter_queue
 from infra.outputs import camel
+from infra.stage import DEFAULT_STAGE, physical_name
 
 BUS_NAME = "credit"
 ARCHIVE_NAME = "credit-events"
@@ -25,10 +26,10 @@ TARGET_MAX_EVENT_AGE = Duration.hours(24)
 
 
 class Events(Construct):
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, stage: str = DEFAULT_STAGE) -> None:
         super().__init__(scope, construct_id)
-        # The name is part of the public contract (partners subscribe to bus `credit`).
-        self.bus = events.EventBus(self, "Bus", event_bus_name=BUS_NAME)
+        # The contract's bus `credit`, per stage (`credit-<stage>`): two stages share an account.
+        self.bus = events.EventBus(self, "Bus", event_bus_name=physical_name(BUS_NAME, stage))
         # Replays after a consumer bug: a year of everything on the bus (only this system
         # publishes there). The audit table, not this archive, is the record of truth. Named,
         # because moto's generated names break the 48-character limit; no event pattern, because
@@ -37,7 +38,7 @@ class Events(Construct):
         events.CfnArchive(
             self, "Archive",
             source_arn=self.bus.event_bus_arn,
-            archive_name=ARCHIVE_NAME,
+            archive_name=physical_name(ARCHIVE_NAME, stage),
             description="Every event published on the credit bus, for replay to fixed consumers",
             retention_days=ARCHIVE_RETENTION_DAYS,
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from aws_cdk import CfnElement, Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, CfnElement, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -14,7 +14,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.catalog import Access, FunctionSpec
+from infra.catalog import CERTIFICATION_WORKFLOW, Access, FunctionSpec
 from infra.constructs.queues import dead_letter_queue
 from infra.constructs.tables import Tables
 from infra.nag import acknowledge, default_policy
@@ -30,14 +30,18 @@ An enterprise may contest a decision by objection (Art 39), administrative recon
 or litigation (6 months from knowing of it); a year covers those windows with margin. The audit
 table (retained, PITR) is the long-term record, so logs need not live as long as credit records."""
 
+FUNCTION_ASSETS = ".build"
+"""Where scripts/build-functions.sh stages `functions/<name>/` with unchecked-hash bytecode."""
+
 ASYNC_RETRY_ATTEMPTS = 2
 ASYNC_MAX_EVENT_AGE = Duration.hours(6)
 
 
 class Functions(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, specs: tuple[FunctionSpec, ...],
-                 tables: Tables, bus: events.IEventBus, bus_name: str, root: Path) -> None:
+                 tables: Tables, bus: events.IEventBus, bus_name: str, root: Path, snap_start: bool = False) -> None:
         super().__init__(scope, construct_id)
+        self.snap_start = snap_start
         layer_dir = root / ".layer"
         if not (layer_dir / "python").is_dir():
             raise FileNotFoundError(f"{layer_dir}/python is missing: run `make layer` (scripts/build-layer.sh)")
@@ -49,9 +53,22 @@ class Functions(Construct):
             description="Locked runtime dependencies (arm64, cp312) and the repository's `shared` package",
         )
         self.functions: dict[str, lambda_.Function] = {}
+        self.invocation_targets: dict[str, lambda_.IFunction] = {}
+        """What API routes, bus rules and schedules invoke: the function, or with SnapStart its alias
+        `live` on the published version (SnapStart applies to published versions only)."""
         self.dead_letter_queues: dict[str, sqs.Queue] = {}
         for spec in specs:
-            self.functions[spec.name] = self._function(spec, tables, bus, bus_name, root)
+            function = self.functions[spec.name] = self._function(spec, tables, bus, bus_name, root)
+            self.invocation_targets[spec.name] = self._live_alias(spec, function) if snap_start else function
+
+    def _live_alias(self, spec: FunctionSpec, function: lambda_.Function) -> lambda_.Alias:
+        alias = lambda_.Alias(self, f"{camel(spec.name)}Live", alias_name="live", version=function.current_version)
+        if spec.is_async_target:  # retries and event age are per qualifier; the DLQ is in the version
+            alias.configure_async_invoke(retry_attempts=ASYNC_RETRY_ATTEMPTS, max_event_age=ASYNC_MAX_EVENT_AGE)
+            acknowledge(alias.node.find_child("EventInvokeConfig"), "Serverless-LambdaAsyncFailureDestination",
+                        "Failed async events go to the function's dead-letter queue (DeadLetterConfig, "
+                        "published with the version), which holds the event to redrive.")
+        return alias
 
     def _function(self, spec: FunctionSpec, tables: Tables, bus: events.IEventBus, bus_name: str,
                   root: Path) -> lambda_.Function:
@@ -59,6 +76,10 @@ class Functions(Construct):
         code_dir = root / spec.code_path
         if not code_dir.is_dir():
             raise FileNotFoundError(f"{spec.name}: code folder {code_dir} does not exist")
+        # The asset is the staged copy with bytecode (scripts/build-functions.sh), not the source.
+        asset_dir = root / FUNCTION_ASSETS / spec.code_path
+        if not asset_dir.is_dir():
+            raise FileNotFoundError(f"{asset_dir} is missing: run `make assets` (scripts/build-functions.sh)")
 
         log_group = logs.LogGroup(scope, "Logs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN)
         role = iam.Role(
@@ -82,6 +103,7 @@ class Functions(Construct):
         if spec.bus == Access.PUT:
             bus.grant_put_events_to(role)
             environment["EVENT_BUS_NAME"] = bus_name
+        environment |= _grant_workflow(spec, role)
 
         async_dlq = None
         if spec.is_async_target:
@@ -91,7 +113,7 @@ class Functions(Construct):
         function = lambda_.Function(
             scope, "Function",
             description=spec.description,
-            code=lambda_.Code.from_asset(str(code_dir), exclude=["__pycache__", "*.pyc"]),
+            code=lambda_.Code.from_asset(str(asset_dir)),
             handler=spec.handler,
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
@@ -106,14 +128,47 @@ class Functions(Construct):
             dead_letter_queue=async_dlq,
             retry_attempts=ASYNC_RETRY_ATTEMPTS if async_dlq else None,
             max_event_age=ASYNC_MAX_EVENT_AGE if async_dlq else None,
+            snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if self.snap_start else None,
         )
         acknowledge(default_policy(role), "AwsSolutions-IAM5[Resource::*]",
                     "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no "
                     "resource-level permissions, so X-Ray requires Resource '*'.")
-        acknowledge(function, "AwsSolutions-L1",
-                    "Pinned to python3.12 on purpose: the shared layer is built for cp312/arm64 and "
-                    "local runs and tests use the same minor version; moving on is a deliberate upgrade.")
+        pinned_runtime = ("Pinned to python3.12 on purpose: the shared layer is built for cp312/arm64 and "
+                          "local runs and tests use the same minor version; moving on is a deliberate upgrade.")
+        acknowledge(function, "AwsSolutions-L1", pinned_runtime)
+        acknowledge(function, "Serverless-LambdaLatestVersion", pinned_runtime)
+        if async_dlq is None:
+            acknowledge(function, "Serverless-LambdaDLQ",
+                        "Invoked only synchronously (API Gateway proxy integration): the caller gets the "
+                        "error as a problem response, and a DLQ applies to asynchronous invocations only.")
+        else:
+            invoke_config = function.node.find_child("EventInvokeConfig")
+            acknowledge(invoke_config, "Serverless-LambdaAsyncFailureDestination",
+                        "Failed async events go to the function's dead-letter queue (DeadLetterConfig, "
+                        "SQS, depth alarm), which holds the event to redrive; an on-failure destination "
+                        "would be a second copy of the same failure.")
         return function
+
+
+def _grant_workflow(spec: FunctionSpec, role: iam.Role) -> dict[str, str]:
+    """States actions on the certification state machine (by its fixed name) and its executions only."""
+    if spec.workflow == Access.NONE:
+        return {}
+    stack = Stack.of(role)
+    machine = stack.format_arn(service="states", resource="stateMachine", resource_name=CERTIFICATION_WORKFLOW,
+                               arn_format=ArnFormat.COLON_RESOURCE_NAME)
+    executions = stack.format_arn(service="states", resource="execution",
+                                  resource_name=f"{CERTIFICATION_WORKFLOW}:*", arn_format=ArnFormat.COLON_RESOURCE_NAME)
+    on_machine = ["states:SendTaskSuccess", "states:SendTaskFailure"]
+    if spec.workflow == Access.OPERATE:
+        on_machine.append("states:StartExecution")
+    role.add_to_policy(iam.PolicyStatement(actions=on_machine, resources=[machine]))
+    role.add_to_policy(iam.PolicyStatement(actions=["states:StopExecution"], resources=[executions]))
+    nag_executions = f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{CERTIFICATION_WORKFLOW}:*"
+    acknowledge(default_policy(role), f"AwsSolutions-IAM5[Resource::{nag_executions}]",
+                "StopExecution names an execution, and execution names are per case (cert-<uscc>-<case>): "
+                "the grant is every execution of the certification state machine and nothing else.")
+    return {"CERTIFICATION_STATE_MACHINE_ARN": machine}
 
 
 def _grant_tables(spec: FunctionSpec, tables: Tables, role: iam.Role) -> dict[str, str]:

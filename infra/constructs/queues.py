@@ -21,6 +21,9 @@ def dead_letter_queue(scope: Construct, construct_id: str) -> sqs.Queue:
         enforce_ssl=True,
         retention_period=DLQ_RETENTION,
     )
+    acknowledge(queue, "Serverless-SQSRedrivePolicy",
+                "This queue is itself a dead-letter queue (the end of the line for failed async "
+                "deliveries): a DLQ of a DLQ would only move the problem. Its depth alarms.")
     return queue
 
 

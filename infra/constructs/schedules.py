@@ -21,7 +21,9 @@ from constructs import Construct
 from infra.catalog import FunctionSpec
 from infra.constructs.queues import acknowledge_target_dlq, dead_letter_queue
 from infra.nag import acknowledge, default_policy
+from infra.stage import DEFAULT_STAGE, physical_name
 
+GROUP_NAME = "customs-credit"
 TARGET_RETRY_ATTEMPTS = 3
 TARGET_MAX_EVENT_AGE = Duration.hours(6)
 
@@ -32,7 +34,7 @@ def schedule_input(name: str) -> dict[str, str]:
 
 class Schedules(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, specs: tuple[FunctionSpec, ...],
-                 functions: Mapping[str, lambda_.IFunction]) -> None:
+                 functions: Mapping[str, lambda_.IFunction], stage: str = DEFAULT_STAGE) -> None:
         super().__init__(scope, construct_id)
         self.schedules: dict[str, scheduler.Schedule] = {}
         self.dead_letter_queues: dict[str, sqs.Queue] = {}
@@ -40,6 +42,8 @@ class Schedules(Construct):
         if not wanted:
             return
         self.roles: dict[str, iam.Role] = {}
+        # Schedule names are the contract's; the group carries the stage, so two stages share an account.
+        self.group = scheduler.ScheduleGroup(self, "Group", schedule_group_name=physical_name(GROUP_NAME, stage))
         for spec, schedule in wanted:
             # One role per schedule: it may invoke its own function and send to its own DLQ, nothing
             # else. The confused-deputy condition pins it to this account.
@@ -56,6 +60,7 @@ class Schedules(Construct):
             self.schedules[schedule.name] = scheduler.Schedule(
                 self, schedule.id,
                 schedule_name=schedule.name,
+                schedule_group=self.group,
                 description=f"{schedule.description} ({spec.name})",
                 schedule=scheduler.ScheduleExpression.expression(schedule.expression, TimeZone.of(schedule.tz)),
                 time_window=scheduler.TimeWindow.off(),

@@ -90,7 +90,8 @@ def set_attributes(table: str, pk: str, sk: str, values: Mapping[str, Any],
 
 
 _KINDS = {"EVT#": "events", "VOL#": "volumes", "DEC#": "decisions", "AR#": "annual_reports", "PERSON#": "persons",
-          "RST#": "restorations", "DISC#": "disclosures", "DUE#": "due"}
+          "RST#": "restorations", "DISC#": "disclosures", "DUE#": "due",
+          "CERT#": "certifications"}
 
 
 def load_enterprise_items(uscc: str, table: str | None = None) -> EnterpriseItems:

@@ -83,6 +83,21 @@ def open_application_sk(event_id: str | None) -> str:
     return "TIER" if event_id is None else f"EVT#{event_id}"
 
 
+def certification_sk(case_id: str) -> str:
+    """A certification case under its enterprise (loaded with the enterprise's file)."""
+    return f"CERT#{case_id}"
+
+
+def open_case_key(uscc: str) -> tuple[str, str]:
+    """The guard item of an enterprise's one open certification case."""
+    return f"CERTOPEN#{uscc}", "OPEN"
+
+
+WAITING_FOR_CERTIFIERS_PK = "CERTWAIT"
+"""One item per case waiting for certifiers (sk: case id): what a roster change resumes."""
+
+CERTIFIER_PK = "CERTIFIER"
+"""The certifiers' roster: one item per certifier (sk: certifier id)."""
 AUDIT_HEAD_SK = "HEAD"
 
 

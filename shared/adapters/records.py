@@ -47,3 +47,18 @@ class DynamoFilingStore:
         item = {"pk": keys.enterprise_pk(uscc), "sk": keys.filing_sk(_SORT_KEYS[kind], key), "entity": kind.value,
                 **values}
         return create_once(self.table_name, item, what=what)
+
+    def keys_of(self, uscc: str, kind: FilingKind) -> list[str]:
+        """One Query (paginated) on the kind's sort-key prefix, projecting the keys only."""
+        prefix = _SORT_KEYS[kind]
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": to_item({":pk": keys.enterprise_pk(uscc), ":prefix": prefix}),
+            "ProjectionExpression": "sk"}
+        found: list[str] = []
+        while True:
+            response = dynamodb_client().query(**kwargs)
+            found += [str(from_item(item)["sk"])[len(prefix):] for item in response.get("Items", [])]
+            if "LastEvaluatedKey" not in response:
+                return found
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]

@@ -1,4 +1,4 @@
-"""DynamoDB implementation of the restoration use cases' store (`shared.usecases.restorations.RestorationStore`).
+"""DynamoDB implementation of the restoration use cases' store (`shared.usecases.ports.RestorationStore`).
 
 An application is one item under its enterprise (`ENT#<uscc>` / `RST#<restoration_id>`), so the
 evaluation's one Query sees approved applications. The open-application guard is race-safe: the
@@ -15,10 +15,8 @@ from typing import Any
 from shared.adapters import keys
 from shared.adapters.audit import transact_with_audit
 from shared.adapters.credit_store import (
-    EnterpriseItems,
     batch_get,
     get_item,
-    load_enterprise_items,
     put_new,
     put_versioned,
     query_partition,
@@ -50,9 +48,6 @@ class DynamoRestorationStore:
         found = batch_get(self.table, [(keys.enterprise_pk(uscc), keys.event_sk(e)) for e in event_ids])
         return {item["event_id"] for item in found}
 
-    def enterprise_items(self, uscc: str) -> EnterpriseItems:
-        return load_enterprise_items(uscc, self.table)
-
     def create(self, application: dict[str, Any], guards: Sequence[str]) -> None:
         uscc, restoration_id = application["uscc"], application["restoration_id"]
         item = {"pk": keys.enterprise_pk(uscc), "sk": keys.restoration_sk(restoration_id),
@@ -73,9 +68,6 @@ class DynamoRestorationStore:
     def page(self, uscc: str, limit: int, start: dict[str, Any] | None
              ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         return query_partition(keys.enterprise_pk(uscc), "RST#", limit=limit, start=start, forward=False)
-
-    def enterprise_exists(self, uscc: str) -> bool:
-        return get_item(keys.enterprise_pk(uscc), keys.PROFILE) is not None
 
     def save(self, application: dict[str, Any], expected_version: int, *, release: Sequence[str] = (),
              audit: dict[str, Any] | None = None) -> None:

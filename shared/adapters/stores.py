@@ -5,10 +5,13 @@ from __future__ import annotations
 from shared.adapters.annual_reports import DynamoAnnualReportStore
 from shared.adapters.audit import DynamoAuditStore
 from shared.adapters.bus import EventBridgeBus
+from shared.adapters.certifications import DynamoCertificationStore
 from shared.adapters.credit_store import DynamoCreditFileStore
 from shared.adapters.enterprises import EnterpriseRepository
 from shared.adapters.records import DynamoFilingStore
+from shared.adapters.restorations import DynamoRestorationStore
 from shared.adapters.schedules import DynamoScheduleStore
+from shared.adapters.workflows import StepFunctionsWorkflows
 from shared.usecases.ports import Stores
 
 
@@ -17,4 +20,5 @@ def dynamodb_stores() -> Stores:
     Cheap (no client is created until a store is used), so handlers build it per invocation."""
     return Stores(enterprises=EnterpriseRepository(), credit=DynamoCreditFileStore(), filings=DynamoFilingStore(),
                   schedules=DynamoScheduleStore(), bus=EventBridgeBus(), audit=DynamoAuditStore(),
-                  annual_reports=DynamoAnnualReportStore())
+                  certifications=DynamoCertificationStore(), workflows=StepFunctionsWorkflows(),
+                  restorations=DynamoRestorationStore(), annual_reports=DynamoAnnualReportStore())

@@ -89,9 +89,13 @@ def problem_body(status: int, detail: str, *, instance: str | None = None, slug:
         "instance": instance,
         "errors": errors or [],
     }
-    if extra:
-        body.update(extra)
+    for key, value in (extra or {}).items():
+        # RFC 9457 members keep their meaning: a domain's own `status` (a case's) becomes `current_status`.
+        body[f"current_{key}" if key in _MEMBERS else key] = value
     return body
+
+
+_MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "errors"})
 
 
 def problem_json(body: dict[str, Any]) -> str:

@@ -11,22 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from shared.domain.annual_report import window_for
+from shared.domain.annual_report import first_report_year, window_for
 from shared.domain.rules.model import AnnualReportRules
 
 
 def closes_on(year: int, rules: AnnualReportRules) -> date:
     """The last day to file the report for `year`."""
-    return window_for(year, rules.opens, rules.closes).closes_on
+    return window_for(year, rules).closes_on
 
 
 def overdue_from(year: int, rules: AnnualReportRules) -> date:
     """The first day the report for `year` is overdue if not filed."""
     return closes_on(year, rules) + timedelta(days=1)
-
-
-def first_report_year(registered_on: date, rules: AnnualReportRules) -> int:
-    return registered_on.year + rules.first_report_year_offset
 
 
 def reports_due_by(registered_on: date, today: date, rules: AnnualReportRules) -> tuple[int, ...]:

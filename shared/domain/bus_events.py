@@ -16,6 +16,7 @@ DISCLOSURE_PUBLISHED = "DisclosurePublished"
 DISCLOSURE_ENDED = "DisclosureEnded"
 RESTORATION_RECEIVED = "RestorationReceived"
 RESTORATION_DECIDED = "RestorationDecided"
+CERTIFICATION_DECIDED = "CertificationDecided"
 DEADLINE_MISSED = "DeadlineMissed"
 
 
@@ -115,6 +116,22 @@ class RestorationDecided(_Detail):
     status: Literal["APPROVED", "REJECTED"]
     event_ids: list[str]
     reasons: list[Reason]
+    decided_at: str
+    decided_by: str
+
+
+class CertificationDecided(_Detail):
+    """Public: an officer decided a certification or re-certification case (Art 8). An approval is
+    followed by the tier decision to `target_tier`; a failed re-certification by one to REGULAR."""
+
+    schema_version: Literal[1] = 1
+    uscc: str
+    case_id: str
+    kind: Literal["INITIAL", "RECERTIFICATION"]
+    target_tier: Tier
+    outcome: Literal["APPROVED", "REJECTED"]
+    reasons: list[str]
+    score: int | None
     decided_at: str
     decided_by: str
 

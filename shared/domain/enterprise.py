@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_serializer
 
-from shared.domain.clock import iso_instant
+from shared.domain.clock import china_date, iso_instant
 from shared.domain.tiers import INITIAL_TIER, Tier
 from shared.domain.time_types import CalendarDate
 from shared.domain.uscc import USCC_PATTERN, validate_uscc
@@ -99,6 +99,13 @@ class Enterprise(BaseModel):
     @property
     def is_aeo(self) -> bool:
         return self.tier.is_aeo
+
+    @property
+    def managed_from(self) -> date:
+        """The first day under credit management, whenever the system learnt of the enterprise: its
+        `registered_on`, or for an Art 41 enterprise (placed under management by the first report about
+        it) the day of that report when earlier."""
+        return min(self.registered_on, china_date(self.created_at))
 
     def registration(self) -> RegistrationData:
         return RegistrationData(

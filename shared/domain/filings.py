@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.domain.annual_report import AnnualReportWindow, window_for
+from shared.domain.annual_report import AnnualReportWindow, first_report_year, window_for
 from shared.domain.enterprise import BusinessLine
+
+if TYPE_CHECKING:
+    from shared.domain.rules.model import AnnualReportRules
 
 
 class PersonRole(StrEnum):
@@ -58,12 +61,13 @@ class AnnualReport(BaseModel):
     financial_summary: Annotated[str, Field(max_length=5000)] | None = None
 
 
-def annual_report_timing(year: int, registered_on: date, today: date) -> tuple[AnnualReportWindow, bool]:
+def annual_report_timing(year: int, registered_on: date, today: date,
+                         rules: AnnualReportRules) -> tuple[AnnualReportWindow, bool]:
     """(window, late) for filing the report of `year` on `today`; ValueError when it cannot be filed yet
-    or was never due (Art 11: first due the year after registration, for the registration year)."""
-    if year < registered_on.year:
+    or was never due (the pack's window and first report year, Art 11)."""
+    if year < first_report_year(registered_on, rules):
         raise ValueError(f"no report is due for {year}: the enterprise was registered in {registered_on.year}")
-    window = window_for(year)
+    window = window_for(year, rules)
     if today < window.opens_on:
         raise ValueError(f"the window for the {year} report opens on {window.opens_on.isoformat()}")
     return window, today > window.closes_on

@@ -25,120 +25,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Any
 
 from shared.domain.clock import china_date
 from shared.domain.credit_events import ARREARS_TYPES
-from shared.domain.credit_events.model import EventId
-from shared.domain.enterprise import Uscc
-from shared.domain.periods import Period, first_day_after, last_day, working_days_after
+from shared.domain.periods import Period, last_day, working_days_after
+from shared.domain.restoration_requests import (
+    Document,
+    DocumentType,
+    Reason,
+    RestorationKind,
+    RestorationStatus,
+)
 from shared.domain.rules.counting import count_events
 from shared.domain.rules.facts import EnterpriseFacts, RecordRestoration, TierFact, TierFactKind
 from shared.domain.rules.model import RestorationCheck, ReviewOutcome, RulePack
-from shared.domain.tiers import Tier
-
-DOWNGRADED = frozenset({Tier.DISCREDITED, Tier.SERIOUSLY_DISCREDITED})
-MAX_EVENT_IDS = 100
-MAX_DOCUMENTS = 20
-EXTENSION_MIN_WORKING_DAYS = 1
-
-
-class RestorationKind(StrEnum):
-    DISCLOSURE = "DISCLOSURE"  # restore records: their disclosure ends as RESTORED (Arts 36-40)
-    TIER = "TIER"  # upgrade on application to REGULAR (Arts 29-30)
-
-
-class DocumentType(StrEnum):
-    FULFILMENT_PROOF = "FULFILMENT_PROOF"
-    COMMITMENT_LETTER = "COMMITMENT_LETTER"
-    COURT_RESTRUCTURING_ORDER = "COURT_RESTRUCTURING_ORDER"
-    OTHER = "OTHER"
-
-
-class RestorationStatus(StrEnum):
-    RECEIVED = "RECEIVED"
-    NEEDS_OFFICER = "NEEDS_OFFICER"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-
-    @property
-    def is_open(self) -> bool:
-        return self in (RestorationStatus.RECEIVED, RestorationStatus.NEEDS_OFFICER)
-
-
-class Document(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: DocumentType
-    reference: Annotated[str, Field(min_length=1, max_length=500,
-                                    description="Where the document is: file number, archive reference, URL")]
-
-
-class RestorationApplication(BaseModel):
-    """`POST /v1/restorations` body. `event_ids` are required for DISCLOSURE and not used for TIER
-    (sending them with TIER is refused rather than silently ignored)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    uscc: Uscc
-    kind: RestorationKind
-    event_ids: Annotated[list[EventId], Field(min_length=1, max_length=MAX_EVENT_IDS)] | None = None
-    documents: Annotated[list[Document], Field(max_length=MAX_DOCUMENTS)] = []
-
-    @model_validator(mode="after")
-    def _event_ids_by_kind(self) -> RestorationApplication:
-        if self.kind is RestorationKind.DISCLOSURE and not self.event_ids:
-            raise ValueError("event_ids are required for kind DISCLOSURE (the records to restore)")
-        if self.kind is RestorationKind.TIER and self.event_ids:
-            raise ValueError("event_ids are not used for kind TIER (an upgrade concerns the tier, not records)")
-        if self.event_ids and len(set(self.event_ids)) != len(self.event_ids):
-            raise ValueError("event_ids lists an id twice")
-        return self
-
-
-class Reason(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    rule_id: Annotated[str, Field(min_length=1, max_length=64)]
-    article: Annotated[str, Field(min_length=1, max_length=64)]
-    detail: Annotated[str, Field(min_length=1, max_length=2000)]
-
-
-class OfficerReason(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    rule_id: Annotated[str, Field(min_length=1, max_length=64)] = "OFFICER_DECISION"
-    article: Annotated[str, Field(min_length=1, max_length=64)] = "Arts 36-40"
-    detail: Annotated[str, Field(min_length=1, max_length=2000)]
-
-
-class OfficerDecision(BaseModel):
-    """`POST /v1/restorations/{id}/decision`. A refusal states at least one reason."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    outcome: Literal["APPROVED", "REJECTED"]
-    reasons: Annotated[list[OfficerReason], Field(max_length=20)] = []
-
-    @model_validator(mode="after")
-    def _refusal_has_reasons(self) -> OfficerDecision:
-        if self.outcome == "REJECTED" and not self.reasons:
-            raise ValueError("a REJECTED decision lists at least one reason")
-        return self
-
-
-class Extension(BaseModel):
-    """`POST /v1/restorations/{id}/extension`: once, recorded with its reason."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    reason: Annotated[str, Field(min_length=1, max_length=1000)]
-    working_days: Annotated[int, Field(ge=EXTENSION_MIN_WORKING_DAYS, le=10,
-                                       description="1-10 working days (the pack's maximum)")]
-
+from shared.domain.tiers import DOWNGRADED_TIERS
 
 # ---------------------------------------------------------------------------------------------
 # Clock
@@ -225,17 +127,14 @@ def _disclosure_findings(pack: RulePack, facts: EnterpriseFacts, event_ids: Sequ
             found.append(_reason(checks["NOT_A_DISCLOSED_RECORD"],
                                  f"{event_id}: {status.replace('_', ' ').lower()} on {day.isoformat()}"))
             continue
-        severity_rule = pack.severity_rules[record.severity]
-        if severity_rule.min_months is not None:
-            allowed_from = first_day_after(record.disclosure_from, Period.months(severity_rule.min_months))
-            if received_on < allowed_from:
-                last = allowed_from - timedelta(days=1)
-                found.append(_reason(checks["WITHIN_MINIMUM_PERIOD"],
-                                     f"{event_id}: the {severity_rule.min_months}-month minimum period of a "
-                                     f"{record.severity.value} record disclosed from "
-                                     f"{record.disclosure_from.isoformat()} ends {last.isoformat()}; received "
-                                     f"{received_on.isoformat()}, an application is possible from "
-                                     f"{allowed_from.isoformat()}"))
+        allowed_from = record.restorable_from  # the day after the minimum period (a law's override included)
+        if allowed_from is not None and received_on < allowed_from:
+            last = allowed_from - timedelta(days=1)
+            found.append(_reason(checks["WITHIN_MINIMUM_PERIOD"],
+                                 f"{event_id}: the minimum period of a {record.severity.value} record disclosed "
+                                 f"from {record.disclosure_from.isoformat()} ends {last.isoformat()}; received "
+                                 f"{received_on.isoformat()}, an application is possible from "
+                                 f"{allowed_from.isoformat()}"))
         barred = [rule_id for rule_id in record.rule_ids if not pack.rule(rule_id).restorable]
         if barred:
             found.append(_reason(checks["NON_RESTORABLE_BY_LAW"],
@@ -274,7 +173,7 @@ def _tier_findings(pack: RulePack, facts: EnterpriseFacts, received_on: date,
     checks = pack.restoration.checks_by_id
     day = china_date(decided_at)
     evaluation = evaluate(facts, decided_at, pack)
-    if evaluation.tier not in DOWNGRADED:
+    if evaluation.tier not in DOWNGRADED_TIERS:
         return [_reason(checks["NOT_DOWNGRADED"], f"the enterprise is {evaluation.tier.value} on {day.isoformat()}")]
     notice = evaluation.restoration_notice
     found = []
@@ -353,7 +252,7 @@ def upgrade_citations(evaluation: Any, pack: RulePack) -> list[dict[str, Any]]:
     The bar is derivable from the decision: a decision with an `UPGRADE` or `AUTOMATIC_UPGRADE` ground
     bars certification through `certification_bar_through(china_date(effective_at))`."""
     transitions = evaluation.transitions
-    if evaluation.tier in DOWNGRADED or not transitions:
+    if evaluation.tier in DOWNGRADED_TIERS or not transitions:
         return []
     last = transitions[-1]
     if last.cause.value not in ("UPGRADE", "AUTOMATIC_RESTORATION") or last.to_tier is not evaluation.tier:

@@ -3,13 +3,13 @@ what-if simulation. Reads only; a simulation stores nothing."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.api.pagination import decode_token, encode_token
-from shared.domain.clock import china_date, iso_instant
+from shared.domain.clock import CHINA_TZ, china_date, iso_instant
 from shared.domain.credit_events import CreditEvent, EventRecord
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import NotFound, ValidationFailed
@@ -63,9 +63,12 @@ def credit_view(stores: Stores, uscc: str, as_of: datetime, now: datetime) -> di
     if items.profile is None:
         raise NotFound(f"no enterprise with uscc {uscc}")
     enterprise = Enterprise.model_validate(items.profile)
-    if as_of < enterprise.created_at:
-        raise NotFound(f"enterprise {uscc} was not under credit management at {iso_instant(as_of)}")
-    tier, since = tier_at(items.decisions, as_of, enterprise.created_at)
+    managed_from = enterprise.managed_from
+    if china_date(as_of) < managed_from:
+        raise NotFound(f"enterprise {uscc} was not under credit management at {iso_instant(as_of)} "
+                       f"(managed from {managed_from.isoformat()})")
+    # before any decision: REGULAR since 00:00 CST of the first managed day
+    tier, since = tier_at(items.decisions, as_of, datetime.combine(managed_from, time(), CHINA_TZ))
     cutoff, day = iso_instant(as_of), china_date(as_of)
     return {
         "uscc": uscc, "name": enterprise.name, "tier": tier.value, "is_aeo": tier.is_aeo,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from shared.domain.enterprise import (
     same_registration,
 )
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists, NotFound, ValidationFailed
-from shared.usecases.ports import Stores
+from shared.usecases.ports import FilingKind, Stores
 
 
 def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) -> tuple[Enterprise, bool]:
@@ -46,7 +47,7 @@ def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) ->
                                           expected_version=current.version), True
     raise Conflict(
         f"enterprise {data.uscc} is already registered with other data",
-        extra={"current": enterprise_record(current, now)},
+        extra={"current": enterprise_record(stores, current, now)},
     )
 
 
@@ -62,9 +63,23 @@ def credit_state(enterprise: Enterprise) -> dict[str, Any]:
             "tier_since": iso_instant(enterprise.tier_since)}
 
 
-def enterprise_record(enterprise: Enterprise, now: datetime) -> dict[str, Any]:
-    """The full record an enterprise (own token) or an officer reads."""
-    report = next_report_due(enterprise.registered_on, china_date(now))
+def registration_record(stores: Stores, enterprise: Enterprise, created: bool, now: datetime) -> dict[str, Any]:
+    """The record a registration answers with: a brand-new enterprise (version 1, just created) has
+    filed nothing, so its calendar needs no read."""
+    brand_new = created and enterprise.version == 1
+    return enterprise_record(stores, enterprise, now, filed_years=frozenset() if brand_new else None)
+
+
+def enterprise_record(stores: Stores, enterprise: Enterprise, now: datetime,
+                      filed_years: Collection[int] | None = None) -> dict[str, Any]:
+    """The full record an enterprise (own token) or an officer reads. Its compliance calendar names the
+    next annual report due under the pack in force (Art 11 window), skipping the years already filed
+    (read from the filings unless `filed_years` is given)."""
+    from shared.domain.rules.registry import pack_for  # the pack: paid only by reads of the full record
+
+    filed = filed_years if filed_years is not None else {
+        int(year) for year in stores.filings.keys_of(enterprise.uscc, FilingKind.ANNUAL_REPORT)}
+    report = next_report_due(enterprise.registered_on, china_date(now), pack_for(now).annual_report, filed)
     return {
         "uscc": enterprise.uscc,
         "name": enterprise.name,

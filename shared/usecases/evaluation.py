@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.bus_events import TIER_CHANGED, Citation, TierChanged
+from shared.domain.certification.records import certification_facts
 from shared.domain.clock import Clock, iso_instant
 from shared.domain.credit_events import EventRecord
 from shared.domain.enterprise import BusinessLine, Enterprise
@@ -33,6 +34,7 @@ def facts_from(items: EnterpriseItems) -> EnterpriseFacts:
     profile = items.profile
     volumes = {(int(v["year"]), BusinessLine(v["business_line"])): int(v["documents"]) for v in items.volumes}
     record_restorations, tier_facts = restoration_facts(items.restorations)  # approved applications
+    tier_facts += certification_facts(items.certifications)  # applied certification outcomes (Art 8)
     return EnterpriseFacts(
         uscc=profile["uscc"],
         events=tuple(EventRecord.from_plain(e) for e in items.events),

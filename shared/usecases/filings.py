@@ -53,12 +53,15 @@ def record_person(stores: Stores, clock: Clock, uscc: str, person: Person) -> di
 
 
 def file_annual_report(stores: Stores, clock: Clock, uscc: str, report: AnnualReport) -> dict[str, Any]:
-    """Art 11: once per year; the window is 1 Jan-30 Jun of the following year; a late filing is
+    """Art 11: once per year, in the pack's window (1 Jan-30 Jun of the following year); a late filing is
     accepted, kept and marked `late` (the flag is fixed when filed, so a replay answers the same)."""
+    from shared.domain.rules.registry import pack_for
+
     enterprise = registered_enterprise(stores, uscc)
     now = clock.now()
     try:
-        window, late = annual_report_timing(report.year, enterprise.registered_on, china_date(now))
+        window, late = annual_report_timing(report.year, enterprise.registered_on, china_date(now),
+                                            pack_for(now).annual_report)
     except ValueError as exc:
         raise ValidationFailed(str(exc), errors=[{"loc": ["body", "year"], "msg": str(exc)}]) from exc
     values = {

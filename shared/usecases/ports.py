@@ -32,6 +32,7 @@ class EnterpriseItems:
     annual_reports: list[dict[str, Any]] = field(default_factory=list)
     persons: list[dict[str, Any]] = field(default_factory=list)
     restorations: list[dict[str, Any]] = field(default_factory=list)
+    certifications: list[dict[str, Any]] = field(default_factory=list)
     disclosures: list[dict[str, Any]] = field(default_factory=list)  # DISC#<event_id>: public state of records
     due: list[dict[str, Any]] = field(default_factory=list)  # DUE#<KIND>: due-index items of the enterprise
 
@@ -116,6 +117,10 @@ class FilingStore(Protocol):
         created); same content again → (stored, False); other content → Conflict with the stored one."""
         ...
 
+    def keys_of(self, uscc: str, kind: FilingKind) -> list[str]:
+        """The natural keys of the stored filings of `kind` under `uscc` (for ANNUAL_REPORT: the years)."""
+        ...
+
 
 class AnnualReportStore(Protocol):
     """What `annual-report-overdue` reads (`shared.usecases.annual_report_overdue`): its due index
@@ -130,6 +135,61 @@ class AnnualReportStore(Protocol):
 class ScheduleStore(Protocol):
     def cursor(self, schedule: str) -> dict[str, Any] | None: ...
     def save_cursor(self, schedule: str, values: Mapping[str, Any]) -> None: ...
+
+
+class CertificationStore(Protocol):
+    """Certification cases (under their enterprise), the one-open-case guard, the index of cases
+    waiting for certifiers, and the certifiers' roster."""
+
+    def create_case(self, case: Mapping[str, Any]) -> None: ...  # with its open-case guard; OpenCaseExists
+    def get_case(self, uscc: str, case_id: str) -> dict[str, Any] | None: ...
+    def cases_of(self, uscc: str, limit: int | None = None, start: dict[str, Any] | None = None) -> Page: ...
+    def save_case(self, case: Mapping[str, Any], expected_version: int,
+                  audit: Mapping[str, Any] | None = None) -> None:
+        """Conditional on `version` (Conflict); releases the open-case guard when the case is closed and
+        keeps the waiting-for-certifiers index in step with its status."""
+        ...
+    def waiting_for_certifiers(self) -> list[tuple[str, str]]: ...  # (uscc, case_id)
+    def certifiers(self) -> list[dict[str, Any]]: ...
+    def get_certifier(self, certifier_id: str) -> dict[str, Any] | None: ...
+    def put_certifier(self, certifier: Mapping[str, Any], expected_version: int | None) -> None:
+        """None: create (Conflict when the id is taken); else replace on that version."""
+        ...
+
+
+class Workflows(Protocol):
+    """The certification state machine (Step Functions)."""
+
+    def execution_arn(self, name: str) -> str: ...
+    def start(self, name: str, payload: Mapping[str, Any]) -> str:
+        """Start the execution `name` (its ARN); an execution of that name already started is not run
+        again (its ARN is answered)."""
+        ...
+    def resume(self, token: str, output: Mapping[str, Any]) -> bool: ...  # False: the task no longer waits
+    def fail(self, token: str, error: str, cause: str) -> bool: ...
+    def stop(self, execution_arn: str, cause: str) -> None: ...  # an execution that already ended is fine
+
+
+class RestorationStore(Protocol):
+    """Restoration and upgrade applications (under their enterprise) with their open-application guards."""
+
+    def records_of(self, uscc: str, event_ids: Sequence[str]) -> set[str]:
+        """Which of `event_ids` are stored events of `uscc`."""
+        ...
+
+    def create(self, application: dict[str, Any], guards: Sequence[str]) -> None:
+        """Store a new application with its guards, all or nothing; a Conflict naming the holders
+        (`open_applications`) when one is held."""
+        ...
+
+    def get(self, uscc: str, restoration_id: str) -> dict[str, Any] | None: ...
+    def page(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page: ...  # newest first
+
+    def save(self, application: dict[str, Any], expected_version: int, *, release: Sequence[str] = (),
+             audit: dict[str, Any] | None = None) -> None:
+        """Conditional on `version`, with the guards in `release` deleted and the audit entry written, all
+        in one transaction; a lost race raises Conflict."""
+        ...
 
 
 class AuditStore(Protocol):
@@ -152,5 +212,8 @@ class Stores:
     filings: FilingStore
     schedules: ScheduleStore
     bus: EventBus
+    certifications: CertificationStore
+    workflows: Workflows
     audit: AuditStore
+    restorations: RestorationStore
     annual_reports: AnnualReportStore

@@ -20,7 +20,7 @@ from shared.domain.restoration import RestorationStatus
 from shared.usecases.case_deadlines import CaseDeadline, deadline_entry, without_entry
 
 if TYPE_CHECKING:
-    from shared.usecases.restorations import RestorationStore
+    from shared.usecases.ports import RestorationStore
 
 CASE_TYPE = "RESTORATION"
 DECIDE_BY = "DECIDE_BY"

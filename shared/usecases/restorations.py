@@ -19,7 +19,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from shared.domain.bus_events import (
     REEVALUATION_REQUESTED,
@@ -31,7 +31,8 @@ from shared.domain.bus_events import (
 )
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.errors import Conflict, NotFound, ValidationFailed
-from shared.domain.restoration import (
+from shared.domain.restoration import deadlines, review
+from shared.domain.restoration_requests import (
     Document,
     Extension,
     OfficerDecision,
@@ -39,47 +40,15 @@ from shared.domain.restoration import (
     RestorationApplication,
     RestorationKind,
     RestorationStatus,
-    deadlines,
-    review,
 )
 from shared.usecases.case_deadlines import without_entry
-from shared.usecases.ports import EnterpriseItems
+from shared.usecases.ports import Stores
 from shared.usecases.restoration_deadlines import with_deadline_entry
 
 MAX_ATTEMPTS = 5
 REVIEWER = "restoration_review"
 _EXTENSION_FIELDS = ("reason", "working_days", "at", "by")
 _ID = re.compile(r"^RST-([0-9A-Z]{18})-(\d{8}T\d{9}Z)-([0-9a-f]{6})$")
-
-
-class RestorationStore(Protocol):
-    def records_of(self, uscc: str, event_ids: Sequence[str]) -> set[str]:
-        """Which of `event_ids` are stored events of `uscc`."""
-        ...
-
-    def enterprise_exists(self, uscc: str) -> bool: ...
-
-    def enterprise_items(self, uscc: str) -> EnterpriseItems: ...
-
-    def create(self, application: dict[str, Any], guards: Sequence[str]) -> None:
-        """Store a new application with its guards, all or nothing; `OpenApplicationExists` (409) when held."""
-        ...
-
-    def get(self, uscc: str, restoration_id: str) -> dict[str, Any] | None: ...
-
-    def page(self, uscc: str, limit: int, start: dict[str, Any] | None
-             ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-        """Applications of `uscc`, newest first."""
-        ...
-
-    def save(self, application: dict[str, Any], expected_version: int, *, release: Sequence[str] = (),
-             audit: dict[str, Any] | None = None) -> None:
-        """Conditional on `version`; a lost race raises Conflict."""
-        ...
-
-
-class Bus(Protocol):
-    def __call__(self, detail_type: str, details: list[dict[str, Any]]) -> Any: ...
 
 
 def _pack(instant: datetime) -> Any:
@@ -118,16 +87,16 @@ def _history(application: dict[str, Any], status: str, at: datetime, by: str, no
 # Receipt
 # ---------------------------------------------------------------------------------------------
 
-def receive_application(store: RestorationStore, publish: Bus, clock: Clock, application: RestorationApplication,
+def receive_application(stores: Stores, clock: Clock, application: RestorationApplication,
                         applicant: str) -> dict[str, Any]:
     """Validate against stored data, store `RECEIVED` with its clock, put `RestorationReceived` on the bus."""
     uscc = application.uscc
-    if not store.enterprise_exists(uscc):
+    if stores.enterprises.get(uscc) is None:
         raise ValidationFailed(f"enterprise {uscc} is not registered",
                                errors=[{"loc": ["body", "uscc"], "msg": "no enterprise with this uscc"}])
     event_ids = list(application.event_ids or ())
     if event_ids:
-        known = store.records_of(uscc, event_ids)
+        known = stores.restorations.records_of(uscc, event_ids)
         unknown = [e for e in event_ids if e not in known]
         if unknown:
             raise ValidationFailed(
@@ -146,8 +115,8 @@ def receive_application(store: RestorationStore, publish: Bus, clock: Clock, app
         "history": [{"status": RestorationStatus.RECEIVED.value, "at": iso_instant(now), "by": applicant}],
     }
     item = with_deadline_entry(item)  # on the case-deadlines index until decided
-    store.create(item, guards_of(item))
-    publish(RESTORATION_RECEIVED, [RestorationReceived(uscc=uscc, restoration_id=item["restoration_id"],
+    stores.restorations.create(item, guards_of(item))
+    stores.bus.publish(RESTORATION_RECEIVED, [RestorationReceived(uscc=uscc, restoration_id=item["restoration_id"],
                                                        kind=application.kind.value, received_at=item["received_at"]
                                                        ).model_dump(mode="json")])
     return {k: item[k] for k in ("restoration_id", "status", "received_at", "decide_by", "respond_by")}
@@ -157,11 +126,10 @@ def receive_application(store: RestorationStore, publish: Bus, clock: Clock, app
 # Review and decisions
 # ---------------------------------------------------------------------------------------------
 
-def _review(store: RestorationStore, application: dict[str, Any], now: datetime, *, officer_approval: bool = False
-            ) -> Any:
+def _review(stores: Stores, application: dict[str, Any], now: datetime, *, officer_approval: bool = False) -> Any:
     from shared.usecases.evaluation import facts_from  # the engine: only reviews pay its import
 
-    items = store.enterprise_items(application["uscc"])
+    items = stores.credit.load(application["uscc"])
     if items.profile is None:
         raise NotFound(f"no enterprise with uscc {application['uscc']}")
     return review(_pack(now), facts_from(items), RestorationKind(application["kind"]),
@@ -178,92 +146,90 @@ def _decided(application: dict[str, Any], status: RestorationStatus, reasons: Se
             "version": application["version"] + 1, "history": _history(application, status.value, now, by)}
 
 
-def _commit(store: RestorationStore, previous: dict[str, Any], decided: dict[str, Any]) -> None:
+def _commit(stores: Stores, previous: dict[str, Any], decided: dict[str, Any]) -> None:
     final = not RestorationStatus(decided["status"]).is_open
     last = decided["history"][-1]
     audit = {"pk": f"ENT#{decided['uscc']}", "sk": f"{last['at']}#{decided['restoration_id']}#{decided['status']}",
              "action": RESTORATION_DECIDED if final else "RestorationNeedsOfficer",
              "actor": last["by"], "restoration_id": decided["restoration_id"],
              "status": decided["status"], "kind": decided["kind"]}
-    store.save(decided, previous["version"], release=guards_of(decided) if final else (), audit=audit)
+    stores.restorations.save(decided, previous["version"], release=guards_of(decided) if final else (), audit=audit)
 
 
-def publish_decision(store: RestorationStore, publish: Bus, application: dict[str, Any]) -> dict[str, Any]:
+def publish_decision(stores: Stores, application: dict[str, Any]) -> dict[str, Any]:
     """Publish a final decision's events once (re-run after a failed publish: the flag stays unset)."""
     status = RestorationStatus(application["status"])
     if status.is_open or application.get("published"):
         return application
     uscc = application["uscc"]
     if status is RestorationStatus.APPROVED:
-        publish(REEVALUATION_REQUESTED, [ReevaluationRequested(
+        stores.bus.publish(REEVALUATION_REQUESTED, [ReevaluationRequested(
             uscc=uscc, reason=f"restoration {application['restoration_id']} approved",
             due_on=application["decided_at"][:10]).model_dump()])
-    publish(RESTORATION_DECIDED, [RestorationDecided(
+    stores.bus.publish(RESTORATION_DECIDED, [RestorationDecided(
         uscc=uscc, restoration_id=application["restoration_id"], kind=application["kind"],
         status=status.value, event_ids=application.get("event_ids") or [],
         reasons=application.get("reasons", []), decided_at=application["decided_at"],
         decided_by=application["decided_by"]).model_dump(mode="json")])
     published = {**application, "published": True, "version": application["version"] + 1}
     try:
-        store.save(published, application["version"])
+        stores.restorations.save(published, application["version"])
     except Conflict:
         return application  # someone else moved it on; publishing twice is harmless (at-least-once)
     return published
 
 
-def review_application(store: RestorationStore, publish: Bus, clock: Clock, uscc: str,
-                       restoration_id: str) -> dict[str, Any]:
+def review_application(stores: Stores, clock: Clock, uscc: str, restoration_id: str) -> dict[str, Any]:
     """The asynchronous review. Idempotent: an application no longer RECEIVED is not reviewed again
     (its pending events, if any, are published)."""
     for _attempt in range(MAX_ATTEMPTS):
-        application = store.get(uscc, restoration_id)
+        application = stores.restorations.get(uscc, restoration_id)
         if application is None:
             return {"restoration_id": restoration_id, "reviewed": False, "reason": "unknown application"}
         if application["status"] != RestorationStatus.RECEIVED.value:
-            publish_decision(store, publish, application)
+            publish_decision(stores, application)
             return {"restoration_id": restoration_id, "reviewed": False, "status": application["status"]}
         now = clock.now()
-        result = _review(store, application, now)
+        result = _review(stores, application, now)
         decided = _decided(application, result.status, result.reasons, now, REVIEWER)
         try:
-            _commit(store, application, decided)
+            _commit(stores, application, decided)
         except Conflict:
             continue  # an officer or another delivery moved it first: look again
-        publish_decision(store, publish, decided)
+        publish_decision(stores, decided)
         return {"restoration_id": restoration_id, "reviewed": True, "status": decided["status"],
                 "reasons": [r["rule_id"] for r in decided["reasons"]]}
     raise Conflict(f"review of {restoration_id} lost {MAX_ATTEMPTS} races in a row; the event will be retried")
 
 
-def _load(store: RestorationStore, restoration_id: str) -> dict[str, Any]:
-    application = store.get(uscc_of(restoration_id), restoration_id)
+def _load(stores: Stores, restoration_id: str) -> dict[str, Any]:
+    application = stores.restorations.get(uscc_of(restoration_id), restoration_id)
     if application is None:
         raise NotFound(f"no restoration application {restoration_id}")
     return application
 
 
-def decide_as_officer(store: RestorationStore, publish: Bus, clock: Clock, restoration_id: str,
-                      decision: OfficerDecision, officer: str) -> dict[str, Any]:
-    application = _load(store, restoration_id)
+def decide_as_officer(stores: Stores, clock: Clock, restoration_id: str, decision: OfficerDecision,
+                      officer: str) -> dict[str, Any]:
+    application = _load(stores, restoration_id)
     if application["status"] != RestorationStatus.NEEDS_OFFICER.value:
         raise Conflict(f"application {restoration_id} is {application['status']}; an officer decides only while "
                        f"it is NEEDS_OFFICER")
     now = clock.now()
     reasons = [Reason(**r.model_dump()) for r in decision.reasons]
     if decision.outcome == "APPROVED":
-        recheck = _review(store, application, now, officer_approval=True)
+        recheck = _review(stores, application, now, officer_approval=True)
         if recheck.status is RestorationStatus.REJECTED:
             raise Conflict("the application cannot be approved now: a condition refuses it",
                            extra={"reasons": [r.model_dump() for r in recheck.reasons]})
     decided = _decided(application, RestorationStatus(decision.outcome), reasons, now, officer)
-    _commit(store, application, decided)
-    return restoration_view(publish_decision(store, publish, decided), now)
+    _commit(stores, application, decided)
+    return restoration_view(publish_decision(stores, decided), now)
 
 
-def extend(store: RestorationStore, clock: Clock, restoration_id: str, extension: Extension,
-           officer: str) -> dict[str, Any]:
+def extend(stores: Stores, clock: Clock, restoration_id: str, extension: Extension, officer: str) -> dict[str, Any]:
     """Once, while open and on or before `decide_by`: both deadlines move by the extension's working days."""
-    application = _load(store, restoration_id)
+    application = _load(stores, restoration_id)
     now = clock.now()
     if not RestorationStatus(application["status"]).is_open:
         raise Conflict(f"application {restoration_id} is already {application['status']}")
@@ -278,7 +244,7 @@ def extend(store: RestorationStore, clock: Clock, restoration_id: str, extension
                 "history": _history(application, application["status"], now, officer,
                                     f"extended by {extension.working_days} working days: {extension.reason}")}
     extended = with_deadline_entry(extended)
-    store.save(extended, application["version"])
+    stores.restorations.save(extended, application["version"])
     return restoration_view(extended, now)
 
 
@@ -310,13 +276,14 @@ def restoration_view(application: dict[str, Any], now: datetime) -> dict[str, An
     }
 
 
-def get_restoration(store: RestorationStore, restoration_id: str, now: datetime) -> dict[str, Any]:
-    return restoration_view(_load(store, restoration_id), now)
+def get_restoration(stores: Stores, clock: Clock, restoration_id: str) -> dict[str, Any]:
+    return restoration_view(_load(stores, restoration_id), clock.now())
 
 
-def restorations_page(store: RestorationStore, uscc: str, limit: int, start: dict[str, Any] | None,
-                      now: datetime) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    items, last = store.page(uscc, limit, start)
-    if not items and start is None and not store.enterprise_exists(uscc):
+def restorations_page(stores: Stores, clock: Clock, uscc: str, limit: int, start: dict[str, Any] | None,
+                      ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    items, last = stores.restorations.page(uscc, limit, start)
+    if not items and start is None and stores.enterprises.get(uscc) is None:
         raise NotFound(f"no enterprise with uscc {uscc}")
+    now = clock.now()
     return [restoration_view(i, now) for i in items], last

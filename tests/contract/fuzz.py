@@ -202,6 +202,10 @@ def handlers_under_moto() -> Iterator[HandlerGateway]:
     with mock_aws():
         os.environ.update(create_tables(boto3.client("dynamodb")), EVENT_BUS_NAME=bus_name())
         boto3.client("events").create_event_bus(Name=bus_name())
+        # The certification state machine (not executed here): an accepted application starts it.
+        os.environ["CERTIFICATION_STATE_MACHINE_ARN"] = boto3.client("stepfunctions").create_state_machine(
+            name="certification", definition='{"StartAt":"Done","States":{"Done":{"Type":"Succeed"}}}',
+            roleArn="arn:aws:iam::123456789012:role/certification")["stateMachineArn"]
         _reset()
         clock_adapter.install_clock(FixedClock(datetime.fromisoformat(NOW)))
         gateway = HandlerGateway(TOKENS)

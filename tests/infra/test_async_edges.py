@@ -28,8 +28,8 @@ def test_bus_is_named_credit_and_archived(synthesized: Synthesized) -> None:
     # Given the template / When reading the bus and its archive
     bus_id = logical_id_of_output(synthesized.raw, outputs.EVENT_BUS)
     (archive,) = synthesized.resources("AWS::Events::Archive").values()
-    # Then the bus has the contract's name and an archive keeps its events for replay
-    assert synthesized.raw["Resources"][bus_id]["Properties"]["Name"] == "credit"
+    # Then the bus has the contract's name (per stage: `credit-<stage>`) and an archive keeps its events for replay
+    assert synthesized.raw["Resources"][bus_id]["Properties"]["Name"] == "credit-dev"
     assert mentions(archive["Properties"]["SourceArn"], bus_id)
     assert archive["Properties"]["RetentionDays"] > 0
 

@@ -78,7 +78,7 @@ def test_retention_is_a_context_value(tmp_path_factory: Any) -> None:
 
     outdir = tmp_path_factory.mktemp("cdk.out.retention")
     app = build_app(outdir, context={**NO_ASSET_STAGING, "audit_archive_retention_days": 30})
-    template = app.synth().get_stack_by_name(STACK_NAME).template
+    template = app.synth().get_stack_artifact(STACK_NAME).template  # artifact id (stack name: CustomsCredit-<stage>)
     (bucket,) = [r for r in template["Resources"].values()
                  if r["Type"] == "AWS::S3::Bucket" and r["Properties"].get("ObjectLockEnabled")]
     assert bucket["Properties"]["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]["Days"] == 30

@@ -130,12 +130,23 @@ def test_no_wildcard_action_without_acknowledgement(which: str, request: pytest.
 
 @pytest.mark.parametrize("which", ["synthesized", "extended"])
 def test_resource_wildcards_are_xray_only(which: str, request: pytest.FixtureRequest) -> None:
-    # Given every statement on Resource "*"
+    # Given every statement on Resource "*" (the state machine's role apart: see below)
     synthesized: Synthesized = request.getfixturevalue(which)
-    wildcard = [s for _, s in statements(synthesized.raw["Resources"]) if "*" in as_list(s.get("Resource"))]
+    machine_policies = {k for k, v in synthesized.raw["Resources"].items()
+                        if v["Type"] == "AWS::IAM::Policy" and k.startswith("WorkflowsCertificationRole")}
+    assert machine_policies
+    wildcard = [s for p, s in statements(synthesized.raw["Resources"]) if "*" in as_list(s.get("Resource"))
+                and p not in machine_policies]
     # Then it only grants X-Ray's actions, which support no resource-level permissions
     assert wildcard
     assert {a for s in wildcard for a in as_list(s["Action"])} <= {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+    # And the state machine's role adds only what Step Functions' log delivery and X-Ray need on "*"
+    machine_wildcard = {a for p, s in statements(synthesized.raw["Resources"]) if p in machine_policies
+                        and "*" in as_list(s.get("Resource")) for a in as_list(s["Action"])}
+    assert machine_wildcard <= {"xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
+                                "xray:GetSamplingTargets", "logs:CreateLogDelivery", "logs:GetLogDelivery",
+                                "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries",
+                                "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"}
 
 
 def test_catalog_refuses_a_route_without_its_function() -> None:

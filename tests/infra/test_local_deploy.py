@@ -39,7 +39,7 @@ def test_template_deploys_into_moto(synthesized: Synthesized, moto_env: None) ->
     expected = {outputs.MAIN_TABLE, outputs.IDEMPOTENCY_TABLE, outputs.AUDIT_TABLE, outputs.EVENT_BUS,
                 outputs.REST_API_ID} | {outputs.function_output(s.name) for s in FUNCTIONS}
     assert expected <= set(deployed["outputs"])
-    assert deployed["outputs"][outputs.EVENT_BUS] == "credit"
+    assert deployed["outputs"][outputs.EVENT_BUS] == "credit-dev"
     # And the main table exists with its two indexes
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     table = dynamodb.describe_table(TableName=deployed["outputs"][outputs.MAIN_TABLE])["Table"]
@@ -68,7 +68,7 @@ def test_async_hooks_deploy_into_moto(extended: Synthesized, moto_env: None) -> 
     deployed = deploy_to_moto(extended.outdir, region=REGION)
     # Then the stack completes and the rule listens on the credit bus (moto skips the schedule itself)
     assert deployed["status"] == "CREATE_COMPLETE"
-    rules = boto3.client("events", region_name=REGION).list_rules(EventBusName="credit")["Rules"]
+    rules = boto3.client("events", region_name=REGION).list_rules(EventBusName="credit-dev")["Rules"]
     assert any(json.loads(r["EventPattern"]).get("source") == ["customs.credit"] for r in rules)
     queues = {k for k, t in deployed["types"].items() if t == "AWS::SQS::Queue"}
     assert queues == set(extended.resources("AWS::SQS::Queue"))  # every DLQ of the template exists

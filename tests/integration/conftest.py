@@ -64,18 +64,28 @@ def bus(aws: Any) -> WiredBus:
     return wire_bus(boto3.client("events"), boto3.client("sqs"))
 
 
+class Outcomes(list[dict[str, Any]]):
+    """What the functions answered, in delivery order; `by_function` splits them by target function."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_function: dict[str, list[dict[str, Any]]] = {}
+
+
 @pytest.fixture
 def deliver(bus: WiredBus, invoke: Any) -> Any:
     """Deliver what the rules matched to their functions until nothing is pending (EventBridge's job)."""
 
-    def _deliver() -> list[dict[str, Any]]:
-        outcomes: list[dict[str, Any]] = []
+    def _deliver() -> Outcomes:
+        outcomes = Outcomes()
         while True:
             pending = [(f, e) for f in bus.queues if f != "*" for e in bus.drain(f)]
             if not pending:
                 return outcomes
             for function, event in pending:
-                outcomes.append(invoke(function, event))
+                outcome = invoke(function, event)
+                outcomes.append(outcome)
+                outcomes.by_function.setdefault(function, []).append(outcome)
 
     return _deliver
 

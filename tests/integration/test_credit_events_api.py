@@ -52,14 +52,16 @@ def test_a_smuggling_penalty_makes_the_enterprise_discredited_with_its_grounds(
     assert json_body(response) == {"results": [{"event_id": "PEN-1", "status": "created"}]}
     outcomes = deliver()
     # Then it is DISCREDITED by a decision citing D2 (Art 15) and the event
-    assert [o["changed"] for o in outcomes] == [True]
+    assert [o["changed"] for o in outcomes.by_function["evaluation"]] == [True]
+    # And the TierChanged it publishes reaches the certification steps (no open case to terminate)
+    assert outcomes.by_function["certification_steps"] == [{"uscc": USCC, "terminated": []}]
     (decision,) = decisions(invoke)
     assert (decision["from_tier"], decision["to_tier"]) == ("REGULAR", "DISCREDITED")
     assert decision["rule_pack"] == "ORDER_282"
     (ground,) = decision["grounds"]
     assert (ground["rule_id"], ground["article"], ground["evidence"]) == ("D2", "Art 15", ["PEN-1"])
     assert "D2" in decision["explanation"]
-    assert decision["restoration_notice"]["earliest_application_on"] == "2027-10-15"
+    assert decision["restoration_notice"]["earliest_application_on"] == "2027-10-16"  # after 12 months
     # And the public view shows the tier, its measures and the disclosed record
     view = credit(invoke)
     assert (view["tier"], view["is_aeo"]) == ("DISCREDITED", False)
@@ -70,7 +72,7 @@ def test_a_smuggling_penalty_makes_the_enterprise_discredited_with_its_grounds(
     record = json_body(invoke("registry", api_event("registry/get_enterprise", path_params={"uscc": USCC},
                                                     claims=OFFICER)))
     restoration = record["compliance_calendar"]["restoration"]
-    assert (restoration["earliest_application_on"], restoration["automatic_on"]) == ("2027-10-15", "2028-10-15")
+    assert (restoration["earliest_application_on"], restoration["automatic_on"]) == ("2027-10-16", "2028-10-16")
     # And TierChanged went on the bus, and the audit table has the entry
     tier_changed = [e for e in bus.tail() if e["detail-type"] == "TierChanged"]
     assert [e["detail"]["to_tier"] for e in tier_changed] == ["DISCREDITED"]
@@ -88,6 +90,42 @@ def test_the_public_view_answers_for_a_past_instant(invoke: Any, deliver: Any, c
     # the instant before the decision still answers REGULAR, with nothing disclosed then
     past = credit(invoke, as_of=before.isoformat())
     assert (past["tier"], past["disclosures"]) == ("REGULAR", [])
+
+
+def test_an_enterprise_is_under_management_from_registered_on_whenever_the_system_learnt_of_it(
+        invoke: Any, deliver: Any) -> None:
+    # Given an enterprise registered today (2026-11-20) with registered_on 2020-01-01, and a penalty of 2026-10-15
+    registration = {"uscc": USCC, "name": "Old Trading Co.", "registration_status": "REGISTERED",
+                    "business_types": ["CONSIGNOR_CONSIGNEE"], "registered_on": "2020-01-01"}
+    assert register(invoke, body=registration)["statusCode"] == 201
+    post_events(invoke, penalty())
+    deliver()
+    # When the public view is asked for the day before the penalty / Then REGULAR (not 404)
+    assert credit(invoke, as_of="2026-10-14T12:00:00+08:00")["tier"] == "REGULAR"
+    assert credit(invoke, as_of="2020-01-01T00:00:00+08:00")["tier"] == "REGULAR"
+    # ... and before registered_on it was not under management
+    before = invoke("credit_views", api_event("credit_views/get_credit", path_params={"uscc": USCC},
+                                              query={"as_of": "2019-12-31T23:59:59+08:00"}))
+    assert before["statusCode"] == 404
+
+
+def test_an_art_41_enterprise_is_under_management_from_the_day_of_the_first_report(
+        invoke: Any, deliver: Any, clock: Any) -> None:
+    # Given an agency's report today (2026-11-20) on an enterprise the registry does not know
+    post_events(invoke, penalty(uscc=OTHER_USCC))
+    deliver()
+    # Then it is under management from today, not before
+    assert credit(invoke, as_of="2026-11-20T00:00:00+08:00", uscc=OTHER_USCC)["tier"] == "REGULAR"
+    before = invoke("credit_views", api_event("credit_views/get_credit", path_params={"uscc": OTHER_USCC},
+                                              query={"as_of": "2026-11-19T23:59:59+08:00"}))
+    assert before["statusCode"] == 404
+    # ... also once it registers the next day with that later registered_on
+    clock.advance(timedelta(days=1))
+    registered = register(invoke, body={"uscc": OTHER_USCC, "name": "Shadow Forwarding Co.",
+                                        "registration_status": "REGISTERED", "business_types": ["CUSTOMS_BROKER"],
+                                        "registered_on": "2026-11-21"}, key="reg-other")
+    assert registered["statusCode"] == 201, registered["body"]
+    assert credit(invoke, as_of="2026-11-20T00:00:00+08:00", uscc=OTHER_USCC)["tier"] == "REGULAR"
 
 
 def test_the_same_event_again_is_a_duplicate_and_stores_nothing_new(invoke: Any, deliver: Any, aws: Any) -> None:

@@ -29,8 +29,16 @@ def test_future_as_of_is_422(invoke: Any) -> None:
 
 
 def test_as_of_before_management_is_404(invoke: Any) -> None:
+    # Given an enterprise registered today (2026-11-20) with registered_on 2019-05-20
     register(invoke)
-    assert view(invoke, {"as_of": "2020-01-01T00:00:00+08:00"})["statusCode"] == 404
+    # Then it was not under management before 2019-05-20 (CST) ...
+    assert view(invoke, {"as_of": "2019-05-19T23:59:59+08:00"})["statusCode"] == 404
+    # ... and was REGULAR from that day, although the system learnt of it only today
+    first_day = view(invoke, {"as_of": "2019-05-20T00:00:00+08:00"})
+    assert first_day["statusCode"] == 200, first_day["body"]
+    body = json_body(first_day)
+    assert (body["tier"], body["tier_since"], body["disclosures"]) == ("REGULAR", "2019-05-19T16:00:00.000Z", [])
+    assert json_body(view(invoke, {"as_of": "2020-01-01T00:00:00+08:00"}))["tier"] == "REGULAR"
 
 
 def test_unparseable_as_of_is_422(invoke: Any) -> None:

@@ -205,15 +205,15 @@ def test_arrears_watch_finds_later_thresholds_after_the_clock_went_forward_and_b
 
 def test_clean_period_upgrade_is_automatic_after_24_months_and_cites_arts_29_30(
         invoke: Any, deliver: Any, clock: Any) -> None:
-    # Given a D2 penalty decided 2026-10-15 (DISCREDITED, automatic day 2028-10-15)
+    # Given a D2 penalty decided 2026-10-15 (DISCREDITED; the 24 months end 2028-10-15, automatic day 2028-10-16)
     register(invoke)
     post_events(invoke, penalty())
     deliver()
-    # When the schedule runs the day before, nothing is due
-    move(clock, "2028-10-14T00:30")
-    assert run(invoke, "clean-period-upgrades")["due"] == 0
-    # And on the day, the enterprise is re-evaluated and upgraded by a decision citing Arts 29-30
+    # When the schedule runs on the last day of the 24 months, nothing is due
     move(clock, "2028-10-15T00:30")
+    assert run(invoke, "clean-period-upgrades")["due"] == 0
+    # And on the day after, the enterprise is re-evaluated and upgraded by a decision citing Arts 29-30
+    move(clock, "2028-10-16T00:30")
     ran = run(invoke, "clean-period-upgrades")
     assert (ran["due"], ran["done"], ran["items_read"]) == (1, 1, 1)
     deliver()

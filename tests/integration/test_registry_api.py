@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from shared.domain.clock import FixedClock
 from tests.integration.conftest import scan_main
 from tests.support.apigw import api_event, content_type, header_of, json_body
 
@@ -174,6 +176,21 @@ def test_enterprise_reads_its_own_record(invoke: Any) -> None:
         "year": 2026, "window_opens": "2027-01-01", "window_closes": "2027-06-30"}
 
 
+def test_a_filed_report_is_no_longer_shown_as_due(invoke: Any, clock: FixedClock) -> None:
+    # Given the enterprise registered in 2019 and, on 2027-03-01, its 2026 report due
+    register(invoke)
+    clock.advance(timedelta(days=101))
+    due = json_body(read(invoke))["compliance_calendar"]["annual_report"]
+    assert due == {"year": 2026, "window_opens": "2027-01-01", "window_closes": "2027-06-30"}
+    # When it files the 2026 report
+    filed = invoke("ingestion", api_event("ingestion/post_annual_report", body={"year": 2026},
+                                          headers={"Idempotency-Key": "ar"}, path_params={"uscc": USCC}))
+    assert filed["statusCode"] == 201, filed["body"]
+    # Then the calendar names the 2027 report, not the filed one
+    assert json_body(read(invoke))["compliance_calendar"]["annual_report"] == {
+        "year": 2027, "window_opens": "2028-01-01", "window_closes": "2028-06-30"}
+
+
 def test_enterprise_token_for_another_enterprise_is_403(invoke: Any) -> None:
     register(invoke)
     response = read(invoke, claims={"client_id": "other", "scope": "credit/enterprise", "uscc": OTHER_USCC})
@@ -200,8 +217,9 @@ def test_registration_costs_one_conditional_write_plus_idempotency(invoke: Any, 
     assert requests.calls == {"PutItem": 2, "UpdateItem": 1}
 
 
-def test_a_read_costs_one_request(invoke: Any, requests: Any) -> None:
+def test_a_read_costs_the_profile_and_one_query_of_the_filed_report_years(invoke: Any, requests: Any) -> None:
     register(invoke)
     requests.reset()
     read(invoke)
-    assert requests.calls == {"GetItem": 1}
+    # the profile (GetItem) and the annual reports already filed (Query on AR#, keys only)
+    assert requests.calls == {"GetItem": 1, "Query": 1}

@@ -3,6 +3,7 @@ any of their methods fail: what a test needs to run a use case without DynamoDB 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from shared.usecases.ports import (
     StoredEventId,
     Stores,
 )
+from tests.support.memory_certifications import CertificationMemory, FakeWorkflows, MemoryCertificationStore
 
 
 @dataclass
@@ -38,8 +40,12 @@ class Memory:
     filings: dict[tuple[str, FilingKind, str], dict[str, Any]] = field(default_factory=dict)
     cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
     published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    certification: CertificationMemory = field(default_factory=CertificationMemory)
+    workflows: FakeWorkflows = field(default_factory=FakeWorkflows)
     disclosures: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> event_id -> item
     due: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> sk -> due item
+    restorations: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # uscc -> id -> item
+    open_guards: dict[tuple[str, str], str] = field(default_factory=dict)  # (uscc, guard) -> restoration_id
 
 
 def _profile(enterprise: Enterprise) -> dict[str, Any]:
@@ -88,7 +94,9 @@ class MemoryCreditFileStore:
                      if u == uscc and kind is FilingKind.DECLARATION_VOLUME],
             decisions=list(memory.decisions.get(uscc, [])),
             disclosures=[dict(d) for d in memory.disclosures.get(uscc, {}).values()],
-            due=[dict(d) for d in memory.due.get(uscc, {}).values()])
+            due=[dict(d) for d in memory.due.get(uscc, {}).values()],
+            certifications=[dict(c) for c in memory.certification.cases.values() if c["uscc"] == uscc],
+            restorations=[copy.deepcopy(r) for r in memory.restorations.get(uscc, {}).values()])
 
     def taken_event_ids(self, event_ids: Iterable[str], usccs: Iterable[str]) -> tuple[dict[str, StoredEventId],
                                                                                          set[str]]:
@@ -183,6 +191,9 @@ class MemoryFilingStore:
             return dict(stored), False
         raise Conflict(f"{what} already exists with other content", extra={"current": stored})
 
+    def keys_of(self, uscc: str, kind: FilingKind) -> list[str]:
+        return sorted(key for (u, k, key) in self.memory.filings if u == uscc and k is kind)
+
 
 class MemoryScheduleStore:
     def __init__(self, memory: Memory) -> None:
@@ -226,11 +237,55 @@ class MemoryBus:
         return (len(entries) + 9) // 10
 
 
+class MemoryRestorationStore:
+    """Applications under their enterprise and the open-application guards, as the DynamoDB adapter keeps them."""
+
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    def records_of(self, uscc: str, event_ids: Sequence[str]) -> set[str]:
+        return {e for e in event_ids if e in self.memory.events.get(uscc, {})}
+
+    def create(self, application: dict[str, Any], guards: Sequence[str]) -> None:
+        uscc = application["uscc"]
+        held = {g: self.memory.open_guards[(uscc, g)] for g in guards if (uscc, g) in self.memory.open_guards}
+        if held:
+            raise Conflict(f"an open application already covers {', '.join(sorted(held))}",
+                           extra={"open_applications": sorted(set(held.values()))})
+        self.memory.restorations.setdefault(uscc, {})[application["restoration_id"]] = copy.deepcopy(application)
+        for guard in guards:
+            self.memory.open_guards[(uscc, guard)] = application["restoration_id"]
+
+    def get(self, uscc: str, restoration_id: str) -> dict[str, Any] | None:
+        item = self.memory.restorations.get(uscc, {}).get(restoration_id)
+        return copy.deepcopy(item) if item is not None else None
+
+    def page(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
+        newest_first = sorted(self.memory.restorations.get(uscc, {}).values(), key=lambda a: a["restoration_id"],
+                              reverse=True)
+        return [copy.deepcopy(a) for a in newest_first[:limit]], None
+
+    def save(self, application: dict[str, Any], expected_version: int, *, release: Sequence[str] = (),
+             audit: dict[str, Any] | None = None) -> None:
+        uscc, restoration_id = application["uscc"], application["restoration_id"]
+        stored = self.memory.restorations.get(uscc, {}).get(restoration_id)
+        if stored is None or stored["version"] != expected_version:
+            raise Conflict(f"application {restoration_id} changed concurrently; retry")
+        self.memory.restorations[uscc][restoration_id] = copy.deepcopy(application)
+        for guard in release:
+            if self.memory.open_guards.get((uscc, guard)) == restoration_id:
+                del self.memory.open_guards[(uscc, guard)]
+        if audit is not None:
+            self.memory.audit.append(dict(audit))
+
+
 def memory_stores(memory: Memory | None = None) -> Stores:
     memory = memory or Memory()
     return Stores(enterprises=MemoryEnterpriseStore(memory), credit=MemoryCreditFileStore(memory),
                   filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory), bus=MemoryBus(memory),
-                  audit=MemoryAuditStore(memory), annual_reports=MemoryAnnualReportStore(memory))
+                  audit=MemoryAuditStore(memory), certifications=MemoryCertificationStore(memory.certification),
+                  workflows=memory.workflows, restorations=MemoryRestorationStore(memory),
+                  annual_reports=MemoryAnnualReportStore(memory))
 
 
 class Failing:

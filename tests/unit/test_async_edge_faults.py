@@ -33,7 +33,7 @@ from shared.usecases.ports import Stores
 from tests.support.lambdas import LambdaContext, handler_module
 from tests.support.memory_stores import Failing, Memory, memory_stores
 from tests.unit.rules.builders import USCC, at, fine, fine_overdue
-from tests.unit.test_restoration_usecases import Bus, InMemoryStore, received
+from tests.unit.test_restoration_usecases import received, seeded, sent
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 REGISTRATION = RegistrationData(uscc=USCC, name="Example Trading Co.", registration_status="REGISTERED",
@@ -280,34 +280,36 @@ def test_a_consume_that_fails_after_the_publish_doubles_a_trigger_never_a_decisi
 # --- restoration receipt → review → evaluation --------------------------------------------------
 
 def test_a_throttled_review_changes_nothing_and_the_redelivery_decides_once() -> None:
-    store, bus, clock = InMemoryStore(), Bus(), FixedClock(at("2026-08-01"))
-    created = received(store, bus, clock)
-    throttled = Failing(store, {"save": lambda: Throttled("throttled")}, times=1)
+    (stores, memory), clock = seeded(), FixedClock(at("2026-08-01"))
+    created = received(stores, clock)
+    throttled = replace(stores, restorations=Failing(stores.restorations, {"save": lambda: Throttled("throttled")},
+                                                     times=1))
 
     with pytest.raises(Throttled):
-        restoration_uc.review_application(throttled, bus, clock, USCC, created["restoration_id"])
-    assert store.get(USCC, created["restoration_id"])["status"] == "RECEIVED"  # type: ignore[index]
+        restoration_uc.review_application(throttled, clock, USCC, created["restoration_id"])
+    assert stores.restorations.get(USCC, created["restoration_id"])["status"] == "RECEIVED"  # type: ignore[index]
     for _delivery in range(2):
-        restoration_uc.review_application(throttled, bus, clock, USCC, created["restoration_id"])
-    assert [t for t, _ in bus.sent] == ["RestorationReceived", "ReevaluationRequested", "RestorationDecided"]
+        restoration_uc.review_application(throttled, clock, USCC, created["restoration_id"])
+    assert sent(memory) == ["RestorationReceived", "ReevaluationRequested", "RestorationDecided"]
 
 
 def test_a_review_whose_second_publish_fails_republishes_on_the_retry_and_decides_once() -> None:
-    store, bus, clock = InMemoryStore(), Bus(), FixedClock(at("2026-08-01"))
-    created = received(store, bus, clock)
+    (stores, memory), clock = seeded(), FixedClock(at("2026-08-01"))
+    created = received(stores, clock)
 
-    def second_fails(detail_type: str, details: list[dict[str, Any]]) -> int:
-        if detail_type == "RestorationDecided":
-            raise PublishFailed("bus unavailable")
-        return bus(detail_type, details)
+    class SecondFails:
+        def publish(self, detail_type: str, details: Any) -> int:
+            if detail_type == "RestorationDecided":
+                raise PublishFailed("bus unavailable")
+            return stores.bus.publish(detail_type, details)
 
     with pytest.raises(PublishFailed):
-        restoration_uc.review_application(store, second_fails, clock, USCC, created["restoration_id"])
-    restoration_uc.review_application(store, bus, clock, USCC, created["restoration_id"])
-    sent = [t for t, _ in bus.sent]
-    assert sent.count("RestorationDecided") == 1
-    assert sent.count("ReevaluationRequested") == 2  # at-least-once; the evaluation is idempotent (above)
-    application = store.get(USCC, created["restoration_id"])
+        restoration_uc.review_application(replace(stores, bus=SecondFails()), clock, USCC, created["restoration_id"])
+    restoration_uc.review_application(stores, clock, USCC, created["restoration_id"])
+    published = sent(memory)
+    assert published.count("RestorationDecided") == 1
+    assert published.count("ReevaluationRequested") == 2  # at-least-once; the evaluation is idempotent (above)
+    application = stores.restorations.get(USCC, created["restoration_id"])
     assert application is not None
     assert (application["status"], application["published"]) == ("APPROVED", True)
 
@@ -315,13 +317,11 @@ def test_a_review_whose_second_publish_fails_republishes_on_the_retry_and_decide
 @pytest.mark.xfail(strict=True, reason="issue 11 item 1: a receipt whose RestorationReceived publish failed is "
                                        "stored RECEIVED and never reviewed; the outbox delivers it")
 def test_a_receipt_whose_publish_failed_is_still_reviewed() -> None:
-    store, bus, clock = InMemoryStore(), Bus(), FixedClock(at("2026-08-01"))
-
-    def failing(detail_type: str, details: list[dict[str, Any]]) -> int:
-        raise PublishFailed("bus unavailable")
+    (stores, memory), clock = seeded(), FixedClock(at("2026-08-01"))
+    failing = replace(stores, bus=Failing(stores.bus, {"publish": lambda: PublishFailed("bus unavailable")}))
 
     with pytest.raises(PublishFailed):
-        received(store, failing, clock)  # type: ignore[arg-type]
+        received(failing, clock)
     clock.advance(timedelta(minutes=1))
-    received(store, bus, clock)  # the enterprise's retry: refused (its guards are held), never reviewed
-    assert "RestorationReceived" in [t for t, _ in bus.sent]
+    received(stores, clock)  # the enterprise's retry: refused (its guards are held), never reviewed
+    assert "RestorationReceived" in sent(memory)

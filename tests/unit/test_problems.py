@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 
-from shared.api.problems import DOMAIN_PROBLEMS, PROBLEM_BASE, problem_kind, problem_of
+from shared.api.problems import DOMAIN_PROBLEMS, PROBLEM_BASE, problem_body, problem_kind, problem_of
 from shared.domain import errors
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import DomainError, EnterpriseAlreadyExists, NoRulePackInForce
@@ -35,3 +35,13 @@ def test_a_status_and_its_domain_error_name_the_same_problem() -> None:
         if kind.slug != "no-rule-pack-in-force":
             assert problem_kind(kind.status) == tuple(kind)
     assert PROBLEM_BASE.endswith("/problems/")
+
+
+def test_extra_members_never_overwrite_the_problem_members() -> None:
+    # Given a domain conflict whose extra names the case's own status
+    body = problem_body(409, "DECIDE is not allowed while the case is UNDER_AUDIT",
+                        extra={"status": "UNDER_AUDIT", "action": "DECIDE"})
+    # Then the HTTP status stays the problem's, and the case's status is kept beside it
+    assert body["status"] == 409
+    assert body["current_status"] == "UNDER_AUDIT"
+    assert body["action"] == "DECIDE"

@@ -13,17 +13,14 @@ from hypothesis import strategies as st
 from shared.domain.credit_events import ARREARS_TYPES, CreditEvent
 from shared.domain.periods import Period, first_day_after
 from shared.domain.restoration import (
-    Document,
-    RestorationApplication,
-    RestorationKind,
-    RestorationStatus,
     certification_bar_through,
     deadlines,
     restoration_facts,
     review,
     upgrade_citations,
 )
-from shared.domain.rules import ORDER_282, EnterpriseFacts, evaluate
+from shared.domain.restoration_requests import Document, RestorationApplication, RestorationKind, RestorationStatus
+from shared.domain.rules import ORDER_282, DisclosureOverride, EnterpriseFacts, evaluate
 from shared.domain.rules.counting import count_events
 from shared.domain.rules.facts import TierFactKind
 from tests.unit.rules.builders import at, day, event, facts, fine, settled, tax_overdue
@@ -80,6 +77,17 @@ def test_a_month_end_minimum_period_ends_on_the_last_day_of_the_month() -> None:
     history = facts(smuggling("2026-11-30"))
     assert rule_ids(restore(history, ("PEN-1",), "2027-02-28")) == ["WITHIN_MINIMUM_PERIOD"]
     assert restore(history, ("PEN-1",), "2027-03-01").status is RestorationStatus.APPROVED
+
+
+def test_the_review_refuses_exactly_until_the_records_restorable_from_day_a_laws_period_included() -> None:
+    # Given a GENERAL record whose minimum period a law sets at 6 months (ends 2026-10-15)
+    history = facts(smuggling("2026-04-15"),
+                    disclosure_overrides={"PEN-1": DisclosureOverride("Law X Art 9", min_months=6)})
+    restorable_from = evaluate(history, at("2026-05-01")).records[0].restorable_from
+    assert restorable_from == day("2026-10-16")
+    # Then the review refuses on the day before (the period's last day) and approves from that day
+    assert rule_ids(restore(history, ("PEN-1",), "2026-10-15")) == ["WITHIN_MINIMUM_PERIOD"]
+    assert restore(history, ("PEN-1",), "2026-10-16").status is RestorationStatus.APPROVED
 
 
 def test_a_minor_record_is_restorable_on_its_decision_day() -> None:
@@ -191,8 +199,7 @@ def test_waiting_periods_of_the_rule_pack(etype: str, months: int) -> None:
     history = facts(fine(etype, "2026-04-15", "50000.00"))
     notice = evaluate(history, at("2026-05-01")).restoration_notice
     assert notice.earliest_application_on is not None
-    assert notice.earliest_application_on >= first_day_after(day("2026-04-15"), Period.months(months)) \
-        - timedelta(days=1)
+    assert notice.earliest_application_on == first_day_after(day("2026-04-15"), Period.months(months))
 
 
 @pytest.mark.parametrize("etype", ["SMUGGLING_CRIME", "BRIBERY"])

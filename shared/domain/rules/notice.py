@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.domain.rules.dates import add_months
+from shared.domain.periods import Period, first_day_after
 from shared.domain.rules.grounds import Occurrence
 from shared.domain.rules.model import CountedFrom, RulePack
 from shared.domain.rules.results import GroundRoute, RestorationNotice, Route
@@ -27,7 +27,7 @@ def restoration_notice(pack: RulePack, state: Replay, groups: dict[str, list[Occ
     for occurrences in groups.values():
         rule = occurrences[0].rule
         upgrade = rule.upgrade
-        start: date | None = None
+        start: date | None = None  # may apply "after" the waiting period: from the day after its last day
         if upgrade.months is None:
             route = Route.NO_APPLICATION_ROUTE
         elif upgrade.counted_from is CountedFrom.SETTLEMENT:
@@ -36,10 +36,10 @@ def restoration_notice(pack: RulePack, state: Replay, groups: dict[str, list[Occ
                 route = Route.AFTER_SETTLEMENT
             else:
                 route = Route.APPLICATION
-                start = max(add_months(d, upgrade.months) for d in settled if d is not None)
+                start = max(first_day_after(d, Period.months(upgrade.months)) for d in settled if d is not None)
         else:
             route = Route.APPLICATION
-            start = add_months(occurrences[-1].arose_on, upgrade.months)
+            start = first_day_after(occurrences[-1].arose_on, Period.months(upgrade.months))
         routes.append(GroundRoute(rule.rule_id, rule.article, occurrences[0].arose_on, route, upgrade.months,
                                   upgrade.counted_from, start))
     all_apply = all(r.route is Route.APPLICATION for r in routes)

@@ -3,7 +3,7 @@ uses it for every record of an evaluation, `shared.domain.disclosure.classify` f
 
 What the classes and windows are is data in the pack (`SeverityRule`, `RecordRules`; docs/rules.md
 "Records and disclosure"), with CHOICE-SEVERITY-CLASSES, CHOICE-ARREARS-RECORD-ONLY-AS-GROUND and
-CHOICE-DISCLOSURE-WINDOW. Months are calendar months; dates are CST.
+CHOICE-DISCLOSURE-WINDOW. Periods are counted by `shared.domain.periods`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 
 from shared.domain.credit_events import CreditEventType, EventLike, PenaltyKind, effective_penalty_kind
 from shared.domain.periods import ONE_DAY, Period, first_day_after
-from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import DisclosureOverride
 from shared.domain.rules.model import RulePack, Severity
 
@@ -124,8 +123,9 @@ def classify_record(event: EventLike, pack: RulePack, rule_ids: tuple[str, ...],
             min_months = override.min_months
         if override.max_months is not None:
             max_months = override.max_months
-    restorable = start if min_months is None else add_months(start, min_months)
-    # Shown through the last day of the maximum period; `until` is the day after (Civil Code Arts 200-204)
+    # Restorable "after" the minimum period; shown "for" the maximum one, through its last day: `until` is
+    # the day after (Civil Code Arts 200-204)
+    restorable = start if min_months is None else first_day_after(start, Period.months(min_months))
     until = first_day_after(start, Period.months(max_months)) if published and max_months is not None else None
     return RecordClassification(event.event_id, etype, severity, published, start, restorable, until,
                                 rule_ids, "Arts 33-35", basis, withdrawn_on, restored_on)

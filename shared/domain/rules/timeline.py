@@ -16,7 +16,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from shared.domain.rules.dates import add_months, start_of_day
+from shared.domain.periods import Period, first_day_after
+from shared.domain.rules.dates import start_of_day
 from shared.domain.rules.facts import TierFact, TierFactKind
 from shared.domain.rules.grounds import Occurrence
 from shared.domain.rules.model import CountedFrom, RulePack
@@ -153,7 +154,9 @@ def replay(pack: RulePack, occurrences: list[Occurrence], tier_facts: tuple[Tier
         new_tier = consequence if tier not in DOWNGRADED_TIERS or consequence.rank < tier.rank else tier
         months = automatic.get(new_tier)
         clean_from = None if months is None else clean_period_start(episode, last_ground)
-        automatic_on = None if months is None or clean_from is None else add_months(clean_from, months)
+        # restored "after" the clean period: from the day after its last day
+        automatic_on = (None if months is None or clean_from is None
+                        else first_day_after(clean_from, Period.months(months)))
         if new_tier is tier:
             continue
         instant = start_of_day(day)

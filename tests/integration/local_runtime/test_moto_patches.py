@@ -290,3 +290,4 @@ def test_dynamodb_handler_hands_accepted_writes_to_the_journal() -> None:
     # Then only the accepted write reached the journal, with boto3-shaped parameters (bytes stay bytes)
     assert [action for action, _ in recorder.seen] == ["PutItem"]
     assert recorder.seen[0][1]["Item"]["b"] == {"B": b"\x00\xff"}
+

@@ -225,3 +225,21 @@ def test_in_process_transport_answers_without_a_network(runtime: Runtime) -> Non
     # Then the emulator answered in-process: the fixture table is there
     assert runtime.stack is not None
     assert runtime.stack.physical_id("Table") in tables
+
+
+def test_stop_execution_aborts_an_execution_waiting_for_a_callback(
+        aws: Callable[[str], Any], api: Api, calls: Calls) -> None:
+    # Given an execution of the fixture state machine waiting in its .waitForTaskToken task
+    sfn = aws("stepfunctions")
+    machine = next(m for m in sfn.list_state_machines()["stateMachines"] if m["name"] == "fixture-approval")
+    arn = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name="stopped-1",
+                              input=json.dumps({"case": "S-1"}))["executionArn"]
+    calls.wait_for(lambda e: isinstance(e, dict) and e.get("case") == "S-1" and "task_token" in e)
+    wait_until(lambda: api.get(f"/_local/executions/{arn}").json["waiting_for_callback"])
+    # When it is stopped (a withdrawn or terminated case)
+    sfn.stop_execution(executionArn=arn, cause="withdrawn")
+    # Then it is ABORTED at once, with the event in its history (moto left it RUNNING: local/moto_patches.py)
+    described = sfn.describe_execution(executionArn=arn)
+    assert described["status"] == "ABORTED"
+    types = [e["type"] for e in sfn.get_execution_history(executionArn=arn)["events"]]
+    assert types[-1] == "ExecutionAborted"

@@ -29,12 +29,12 @@ def test_the_clean_period_counts_from_settlement() -> None:
     # Given D4 from 2026-05-01, paid on 2026-09-10
     tax = tax_overdue("2026-02-05", "2026-01-31")
     paid = settled(tax, "2026-09-10")
-    # When evaluated the day before 24 months from settlement, and on that day
-    before = evaluate_on("2028-09-09", tax, paid)
-    on = evaluate_on("2028-09-10", tax, paid)
-    # Then the automatic day is 24 months after the settlement, not after the ground
+    # When evaluated on the last day of the 24 months from settlement, and on the day after
+    before = evaluate_on("2028-09-10", tax, paid)
+    on = evaluate_on("2028-09-11", tax, paid)
+    # Then the automatic day is the day after the 24 months from the settlement, not from the ground
     assert before.tier is Tier.DISCREDITED
-    assert before.restoration_notice.automatic_on.isoformat() == "2028-09-10"  # type: ignore[union-attr]
+    assert before.restoration_notice.automatic_on.isoformat() == "2028-09-11"  # type: ignore[union-attr]
     assert on.tier is Tier.REGULAR
     assert on.transitions[-1].cause is Cause.AUTOMATIC_RESTORATION
 
@@ -46,13 +46,13 @@ def test_a_settlement_before_the_last_ground_changes_nothing() -> None:
     penalty = fine("SMUGGLING_PENALTY", "2026-08-01", "50000.00")
     result = evaluate_on("2026-09-01", tax, paid, penalty)
     # Then the clean period counts from the last ground
-    assert result.restoration_notice.automatic_on.isoformat() == "2028-08-01"  # type: ignore[union-attr]
+    assert result.restoration_notice.automatic_on.isoformat() == "2028-08-02"  # type: ignore[union-attr]
 
 
 def test_an_automatic_upgrade_cites_arts_29_30() -> None:
-    # Given a D2 penalty 24 months ago
+    # Given a D2 penalty whose 24 months ended yesterday (2028-05-01)
     penalty = fine("SMUGGLING_PENALTY", "2026-05-01", "50000.00")
-    result = evaluate_on("2028-05-01", penalty)
+    result = evaluate_on("2028-05-02", penalty)
     # Then the enterprise is REGULAR and the decision's citations name the upgrade and its articles
     assert result.tier is Tier.REGULAR
     [citation] = upgrade_citations(result, ORDER_282)

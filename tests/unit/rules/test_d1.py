@@ -27,14 +27,15 @@ def test_d1_has_no_application_route_only_automatic_restoration_after_24_months(
     crime = event("SMUGGLING_CRIME", "2026-05-10")
     # When the restoration notice is read
     notice = evaluate_on("2026-06-01", crime).restoration_notice
-    # Then there is no upgrade on application, and automatic restoration 24 months on
+    # Then there is no upgrade on application, and automatic restoration after 24 months (their last day
+    # is 2028-05-10: REGULAR from the day after)
     assert notice.application_route is False
     assert notice.earliest_application_on is None
     assert [g.route for g in notice.grounds] == [Route.NO_APPLICATION_ROUTE]
-    assert notice.automatic_on == day("2028-05-10")
+    assert notice.automatic_on == day("2028-05-11")
     assert "no application route" in notice.text
-    assert tier_on("2028-05-09", crime) is Tier.DISCREDITED
-    assert tier_on("2028-05-10", crime) is Tier.REGULAR
+    assert tier_on("2028-05-10", crime) is Tier.DISCREDITED
+    assert tier_on("2028-05-11", crime) is Tier.REGULAR
 
 
 def test_d1_record_is_serious_and_published_12_to_36_months() -> None:
@@ -42,10 +43,10 @@ def test_d1_record_is_serious_and_published_12_to_36_months() -> None:
     crime = event("SMUGGLING_CRIME", "2026-05-10")
     # When classified
     classification = record(evaluate_on("2026-06-01", crime), crime.event_id)
-    # Then it is SERIOUS: restorable after 12 months, disclosure ends after 36
+    # Then it is SERIOUS: restorable after 12 months (from 2027-05-11), disclosed for 36 (through 2029-05-10)
     assert classification.severity is Severity.SERIOUS
     assert classification.published is True
-    assert classification.restorable_from == day("2027-05-10")
+    assert classification.restorable_from == day("2027-05-11")
     assert classification.disclosure_until == day("2029-05-11")  # shown through 2029-05-10
     assert classification.rule_ids == ("D1",)
 

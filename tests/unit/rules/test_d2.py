@@ -38,10 +38,11 @@ def test_d2_upgrade_on_application_after_12_months() -> None:
     penalty = fine("SMUGGLING_PENALTY", "2026-04-10", "20000.00")
     # When the notice is read
     notice = evaluate_on("2026-05-01", penalty).restoration_notice
-    # Then the enterprise may apply from 2027-04-10, and is restored automatically on 2028-04-10
+    # Then the enterprise may apply after 12 months (from 2027-04-11), and is restored automatically after 24
+    # (on 2028-04-11)
     assert [g.route for g in notice.grounds] == [Route.APPLICATION]
-    assert notice.earliest_application_on == day("2027-04-10")
-    assert notice.automatic_on == day("2028-04-10")
+    assert notice.earliest_application_on == day("2027-04-11")
+    assert notice.automatic_on == day("2028-04-11")
     assert notice.documents == ("FULFILMENT_PROOF", "COMMITMENT_LETTER")
 
 
@@ -68,10 +69,10 @@ def test_downgrade_removes_the_certificate_and_an_upgrade_leads_to_regular() -> 
 def test_downgrade_is_sticky_until_24_clean_months() -> None:
     # Given D2 on 2026-04-10 and nothing else
     penalty = fine("SMUGGLING_PENALTY", "2026-04-10", "20000.00")
-    # When evaluated the day before and on the 24-month anniversary
-    # Then DISCREDITED until 2028-04-09 inclusive, REGULAR from 2028-04-10
-    assert tier_on("2028-04-09", penalty) is Tier.DISCREDITED
-    result = evaluate_on("2028-04-10", penalty)
+    # When evaluated on the last day of the 24 months and on the day after
+    # Then DISCREDITED until 2028-04-10 inclusive, REGULAR from 2028-04-11
+    assert tier_on("2028-04-10", penalty) is Tier.DISCREDITED
+    result = evaluate_on("2028-04-11", penalty)
     assert result.tier is Tier.REGULAR
     assert result.transitions[-1].cause is Cause.AUTOMATIC_RESTORATION
 
@@ -81,13 +82,13 @@ def test_a_new_ground_restarts_the_automatic_clean_period() -> None:
     # Given D2 on 2026-04-10 and another D2 on 2027-01-10
     first = fine("SMUGGLING_PENALTY", "2026-04-10", "20000.00")
     second = fine("SMUGGLING_PENALTY", "2027-01-10", "5000.00")
-    # When evaluated on the first anniversary date
-    # Then still DISCREDITED: the clean period counts from the last ground (2029-01-10)
-    result = evaluate_on("2028-04-10", first, second)
+    # When evaluated on the day the first ground alone would have been lifted
+    # Then still DISCREDITED: the clean period counts from the last ground (over after 2029-01-10)
+    result = evaluate_on("2028-04-11", first, second)
     assert result.tier is Tier.DISCREDITED
     assert result.grounds[0].evidence == (first.event_id, second.event_id)
-    assert result.restoration_notice.automatic_on == day("2029-01-10")
-    assert result.restoration_notice.earliest_application_on == day("2028-01-10")
+    assert result.restoration_notice.automatic_on == day("2029-01-11")
+    assert result.restoration_notice.earliest_application_on == day("2028-01-11")
 
 
 def test_d2_record_is_general() -> None:
@@ -111,11 +112,11 @@ def test_a_warning_for_smuggling_still_grounds_d2() -> None:
 
 @pytest.mark.pins("CHOICE-TIME-OF-DAY")
 def test_a_ground_on_the_day_of_automatic_restoration_opens_a_new_downgrade() -> None:
-    # Given D2 on 2026-04-10 and another D2 exactly 24 months later
+    # Given D2 on 2026-04-10 and another D2 on the day of automatic restoration (the day after the 24 months)
     first = fine("SMUGGLING_PENALTY", "2026-04-10", "1000.00")
-    second = fine("SMUGGLING_PENALTY", "2028-04-10", "1000.00")
+    second = fine("SMUGGLING_PENALTY", "2028-04-11", "1000.00")
     # When evaluated that day
-    result = evaluate_on("2028-04-10", first, second)
+    result = evaluate_on("2028-04-11", first, second)
     # Then the first downgrade ended at 00:00 and a new one, grounded on the second penalty only, began
     assert result.tier is Tier.DISCREDITED
     assert result.grounds[0].evidence == (second.event_id,)

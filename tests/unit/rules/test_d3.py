@@ -109,6 +109,55 @@ def test_the_denominator_is_the_previous_calendar_year() -> None:
     assert tier_on("2026-06-01", *events, volumes={(2025, "OWN_ACCOUNT"): 1_000_000}) is Tier.REGULAR
 
 
+@pytest.mark.pins("CHOICE-D3-CONDUCT-DAYS")
+def test_on_1_january_the_new_denominator_alone_can_make_d3_arise() -> None:
+    # Given 8 own-account violations of 200,000 in May 2026, documents of 2025 10,000 (ratio 10: 8 is not
+    # above it) and of 2026 5,000 (ratio 5: 8 is)
+    events = _own_account(8, "200000.00")
+    volumes = {(2025, "OWN_ACCOUNT"): 10_000, (2026, "OWN_ACCOUNT"): 5_000}
+    # When evaluated on 31 December 2026 / Then REGULAR: the 2025 documents decide
+    assert tier_on("2026-12-31", *events, volumes=volumes) is Tier.REGULAR
+    # When evaluated on 1 January 2027 / Then D3 arose that day, judged with the 2026 documents, and says so
+    result = evaluate_on("2027-01-01", *events, volumes=volumes)
+    assert result.tier is Tier.DISCREDITED
+    (ground,) = result.grounds
+    assert (ground.rule_id, ground.arose_on, ground.arisings) == ("D3", day("2027-01-01"), 1)
+    assert len(ground.evidence) == 8
+    assert "documents of 2026" in ground.summary
+    assert "from 1 January the denominator is the documents of 2026" in ground.summary
+    assert result.tier_since is not None
+    assert result.tier_since.isoformat() == "2027-01-01T00:00:00+08:00"
+
+
+@pytest.mark.pins("CHOICE-D3-CONDUCT-DAYS")
+def test_1_january_is_no_new_arising_when_the_old_denominator_was_already_exceeded() -> None:
+    # Given the same violations already over the ratio of the 2025 documents (5,000: ratio 5)
+    events = _own_account(8, "200000.00")
+    volumes = {(2025, "OWN_ACCOUNT"): 5_000, (2026, "OWN_ACCOUNT"): 5_000}
+    # When evaluated on 1 January 2027 / Then the ground arose on the conduct days only
+    ground = evaluate_on("2027-01-01", *events, volumes=volumes).grounds[0]
+    assert (ground.arose_on, ground.last_arose_on) == (day("2026-05-06"), day("2026-05-08"))
+
+
+@pytest.mark.pins("CHOICE-D3-CONDUCT-DAYS")
+def test_on_1_january_only_the_window_ending_that_day_counts() -> None:
+    # Given 8 violations on 1 January 2026 (the window ending 2027-01-01 starts 2026-01-02)
+    events = [violation("2026-01-01", "200000.00") for _ in range(8)]
+    volumes = {(2025, "OWN_ACCOUNT"): 10_000, (2026, "OWN_ACCOUNT"): 5_000}
+    # When evaluated on 1 January 2027 / Then no ground: they are out of the window
+    assert tier_on("2027-01-01", *events, volumes=volumes) is Tier.REGULAR
+
+
+@pytest.mark.pins("CHOICE-D3-CONDUCT-DAYS")
+def test_on_1_january_unknown_documents_of_the_year_just_ended_leave_the_amount_alone() -> None:
+    # Given the 2025 ratio not exceeded and no 2026 volume filed yet
+    events = _own_account(8, "200000.00")
+    # When evaluated on 1 January 2027 / Then the fines alone decide (documents unknown: the amount alone decides)
+    result = evaluate_on("2027-01-01", *events, volumes={(2025, "OWN_ACCOUNT"): 10_000})
+    assert (result.tier, result.grounds[0].arose_on) == (Tier.DISCREDITED, day("2027-01-01"))
+    assert "documents of 2026 unknown" in result.grounds[0].summary
+
+
 # -- business lines are never pooled --------------------------------------------------------------
 
 
@@ -224,10 +273,10 @@ def test_d3_is_sticky_when_the_window_rolls_on() -> None:
 def test_d3_upgrade_after_6_months() -> None:
     # Given D3 arose on 2026-04-20
     events = (violation("2026-04-10", "600000.00"), violation("2026-04-20", "600000.00"))
-    # When the notice is read / Then application from 2026-10-20
+    # When the notice is read / Then application after 6 months: from 2026-10-21
     notice = evaluate_on("2026-05-01", *events).restoration_notice
     assert [g.route for g in notice.grounds] == [Route.APPLICATION]
-    assert notice.earliest_application_on == day("2026-10-20")
+    assert notice.earliest_application_on == day("2026-10-21")
 
 
 @pytest.mark.pins("CHOICE-D3-CONDUCT-DAYS")

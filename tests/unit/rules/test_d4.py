@@ -64,11 +64,11 @@ def test_settlement_after_the_threshold_does_not_upgrade_but_starts_the_3_month_
     paid = settled(tax, "2026-05-20")
     # When evaluated after payment
     result = evaluate_on("2026-06-01", tax, paid)
-    # Then still DISCREDITED (sticky); the enterprise may apply 3 months after settlement
+    # Then still DISCREDITED (sticky); the enterprise may apply after 3 months from settlement (from 2026-08-21)
     assert result.tier is Tier.DISCREDITED
     notice = result.restoration_notice
     assert [g.route for g in notice.grounds] == [Route.APPLICATION]
-    assert notice.earliest_application_on == day("2026-08-20")
+    assert notice.earliest_application_on == day("2026-08-21")
 
 
 @pytest.mark.pins("CHOICE-UPGRADE-WAITING-PERIODS")
@@ -96,11 +96,12 @@ def test_a_settlement_decided_after_as_of_does_not_exist_yet() -> None:
 def test_arrears_record_is_disclosed_from_the_day_it_becomes_a_ground() -> None:
     # Given D4 from 2026-05-01
     tax = tax_overdue("2026-02-05", "2026-01-31")
-    # When classified / Then GENERAL, disclosed from 2026-05-01 (not decided_on), 3/12 months
+    # When classified / Then GENERAL, disclosed from 2026-05-01 (not decided_on) through 2027-05-01, restorable
+    # after 3 months
     classification = record(evaluate_on("2026-05-01", tax), tax.event_id)
     assert classification.severity is Severity.GENERAL
     assert classification.disclosure_from == day("2026-05-01")
-    assert classification.restorable_from == day("2026-08-01")
+    assert classification.restorable_from == day("2026-08-02")
     assert classification.disclosure_until == day("2027-05-02")  # shown through 2027-05-01
     # ... and before the threshold it is no record at all
     assert record(evaluate_on("2026-04-30", tax), tax.event_id).severity is None

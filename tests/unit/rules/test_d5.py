@@ -52,7 +52,7 @@ def test_settled_later_the_3_month_wait_counts_from_settlement() -> None:
     # Given D5 from 2026-07-16, paid 2026-09-30
     unpaid = fine_overdue("2026-01-20", "2026-01-15", "50000.00")
     result = evaluate_on("2026-10-01", unpaid, settled(unpaid, "2026-09-30"))
-    # Then DISCREDITED, application from 2026-12-30 (3 months after settlement)
+    # Then DISCREDITED, application from 2026-12-31 (after the 3 months from settlement, which end 2026-12-30)
     assert result.tier is Tier.DISCREDITED
     assert result.restoration_notice.grounds[0].route is Route.APPLICATION
-    assert result.restoration_notice.earliest_application_on == day("2026-12-30")
+    assert result.restoration_notice.earliest_application_on == day("2026-12-31")

@@ -19,9 +19,9 @@ def test_obstruction_penalty_grounds_d6() -> None:
 
 
 def test_d6_upgrade_after_12_months() -> None:
-    # Given D6 from 2026-06-01 / When the notice is read / Then application from 2027-06-01
+    # Given D6 from 2026-06-01 / When the notice is read / Then application after 12 months: from 2027-06-02
     penalty = fine("OBSTRUCTION_PENALTY", "2026-06-01", "5000.00")
-    assert evaluate_on("2026-07-01", penalty).restoration_notice.earliest_application_on == day("2027-06-01")
+    assert evaluate_on("2026-07-01", penalty).restoration_notice.earliest_application_on == day("2027-06-02")
 
 
 def test_obstruction_is_not_seriously_discredited_by_default() -> None:

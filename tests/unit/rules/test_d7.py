@@ -20,11 +20,11 @@ def test_bribery_grounds_d7() -> None:
 
 
 def test_d7_has_no_application_route() -> None:
-    # Given D7 / When the notice is read / Then only automatic restoration, after 24 months
+    # Given D7 / When the notice is read / Then only automatic restoration, after 24 months (on 2028-06-02)
     notice = evaluate_on("2026-07-01", event("BRIBERY", "2026-06-01")).restoration_notice
     assert [g.route for g in notice.grounds] == [Route.NO_APPLICATION_ROUTE]
     assert notice.application_route is False
-    assert notice.automatic_on == day("2028-06-01")
+    assert notice.automatic_on == day("2028-06-02")
 
 
 @pytest.mark.pins("CHOICE-UPGRADE-WAITING-PERIODS")

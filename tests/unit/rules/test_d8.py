@@ -10,10 +10,10 @@ from tests.unit.rules.builders import day, evaluate_on, fine, record, rule_ids, 
 def test_one_intentional_export_control_penalty_grounds_d8() -> None:
     # Given one intentional export-control penalty (any amount)
     penalty = fine("EXPORT_CONTROL_VIOLATION_PENALTY", "2026-06-01", "1000.00")
-    # When evaluated / Then D8
+    # When evaluated / Then D8, with an application possible after 12 months (from 2027-06-02)
     result = evaluate_on("2026-06-01", penalty)
     assert rule_ids(result) == ["D8"]
-    assert result.restoration_notice.earliest_application_on == day("2027-06-01")
+    assert result.restoration_notice.earliest_application_on == day("2027-06-02")
     assert record(result, penalty.event_id).severity is Severity.GENERAL
 
 

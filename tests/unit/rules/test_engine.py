@@ -110,7 +110,7 @@ def test_explanation_cites_articles_evidence_and_restoration() -> None:
         assert part in text
     # ... and once paid, the automatic day counts from the settlement (Arts 29-30)
     paid = evaluate_on("2026-06-10", tax, settled(tax, "2026-06-10")).explanation
-    assert "Automatic restoration to REGULAR on 2028-06-10" in paid
+    assert "Automatic restoration to REGULAR on 2028-06-11" in paid  # after the 24 months ending 2028-06-10
 
 
 def test_correction_is_marked_when_a_revoked_penalty_grounded_the_tier() -> None:

@@ -18,11 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shared.domain import periods
 from shared.domain.clock import CHINA_TZ
 from shared.domain.credit_events import CreditEventType, EventRecord
 from shared.domain.disclosure import classify
+from shared.domain.periods import Period, first_day_after
 from shared.domain.rules import ORDER_282, EnterpriseFacts, Severity, TierFact, TierFactKind, evaluate
-from shared.domain.rules.dates import add_months, start_of_day
+from shared.domain.rules.dates import start_of_day
 from shared.domain.tiers import Tier
 from tests.unit.rules.builders import OTHER_USCC, USCC, violation
 
@@ -133,7 +135,7 @@ def test_evaluation_is_a_function_of_facts_and_as_of(f: EnterpriseFacts, other: 
     before = evaluate(f, as_of).to_dict()
     # When the same inputs are evaluated again after unrelated work (another enterprise, cleared memos)
     evaluate(replace(other, uscc=OTHER_USCC), as_of + timedelta(days=400))
-    add_months.cache_clear()
+    periods._shift_months.cache_clear()
     start_of_day.cache_clear()
     # Then the result is identical, whatever the instant's timezone spelling
     assert evaluate(f, as_of).to_dict() == before
@@ -152,9 +154,9 @@ def test_nothing_is_disclosed_outside_its_window(f: EnterpriseFacts, as_of: date
         assert c.disclosure_from is not None
         assert c.restorable_from is not None
         rule = ORDER_282.severity_rules[c.severity]
-        # Then restoration is never before the minimum period ...
+        # Then restoration is never before the minimum period is over (from the day after its last day) ...
         assert c.restorable_from >= (c.disclosure_from if rule.min_months is None
-                                     else add_months(c.disclosure_from, rule.min_months))
+                                     else first_day_after(c.disclosure_from, Period.months(rule.min_months)))
         # ... and the record is disclosed exactly inside [from, until) before any withdrawal/restoration
         probes = [c.disclosure_from - timedelta(days=1), c.disclosure_from, as_of.date()]
         if c.disclosure_until is not None:

@@ -36,10 +36,10 @@ def test_sd_removes_the_certificate() -> None:
     # Given an ACE enterprise convicted of a food-safety crime
     crime = event("FOOD_SAFETY_CRIME", "2026-06-01")
     ace = certified(Tier.ADVANCED_CERTIFIED, "2026-01-10")
-    # When evaluated before and after / Then ACE then SD, and after 36 clean months REGULAR (not ACE)
+    # When evaluated before and after / Then ACE then SD, and after 36 clean months (from 2029-06-02) REGULAR (not ACE)
     assert tier_on("2026-05-31", crime, tier_facts=(ace,)) is Tier.ADVANCED_CERTIFIED
     assert tier_on("2026-06-01", crime, tier_facts=(ace,)) is Tier.SERIOUSLY_DISCREDITED
-    assert tier_on("2029-06-01", crime, tier_facts=(ace,)) is Tier.REGULAR
+    assert tier_on("2029-06-02", crime, tier_facts=(ace,)) is Tier.REGULAR
 
 
 @pytest.mark.pins("CHOICE-UPGRADE-WAITING-PERIODS")
@@ -47,12 +47,12 @@ def test_sd_may_apply_after_12_months_and_is_restored_automatically_after_36() -
     # Given S1 from 2026-06-01
     crime = event("COSMETICS_CRIME", "2026-06-01")
     notice = evaluate_on("2026-07-01", crime).restoration_notice
-    # Then application from 2027-06-01, automatic on 2029-06-01
+    # Then application after 12 months (from 2027-06-02), automatic after 36 (on 2029-06-02)
     assert [g.route for g in notice.grounds] == [Route.APPLICATION]
-    assert notice.earliest_application_on == day("2027-06-01")
-    assert notice.automatic_on == day("2029-06-01")
-    assert tier_on("2029-05-31", crime) is Tier.SERIOUSLY_DISCREDITED
-    assert tier_on("2029-06-01", crime) is Tier.REGULAR
+    assert notice.earliest_application_on == day("2027-06-02")
+    assert notice.automatic_on == day("2029-06-02")
+    assert tier_on("2029-06-01", crime) is Tier.SERIOUSLY_DISCREDITED
+    assert tier_on("2029-06-02", crime) is Tier.REGULAR
 
 
 @pytest.mark.pins("CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND")
@@ -65,7 +65,7 @@ def test_a_discredited_enterprise_becomes_sd_and_a_later_d_ground_keeps_it_sd() 
     # Then SD, grounded on all three; the 36-month clock runs from the last ground
     assert result.tier is Tier.SERIOUSLY_DISCREDITED
     assert rule_ids(result) == ["D2", "S1", "D6"]
-    assert result.restoration_notice.automatic_on == day("2029-09-01")
+    assert result.restoration_notice.automatic_on == day("2029-09-02")
     assert [(t.from_tier, t.to_tier) for t in result.transitions] == [
         (Tier.REGULAR, Tier.DISCREDITED), (Tier.DISCREDITED, Tier.SERIOUSLY_DISCREDITED)]
 

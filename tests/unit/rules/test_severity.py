@@ -48,10 +48,10 @@ def test_general_is_published_3_to_12_months_from_the_decision() -> None:
     penalty = violation("2026-06-01", "50000.00")
     c = record(evaluate_on("2026-06-02", penalty), penalty.event_id)
     # Then disclosed from 2026-06-01 through 2027-06-01 (its last day),
-    # off from 2027-06-02 (the exclusive end); restorable from 2026-09-01
+    # off from 2027-06-02 (the exclusive end); restorable after 3 months (from 2026-09-02)
     assert (c.severity, c.published) == (Severity.GENERAL, True)
     assert (c.disclosure_from, c.restorable_from, c.disclosure_until) == (
-        day("2026-06-01"), day("2026-09-01"), day("2027-06-02"))
+        day("2026-06-01"), day("2026-09-02"), day("2027-06-02"))
     assert c.last_disclosed_on == day("2027-06-01")
     assert c.disclosed_on(day("2026-06-01"))
     assert c.disclosed_on(day("2027-06-01"))
@@ -76,9 +76,9 @@ def test_serious_is_published_12_to_36_months() -> None:
     # Given an S2 fine decided 2026-06-01
     penalty = fine("SOLID_WASTE_IMPORT_PENALTY", "2026-06-01", "3000000.00")
     c = record(evaluate_on("2026-06-02", penalty), penalty.event_id)
-    # Then SERIOUS: restorable from 2027-06-01, shown through 2029-06-01, off from 2029-06-02
+    # Then SERIOUS: restorable from 2027-06-02, shown through 2029-06-01, off from 2029-06-02
     assert (c.severity, c.restorable_from, c.disclosure_until, c.rule_ids) == (
-        Severity.SERIOUS, day("2027-06-01"), day("2029-06-02"), ("S2",))
+        Severity.SERIOUS, day("2027-06-02"), day("2029-06-02"), ("S2",))
 
 
 def test_a_law_setting_another_period_wins() -> None:
@@ -88,9 +88,9 @@ def test_a_law_setting_another_period_wins() -> None:
     # When classified
     c = record(evaluate_on("2026-06-02", penalty, disclosure_overrides={penalty.event_id: override}),
                penalty.event_id)
-    # Then the override's periods apply and its basis is named
+    # Then the override's periods apply (counted the same way) and its basis is named
     assert (c.restorable_from, c.disclosure_until, c.override_basis) == (
-        day("2026-12-01"), day("2028-06-02"), "Law X Art 9")
+        day("2026-12-02"), day("2028-06-02"), "Law X Art 9")
 
 
 def test_an_override_can_publish_a_minor_record() -> None:

@@ -1,9 +1,9 @@
 """`ArrearsTrigger` grounds (D4, D5 in ORDER_282; meaning and figures in docs/rules.md): time-triggered.
 
 The threshold day (`arrears_threshold_date`, which the arrears-watch schedule indexes events by)
-is the day after due date + N calendar months. The ground arises on it unless the arrears were
-settled before it (CHOICE-ARREARS-SETTLED-ON-THRESHOLD-DAY); a later settlement leaves the ground in
-the history and starts the upgrade waiting period.
+is the first day after the N-month period opened by the due date (`periods.first_day_after`). The
+ground arises on it unless the arrears were settled before it (CHOICE-ARREARS-SETTLED-ON-THRESHOLD-DAY);
+a later settlement leaves the ground in the history and starts the upgrade waiting period.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import date
 from functools import partial
 
 from shared.domain.credit_events import EventLike
+from shared.domain.periods import Period, first_day_after
 from shared.domain.rules.counting import Counted
-from shared.domain.rules.dates import day_after_months
 from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds.occurrence import Occurrence
 from shared.domain.rules.model import GroundRule, RulePack
@@ -25,7 +25,7 @@ def _threshold(event: EventLike, trigger: ArrearsTrigger) -> date | None:
         return None
     if trigger.amount_above is not None and (event.amount_cny is None or event.amount_cny <= trigger.amount_above):
         return None
-    return day_after_months(event.due_on, trigger.months)
+    return first_day_after(event.due_on, Period.months(trigger.months))
 
 
 def arrears_threshold_date(event: EventLike, pack: RulePack) -> date | None:

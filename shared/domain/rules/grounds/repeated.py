@@ -4,13 +4,13 @@ that day holds at least N of them."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from datetime import date
 from functools import partial
 
 from shared.domain.credit_events import EventLike
+from shared.domain.periods import Period, window_first_day
 from shared.domain.rules.counting import Counted
-from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds.occurrence import Occurrence
 from shared.domain.rules.model import GroundRule
@@ -32,9 +32,10 @@ def occurrences(rule: GroundRule, trigger: RepeatTrigger, counted: Counted,
         return []
     events.sort(key=lambda e: (e.decided_on, e.event_id))
     dates = [e.decided_on for e in events]
+    window = Period.months(trigger.window_months)
     found: list[Occurrence] = []
     for day in sorted(set(dates)):
-        lo = bisect_right(dates, add_months(day, -trigger.window_months))
+        lo = bisect_left(dates, window_first_day(day, window))
         hi = bisect_right(dates, day)
         if hi - lo >= trigger.min_count:
             found.append(Occurrence(rule, day, tuple(e.event_id for e in events[lo:hi]),

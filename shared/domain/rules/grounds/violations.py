@@ -8,14 +8,15 @@ count x denominator > numerator x documents.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from functools import partial
 
 from shared.domain.credit_events import BusinessLine, EventLike, PenaltyKind, effective_penalty_kind, fine_amount
+from shared.domain.periods import Period, window_first_day
 from shared.domain.rules.counting import Counted
-from shared.domain.rules.dates import add_months
 from shared.domain.rules.facts import EnterpriseFacts
 from shared.domain.rules.grounds.occurrence import Occurrence
 from shared.domain.rules.model import GroundRule
@@ -65,8 +66,18 @@ class _LineWindow:
         else:
             test = (f"count > {ratio.numerator}/{ratio.denominator} x {documents} documents of {year} "
                     f"= {float(ratio * documents):g} and fines > CNY {self.threshold.fines_above:,.2f}")
+        if (day.month, day.day) == (1, 1):
+            test += f"; from 1 January the denominator is the documents of {year}"
         return (f"{rule.title}: {count} counted violation(s) on the {self.line.value} line in the "
                 f"{self.window_months} months to {day.isoformat()}, fines CNY {fines:,.2f} ({test})")
+
+
+def _count_exceeds(terms: tuple[int, int], volumes: Mapping[tuple[int, BusinessLine], int], year: int,
+                   line: BusinessLine, count: int) -> bool:
+    """The count test against the documents of `year` (passed when they are unknown: the amount alone decides)."""
+    documents = volumes.get((year, line)) if volumes else None
+    numerator, denominator = terms
+    return documents is None or count * denominator > numerator * documents
 
 
 def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: Counted,
@@ -83,7 +94,7 @@ def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: C
                 bucket.append(event)
     found: list[Occurrence] = []
     volumes = facts.declaration_volumes
-    months = -trigger.window_months
+    window_period = Period.months(trigger.window_months)
     for line, events in per_line.items():
         threshold = trigger.by_line.get(line)
         if threshold is None:
@@ -97,8 +108,8 @@ def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: C
             continue  # all fines together do not pass the amount: no window can
         dates = window.dates
         ids = [e.event_id for e in events]
-        numerator, denominator = threshold.ratio_terms
-        # Sweep the violation days in order: the window (lo, hi] only moves forward.
+        terms = threshold.ratio_terms
+        # Sweep the violation days in order: the window [lo, hi) only moves forward.
         count = len(dates)
         lo = index = 0
         while index < count:
@@ -106,13 +117,22 @@ def occurrences(rule: GroundRule, trigger: ViolationThresholdTrigger, counted: C
             hi = index + 1
             while hi < count and dates[hi] == day:
                 hi += 1
-            start = add_months(day, months)
-            while dates[lo] <= start:
+            first_day = window_first_day(day, window_period)
+            while dates[lo] < first_day:
                 lo += 1
-            if cumulative[hi] - cumulative[lo] > fines_above:
-                documents = volumes.get((day.year - 1, line)) if volumes else None
-                if documents is None or (hi - lo) * denominator > numerator * documents:
-                    found.append(Occurrence(rule, day, tuple(ids[lo:hi]),
-                                            partial(window.describe, rule, day, lo, hi)))
+            if (cumulative[hi] - cumulative[lo] > fines_above
+                    and _count_exceeds(terms, volumes, day.year - 1, line, hi - lo)):
+                found.append(Occurrence(rule, day, tuple(ids[lo:hi]), partial(window.describe, rule, day, lo, hi)))
             index = hi
+        # 1 January: the denominator becomes the documents of the year just ended, which alone can make the
+        # window ending that day exceed (CHOICE-D3-CONDUCT-DAYS); a violation decided that day is swept above.
+        for year in range(dates[0].year + 1, counted.day.year + 1):
+            new_year = date(year, 1, 1)
+            lo, hi = bisect_left(dates, window_first_day(new_year, window_period)), bisect_right(dates, new_year)
+            if (hi > lo and dates[hi - 1] != new_year and cumulative[hi] - cumulative[lo] > fines_above
+                    and _count_exceeds(terms, volumes, year - 1, line, hi - lo)
+                    and not _count_exceeds(terms, volumes, year - 2, line, hi - lo)):
+                found.append(Occurrence(rule, new_year, tuple(ids[lo:hi]),
+                                        partial(window.describe, rule, new_year, lo, hi)))
+    found.sort(key=lambda o: (o.arose_on, o.evidence))
     return found

@@ -25,11 +25,13 @@ CHOICES = (
         "a settlement stops only grounds arising after its date. Settled the day before, never.",
         _DEFAULT, ("D4", "D5")),
     Choice(
-        "CHOICE-D3-CONDUCT-DAYS", "D3 is assessed on conduct days",
-        "D3 arises on each day a counted violation is decided while the window ending that day exceeds "
-        "both thresholds; each such day is a new arising (restarting the waiting and clean periods). The "
-        "denominator is the documents of the calendar year before that day. No arising on 1 January "
-        "merely because the denominator changed (so another penalty never raises the tier).",
+        "CHOICE-D3-CONDUCT-DAYS", "D3 is assessed on conduct days and on 1 January",
+        "Each day is judged as its own evaluation day: the window ending that day against the documents "
+        "of the calendar year before it. D3 arises on each day a counted violation is decided while that "
+        "window exceeds both thresholds (each such day a new arising, restarting the waiting and clean "
+        "periods), and on 1 January when the documents of the year just ended make the window ending that "
+        "day exceed while those of the year before did not (the ground's summary says the denominator "
+        "changed). Documents not yet filed are unknown: the amount alone decides.",
         _DEFAULT, ("D3",)),
     Choice(
         "CHOICE-D3-WINDOW-COUNT-FINES", "D3 window, count and fines",
@@ -47,15 +49,17 @@ CHOICES = (
     Choice(
         "CHOICE-AUTOMATIC-RESTORATION-FROM-LAST-GROUND", "Automatic restoration counts from the last ground",
         "Automatic restoration counts 24 (DISCREDITED) or 36 (SERIOUSLY_DISCREDITED) months from the last "
-        "ground of the downgrade, effective 00:00 CST that day; a D ground while SERIOUSLY_DISCREDITED keeps "
-        "the tier and restarts the clock. Never while a ground counted from settlement (D4/D5) is unpaid "
-        "(Arts 29-30); once all are paid it counts from the latest settlement when that is later "
-        "than the last ground. Unpaid arrears that never grounded (a FINE_OVERDUE of at most CNY 10,000) do "
-        "not block it.", _DEFAULT),
+        "ground of the downgrade (or the latest settlement, below): it takes effect at 00:00 CST of the day "
+        "after the period's last day (last ground 2026-05-01, 24 months: REGULAR from 2028-05-02); a D ground "
+        "while SERIOUSLY_DISCREDITED keeps the tier and restarts the clock. Never while a ground counted from "
+        "settlement (D4/D5) is unpaid (Arts 29-30); once all are paid it counts from the latest settlement "
+        "when that is later than the last ground. Unpaid arrears that never grounded (a FINE_OVERDUE of at "
+        "most CNY 10,000) do not block it.", _DEFAULT),
     Choice(
         "CHOICE-UPGRADE-WAITING-PERIODS", "Upgrade waiting periods",
-        "Each ground's waiting period counts from its latest arising (D4/D5: from the latest settlement); "
-        "the earliest application day is the latest of them; one ground without an application route (D1, "
+        "Each ground's waiting period counts from its latest arising (D4/D5: from the latest settlement) and "
+        "allows an application from the day after its last day; the earliest application day is the latest "
+        "of them; one ground without an application route (D1, "
         "D7) means no application route at all. A SERIOUSLY_DISCREDITED enterprise may apply 12 months "
         "after its S ground.", _DEFAULT),
     Choice(
@@ -82,11 +86,13 @@ CHOICES = (
     Choice(
         "CHOICE-DISCLOSURE-WINDOW", "Disclosure window",
         "A record is shown through the last day of its maximum period (`published_until`, inclusive; "
-        "Civil Code Arts 200-204); `disclosure_until` is the exclusive end, the day after; "
+        "Civil Code Arts 200-204, `shared.domain.periods`); `disclosure_until` is the exclusive end, the day "
+        "after (a GENERAL record decided 2026-04-15 is shown through 2027-04-15, `disclosure_until` "
+        "2027-04-16); `restorable_from` is the day after the minimum period's last day (2026-07-16); "
         "`disclosure_months` on an event replaces the maximum only (a MINOR record stays unpublished); a "
-        "MINOR record is restorable "
-        "from its decision day; a revocation ends disclosure (WITHDRAWN) on its `decided_on`; an approved "
-        "record restoration ends it (RESTORED) but, unlike a revocation, leaves the event among the grounds.",
+        "MINOR record is restorable from its decision day; a revocation ends disclosure (WITHDRAWN) on its "
+        "`decided_on`; an approved record restoration ends it (RESTORED) but, unlike a revocation, leaves "
+        "the event among the grounds.",
         _DEFAULT),
     Choice(
         "CHOICE-S3-WHEN-ENABLED", "S3 when enabled",

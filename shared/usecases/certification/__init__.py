@@ -1,0 +1,2 @@
+"""Certification and re-certification use cases: API routes (`cases`), workflow steps (`steps`) and
+the certifiers' roster (`roster`)."""

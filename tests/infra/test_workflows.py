@@ -1,0 +1,118 @@
+"""The certification state machine: its states, Retry and Catch on every task, logging ALL, X-Ray,
+no Wait states, and the functions' states permissions scoped to this machine."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from infra.catalog import CERTIFICATION_WORKFLOW
+from tests.infra.conftest import Synthesized
+from tests.infra.support import as_list
+from tests.infra.test_functions import function_of, role_statements
+
+TRANSIENT = {"Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.SdkClientException"}
+
+
+def _machine(synthesized: Synthesized) -> tuple[str, dict[str, Any]]:
+    (machine,) = synthesized.resources("AWS::StepFunctions::StateMachine").items()
+    return machine
+
+
+def definition(synthesized: Synthesized) -> dict[str, Any]:
+    """The ASL with every CloudFormation reference replaced by a placeholder string."""
+    parts = _machine(synthesized)[1]["Properties"]["DefinitionString"]["Fn::Join"][1]
+    return json.loads("".join(p if isinstance(p, str) else "REF" for p in parts))
+
+
+def test_the_states_follow_the_procedure(synthesized: Synthesized) -> None:
+    states = definition(synthesized)["States"]
+    assert definition(synthesized)["StartAt"] == "Eligibility"
+    assert states["Eligibility"]["Next"] == "Eligible?"
+    assert states["AssignCertifiers"]["Next"] == "Assigned?"
+    targets = {c["Next"] for c in states["Assigned?"]["Choices"]}
+    assert targets == {"WaitForCertifiers", "DeskReview", "Audit"}
+    assert states["WaitForCertifiers"]["Next"] == "AssignCertifiers"  # resumed when the roster changes
+    assert states["Audit"]["Next"] == states["DeskReview"]["Next"] == "Decision"
+    assert states["Decision"]["Next"] == "ApplyOutcome"
+    assert states["RecordFailure"]["Next"] == "Failed"
+    assert states["Failed"]["Type"] == "Fail"
+
+
+def test_officer_steps_wait_for_a_task_token_and_carry_it(synthesized: Synthesized) -> None:
+    states = definition(synthesized)["States"]
+    for name, action in (("WaitForCertifiers", "ASSIGN_CERTIFIERS"), ("Audit", "AUDIT"), ("DeskReview", "AUDIT"),
+                         ("Decision", "DECIDE")):
+        assert states[name]["Resource"].endswith(":states:::lambda:invoke.waitForTaskToken")
+        payload = states[name]["Parameters"]["Payload"]
+        assert payload["token.$"] == "$$.Task.Token"
+        assert payload["action"] == action
+        assert "TimeoutSeconds" not in states[name]  # deadlines are case data, not task timeouts
+
+
+def test_every_task_retries_transient_errors_and_catches_into_the_failure_path(synthesized: Synthesized) -> None:
+    tasks = {n: s for n, s in definition(synthesized)["States"].items() if s["Type"] == "Task"}
+    assert len(tasks) == 8
+    for name, state in tasks.items():
+        retried = {e for r in state["Retry"] for e in r["ErrorEquals"]}
+        assert retried >= TRANSIENT, name
+        (catch,) = state["Catch"]
+        assert catch["ErrorEquals"] == ["States.ALL"]
+        assert catch["Next"] == ("Failed" if name == "RecordFailure" else "RecordFailure"), name
+
+
+def test_no_wait_states(synthesized: Synthesized) -> None:
+    assert all(s["Type"] != "Wait" for s in definition(synthesized)["States"].values())
+
+
+def test_logging_all_and_tracing(synthesized: Synthesized) -> None:
+    props = _machine(synthesized)[1]["Properties"]
+    assert props["StateMachineName"] == CERTIFICATION_WORKFLOW
+    assert props["LoggingConfiguration"]["Level"] == "ALL"
+    assert props["LoggingConfiguration"]["IncludeExecutionData"] is True
+    assert props["TracingConfiguration"] == {"Enabled": True}
+    log_group = props["LoggingConfiguration"]["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"]
+    assert synthesized.raw["Resources"][log_group["Fn::GetAtt"][0]]["Type"] == "AWS::Logs::LogGroup"
+
+
+def _states_statements(synthesized: Synthesized, function: str) -> list[dict[str, Any]]:
+    _, resource = function_of(synthesized, function)
+    return [s for s in role_statements(synthesized, resource)
+            if any(str(a).startswith("states:") for a in as_list(s["Action"]))]
+
+
+def _resource_text(statement: dict[str, Any]) -> str:
+    return json.dumps(statement["Resource"])
+
+
+@pytest.mark.parametrize(("function", "actions"), [
+    ("certifications", {"states:SendTaskSuccess", "states:SendTaskFailure", "states:StartExecution",
+                        "states:StopExecution"}),
+    ("certification_steps", {"states:SendTaskSuccess", "states:SendTaskFailure", "states:StopExecution"}),
+])
+def test_functions_drive_only_the_certification_machine(synthesized: Synthesized, function: str,
+                                                        actions: set[str]) -> None:
+    found = _states_statements(synthesized, function)
+    assert {a for s in found for a in as_list(s["Action"])} == actions
+    for statement in found:
+        text = _resource_text(statement)
+        assert f":stateMachine:{CERTIFICATION_WORKFLOW}\"" in text or f":execution:{CERTIFICATION_WORKFLOW}:*" in text
+        assert statement["Resource"] != "*"
+    responses = [s for s in found if "states:SendTaskSuccess" in as_list(s["Action"])]
+    assert all(f":stateMachine:{CERTIFICATION_WORKFLOW}\"" in _resource_text(s) for s in responses)
+
+
+def test_other_functions_have_no_states_permission(synthesized: Synthesized) -> None:
+    assert _states_statements(synthesized, "registry") == []
+    assert _states_statements(synthesized, "restorations") == []
+
+
+def test_a_failed_execution_raises_an_alarm_that_notifies_the_topic(synthesized: Synthesized) -> None:
+    machine_id, _ = _machine(synthesized)
+    alarms = [a for a in synthesized.resources("AWS::CloudWatch::Alarm").values()
+              if a["Properties"].get("MetricName") == "ExecutionsFailed"]
+    mine = [a for a in alarms if machine_id in json.dumps(a["Properties"]["Dimensions"])]
+    assert len(mine) == 1
+    assert mine[0]["Properties"]["AlarmActions"]

@@ -1,0 +1,158 @@
+"""The certification state machine from the synthesized template (`cdk.out`), executed by the emulator
+with the real handlers, driven through its callbacks by the API as partners and officers drive it:
+apply, certifiers, suspend/resume, audit, decision → CERTIFIED and on the list; the bad inputs;
+withdrawal and termination stopping the execution."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local import moto_patches
+from local.runtime import Options, Runtime
+from tests.e2e.client import Api
+from tests.integration.local_runtime.conftest import _reset_shared_caches, wait_until
+
+CDK_OUT = Path(__file__).resolve().parents[3] / "cdk.out"
+BEIJING, SHANGHAI, SHENZHEN = "91110000600037341L", "91310000MA1FL0000N", "91440300MA5D000002"
+ALL_MET = [{"standard_id": c, "result": "MET"} for c in
+           ("INTERNAL_CONTROL", "FINANCIAL_STATUS", "LEGAL_COMPLIANCE", "TRADE_SECURITY")]
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    saved_env = dict(os.environ)
+    rt = Runtime(Options(port=0, emulator_port=0, data_dir=tmp_path_factory.mktemp("cert-data"), cdk_out=CDK_OUT,
+                         warm=False, save_every_s=3600, seed="demo"))
+    try:
+        rt.start()
+        yield rt
+    finally:
+        rt.stop()
+        moto_patches.revert()
+        os.environ.clear()
+        os.environ.update(saved_env)
+        _reset_shared_caches()
+        from moto.moto_api._internal.models import moto_api_backend
+
+        moto_api_backend.reset()
+
+
+@pytest.fixture(scope="module")
+def api(runtime: Runtime) -> Api:
+    return Api(f"http://127.0.0.1:{runtime.http.port}")
+
+
+@pytest.fixture(scope="module")
+def token(api: Api) -> Callable[[str], str]:
+    def _token(client_id: str) -> str:
+        reply = api.post("/_local/token", {"client_id": client_id, "client_secret": f"{client_id}-secret"})
+        return str(reply.json["access_token"])
+
+    return _token
+
+
+def _post(api: Api, path: str, body: Any, token: str, key: str | None = None) -> Any:
+    return api.post(path, body, token=token, headers={"Idempotency-Key": key} if key else None)
+
+
+def _apply(api: Api, token: Callable[[str], str], uscc: str) -> str:
+    reply = _post(api, "/v1/certifications", {"uscc": uscc, "target_tier": "CERTIFIED",
+                                              "self_assessment": {"items": ALL_MET}},
+                  token(f"demo-enterprise-{uscc}"), key=f"apply-{uscc}")
+    assert reply.status == 201, reply.text
+    return str(reply.json["case_id"])
+
+
+def _case(api: Api, officer: str, case_id: str) -> Any:
+    return api.get(f"/v1/certifications/{case_id}", token=officer).json
+
+
+def _execution(runtime: Runtime, arn: str) -> str:
+    return str(runtime.emulator.client("stepfunctions").describe_execution(executionArn=arn)["status"])
+
+
+def test_apply_audit_approve_certifies_and_lists(runtime: Runtime, api: Api, token: Callable[[str], str]) -> None:
+    officer = token("demo-officer")
+    # Given the six demo certifiers seeded at start
+    roster = api.get("/v1/certifiers", token=officer).json["items"]
+    assert [c["certifier_id"] for c in roster] == [f"CERT-00{n}" for n in range(1, 7)]
+    # When an enterprise applies
+    case_id = _apply(api, token, BEIJING)
+    base = f"/v1/certifications/{case_id}"
+    # Then its execution assigns two certifiers and waits for the audit
+    case = wait_until(lambda: (c := _case(api, officer, case_id))["waiting_for"] == "AUDIT" and c)
+    assert case["status"] == "UNDER_AUDIT"
+    assert [c["certifier_id"] for c in case["certifiers"]] == ["CERT-001", "CERT-002"]
+    assert case["execution_arn"].endswith(f":execution:certification:cert-{BEIJING}-001")
+    # And a retried application is replayed, not run twice
+    again = _post(api, "/v1/certifications", {"uscc": BEIJING, "target_tier": "CERTIFIED",
+                                              "self_assessment": {"items": ALL_MET}},
+                  token(f"demo-enterprise-{BEIJING}"), key=f"apply-{BEIJING}")
+    assert again.json["case_id"] == case_id
+    # Bad input: each a problem naming the field or the state, nothing stored
+    version = len(case["history"])
+    early = _post(api, f"{base}/decision", {"outcome": "APPROVED", "reasons": []}, officer)
+    assert (early.status, early.json["current_status"]) == (409, "UNDER_AUDIT")
+    unknown = _post(api, f"{base}/audit", {"items": [*ALL_MET, {"standard_id": "NO_SUCH.9", "result": "MET"}]},
+                    officer)
+    assert (unknown.status, unknown.json["errors"][0]["loc"]) == (422, ["body", "items", 4, "standard_id"])
+    outside = _post(api, f"{base}/audit", {"items": [{**ALL_MET[0], "result": "GOOD"}, *ALL_MET[1:]]}, officer)
+    assert (outside.status, outside.json["errors"][0]["loc"]) == (422, ["body", "items", 0, "result"])
+    left_out = _post(api, f"{base}/audit", {"items": ALL_MET[1:]}, officer)
+    assert (left_out.status, left_out.json["errors"][0]["loc"]) == (422, ["body", "items"])
+    not_suspended = _post(api, f"{base}/resumptions", None, officer)
+    assert (not_suspended.status, not_suspended.json["clock"]) == (409, "RUNNING")
+    other = api.get(base, token=token(f"demo-enterprise-{SHANGHAI}"))
+    assert other.status == 403
+    assert len(_case(api, officer, case_id)["history"]) == version
+    # When an officer suspends and resumes the clock, extends once, then records the audit
+    assert _post(api, f"{base}/suspensions", {"reason": "AUDIT"}, officer).json["clock"]["suspended"] is True
+    assert _post(api, f"{base}/resumptions", None, officer).status == 200
+    assert _post(api, f"{base}/extension", None, officer).status == 200
+    twice = _post(api, f"{base}/extension", None, officer)
+    assert twice.status == 409
+    audited = _post(api, f"{base}/audit", {"items": ALL_MET}, officer)
+    assert (audited.status, audited.json["score"]["total"]) == (200, 100)
+    # And decides once the workflow waits for the decision
+    wait_until(lambda: _case(api, officer, case_id)["waiting_for"] == "DECIDE")
+    decided = _post(api, f"{base}/decision", {"outcome": "APPROVED", "reasons": ["all items met"]}, officer)
+    assert decided.status == 200
+    # Then the enterprise is CERTIFIED by a decision, on the public list, and the execution succeeded
+    wait_until(lambda: api.get(f"/v1/enterprises/{BEIJING}", token=officer).json["credit"]["tier"] == "CERTIFIED")
+    listed = api.get("/v1/lists/certified").json["items"]
+    assert BEIJING in [e["uscc"] for e in listed]
+    decisions = api.get(f"/v1/enterprises/{BEIJING}/decisions", token=officer).json["items"]
+    assert decisions[0]["to_tier"] == "CERTIFIED"
+    assert wait_until(lambda: _execution(runtime, case["execution_arn"]) == "SUCCEEDED")
+
+
+def test_withdrawal_aborts_the_execution_and_bars(runtime: Runtime, api: Api, token: Callable[[str], str]) -> None:
+    officer, enterprise = token("demo-officer"), token(f"demo-enterprise-{SHANGHAI}")
+    case_id = _apply(api, token, SHANGHAI)
+    case = wait_until(lambda: (c := _case(api, officer, case_id))["waiting_for"] == "AUDIT" and c)
+    withdrawn = _post(api, f"/v1/certifications/{case_id}/withdrawal", None, enterprise)
+    assert withdrawn.json["status"] == "WITHDRAWN"
+    assert _execution(runtime, case["execution_arn"]) == "ABORTED"
+    barred = _post(api, "/v1/certifications", {"uscc": SHANGHAI, "target_tier": "CERTIFIED",
+                                               "self_assessment": {"items": ALL_MET}}, enterprise, key="again")
+    assert barred.status == 409
+    assert [r["code"] for r in barred.json["refusals"]] == ["BARRED_WITHDRAWN_APPLICATION"]
+
+
+def test_a_penalty_that_discredits_terminates_the_case(runtime: Runtime, api: Api,
+                                                       token: Callable[[str], str]) -> None:
+    officer = token("demo-officer")
+    case_id = _apply(api, token, SHENZHEN)
+    case = wait_until(lambda: (c := _case(api, officer, case_id))["waiting_for"] == "AUDIT" and c)
+    penalty = {"event_id": "PEN-CERT-TERM-1", "uscc": SHENZHEN, "type": "SMUGGLING_PENALTY",
+               "business_line": "OWN_ACCOUNT", "decided_on": "2026-01-15", "penalty_kind": "FINE",
+               "amount_cny": "250000.00", "document_no": "T-1", "authority": "Shenzhen Customs"}
+    assert _post(api, "/v1/credit-events", {"events": [penalty]}, token("demo-events"), key="pen-1").status < 300
+    ended = wait_until(lambda: (c := _case(api, officer, case_id))["status"] == "TERMINATED" and c)
+    assert ended["termination_cause"] == "DISCREDITED"
+    assert wait_until(lambda: _execution(runtime, case["execution_arn"]) == "ABORTED")
