@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.domain.clock import CHINA_TZ, FixedClock
-from shared.domain.restoration import OfficerDecision
+from shared.domain.restoration_requests import OfficerDecision
 from shared.usecases import restorations as uc
 from shared.usecases.case_deadlines import (
     CaseDeadline,
@@ -53,7 +53,7 @@ def at_cst(day: date, hour: int = 0, minute: int = 40) -> datetime:
 
 
 def waiting() -> tuple[Stores, Memory, str]:
-    from shared.domain.restoration import RestorationApplication
+    from shared.domain.restoration_requests import RestorationApplication
 
     stores, memory = seeded()
     clock = FixedClock(RECEIVED)
