@@ -109,6 +109,8 @@ SCHEDULES: Final[dict[str, Schedule]] = {
                  "Starts ACE 5-year re-certification and CE assessment-triggered cases"),
         Schedule("annual-report-overdue", "5 0 1 7 ? *",
                  "Marks enterprises that have not filed last year's annual report"),
+        Schedule("case-deadlines", "40 0 * * ? *",
+                 "Marks cases past their deadline overdue and emits DeadlineMissed once per case and deadline"),
     )
 }
 """The system's schedules (Asia/Shanghai), by name: the only schedules a function row may refer to."""
@@ -179,6 +181,10 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("clean_period_upgrades", "Automatic upgrades after the clean period (re-evaluation requests)",
                  main=Access.READWRITE, bus=Access.PUT, timeout_s=300,
                  triggers=(SCHEDULES["clean-period-upgrades"],)),
+    FunctionSpec("annual_report_overdue", "Marks enterprises that have not filed last year's annual report",
+                 main=Access.READWRITE, timeout_s=300, triggers=(SCHEDULES["annual-report-overdue"],)),
+    FunctionSpec("case_deadlines", "Marks cases past their deadline overdue (DeadlineMissed once per deadline)",
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["case-deadlines"],)),
     FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ),
     FunctionSpec("restorations", "Restoration and upgrade applications: receipt, reads, officer decisions",
                  main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT),

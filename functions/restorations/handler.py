@@ -80,7 +80,9 @@ def list_restorations(uscc: Annotated[Uscc, Query()],
 
 @route(router, "GET", "/v1/restorations/{restoration_id}",
        responses={200: {"description": "The application, its `clock` (received_at, decide_by, respond_by, "
-                                       "`extended: {reason, working_days}`), status, reasons, decided_at and "
+                                       "`extended: {reason, working_days}`), status, reasons, decided_at, "
+                                       "`overdue` (still undecided the day after `decide_by`: the "
+                                       "`case-deadlines` schedule marks it and emits `DeadlineMissed` once) and "
                                        "`history` of every status"}, **_OWN_OR_OFFICER},
        description=_CLOCK)
 def read_restoration(restoration_id: RestorationId) -> Response[dict[str, Any]]:

@@ -41,18 +41,19 @@ class Schedules(Construct):
         wanted = [(spec, s) for spec in specs for s in spec.schedules]
         if not wanted:
             return
-        # One role for all schedules; each target adds lambda:InvokeFunction on its function and
-        # sqs:SendMessage on its DLQ. The confused-deputy condition pins it to this account.
-        self.role = iam.Role(
-            self, "InvokeRole",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}),
-            description="EventBridge Scheduler: invoke the scheduled functions, park failures in DLQs",
-        )
+        self.roles: dict[str, iam.Role] = {}
         # Schedule names are the contract's; the group carries the stage, so two stages share an account.
         self.group = scheduler.ScheduleGroup(self, "Group", schedule_group_name=physical_name(GROUP_NAME, stage))
         for spec, schedule in wanted:
+            # One role per schedule: it may invoke its own function and send to its own DLQ, nothing
+            # else. The confused-deputy condition pins it to this account.
+            role = self.roles[schedule.name] = iam.Role(
+                self, f"{schedule.id}InvokeRole",
+                assumed_by=iam.ServicePrincipal(
+                    "scheduler.amazonaws.com",
+                    conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}),
+                description=f"EventBridge Scheduler: invoke {spec.name} for {schedule.name}, park failures in its DLQ",
+            )
             dlq = dead_letter_queue(self, f"{schedule.id}Dlq")
             acknowledge_target_dlq(dlq, f"the schedule {schedule.name}")
             self.dead_letter_queues[schedule.id] = dlq
@@ -69,11 +70,11 @@ class Schedules(Construct):
                     dead_letter_queue=dlq,
                     retry_attempts=TARGET_RETRY_ATTEMPTS,
                     max_event_age=TARGET_MAX_EVENT_AGE,
-                    role=self.role,
+                    role=role,
                 ),
             )
             function_arn = f"<{Stack.of(self).get_logical_id(_cfn(functions[spec.name]))}.Arn>:*"
-            acknowledge(default_policy(self.role), f"AwsSolutions-IAM5[Resource::{function_arn}]",
+            acknowledge(default_policy(role), f"AwsSolutions-IAM5[Resource::{function_arn}]",
                         f"Invoking {spec.name}: the Scheduler target grants the function ARN and its "
                         "qualified ARNs (versions/aliases) of that one function, nothing else.")
 

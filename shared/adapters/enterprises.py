@@ -21,6 +21,10 @@ def enterprise_item(enterprise: Enterprise) -> dict[str, Any]:
     list_name = enterprise.tier.public_list
     if list_name:  # sparse: only enterprises on a public list carry the list index keys
         values.update(gsi1pk=keys.list_pk(list_name), gsi1sk=keys.list_sk(values["tier_since"], enterprise.uscc))
+    if enterprise.annual_report_check_on is not None:  # on the annual-report-overdue due index
+        values.update(gsi2pk=keys.due_pk(keys.ANNUAL_REPORT_DUE),
+                      gsi2sk=keys.due_sk(enterprise.annual_report_check_on.isoformat(), enterprise.uscc,
+                                         str(enterprise.annual_report_check_year)))
     return values
 
 

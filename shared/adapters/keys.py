@@ -65,6 +65,10 @@ def clean_period_sk() -> str:
     return "DUE#CLEAN_PERIOD"
 
 
+ANNUAL_REPORT_DUE = "ANNUAL_REPORT"
+"""Due kind of `annual-report-overdue`: the enterprise profile itself is the entry (its next check)."""
+
+
 def restoration_sk(restoration_id: str) -> str:
     """Restoration / upgrade application under its enterprise (ids sort by receipt time)."""
     return f"RST#{restoration_id}"

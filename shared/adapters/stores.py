@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared.adapters.annual_reports import DynamoAnnualReportStore
 from shared.adapters.audit import DynamoAuditStore
 from shared.adapters.bus import EventBridgeBus
 from shared.adapters.certifications import DynamoCertificationStore
@@ -24,4 +25,5 @@ def dynamodb_stores() -> Stores:
                   schedules=DynamoScheduleStore(), bus=EventBridgeBus(), audit=DynamoAuditStore(),
                   certifications=DynamoCertificationStore(), workflows=StepFunctionsWorkflows(),
                   restorations=DynamoRestorationStore(), objections=DynamoObjectionStore(),
-                  objection_workflow=StepFunctionsWorkflows(environment_variable=OBJECTION_STATE_MACHINE_ARN))
+                  objection_workflow=StepFunctionsWorkflows(environment_variable=OBJECTION_STATE_MACHINE_ARN),
+                  annual_reports=DynamoAnnualReportStore())

@@ -50,6 +50,8 @@ class EnterpriseRecord(BaseModel):
     registered_on: str
     credit: CreditState
     open_cases: list[dict[str, object]]
+    annual_report_overdue: list[int] = []
+    """Report years found unfiled on 1 July (Art 11); the flag never changes the tier by itself."""
     compliance_calendar: ComplianceCalendar
     created_at: str
     updated_at: str

@@ -18,6 +18,7 @@ RESTORATION_RECEIVED = "RestorationReceived"
 RESTORATION_DECIDED = "RestorationDecided"
 CERTIFICATION_DECIDED = "CertificationDecided"
 OBJECTION_DECIDED = "ObjectionDecided"
+DEADLINE_MISSED = "DeadlineMissed"
 
 
 class _Detail(BaseModel):
@@ -150,3 +151,15 @@ class ObjectionDecided(_Detail):
     decision_id: str | None = None
     decided_at: str
     decided_by: str
+
+
+class DeadlineMissed(_Detail):
+    """Public: a case passed a statutory deadline undecided and was marked `overdue` (the `case-deadlines`
+    schedule); once per case and deadline."""
+
+    schema_version: Literal[1] = 1
+    case_type: Literal["RESTORATION", "CERTIFICATION", "OBJECTION"]
+    case_id: str
+    uscc: str
+    deadline_kind: str
+    deadline: str

@@ -74,6 +74,12 @@ class Enterprise(BaseModel):
     version: int = 1
     restoration: dict[str, Any] | None = None
     """When and how a downgrade can end (earliest application, automatic date), from the latest evaluation."""
+    annual_report_overdue: list[int] = []
+    """Report years (Art 11) the `annual-report-overdue` schedule found unfiled; never changes the tier by itself."""
+    annual_report_check_year: int | None = None
+    annual_report_check_on: date | None = None
+    """The next report year `annual-report-overdue` checks and the day it becomes overdue (the profile is
+    on that schedule's due index at that day; None: the enterprise files no reports)."""
     decisions_made: int | None = None
     """How many tier decisions the enterprise has had: the next is numbered `decisions_made + 1`. Written
     with the decision in one transaction conditional on `version`, so numbers never repeat or skip.

@@ -25,12 +25,15 @@ def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) ->
     Same body again replays the stored enterprise; another body is a 409 carrying the current
     record. An enterprise that agencies reported before it registered (Art 41,
     UNREGISTERED_RELATED) keeps its credit state and history when it registers."""
+    # The pack (its annual-report window) is imported by registrations only, not by the reads' cold start.
+    from shared.usecases.annual_report_overdue import with_first_check
+
     now = clock.now()
     if data.registered_on > china_date(now):
         raise ValidationFailed("registered_on is in the future",
                                errors=[{"loc": ["body", "registered_on"], "msg": "must not be after today (CST)"}])
     try:
-        return stores.enterprises.create(new_enterprise(data, now)), True
+        return stores.enterprises.create(with_first_check(new_enterprise(data, now), china_date(now))), True
     except EnterpriseAlreadyExists as exists:
         current = exists.existing
     if same_registration(current.registration(), data):
@@ -40,7 +43,8 @@ def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) ->
         registered = current.model_copy(update={
             **data.model_dump(exclude={"uscc"}), "updated_at": now, "version": current.version + 1,
         })
-        return stores.enterprises.replace(registered, expected_version=current.version), True
+        return stores.enterprises.replace(with_first_check(registered, china_date(now)),
+                                          expected_version=current.version), True
     raise Conflict(
         f"enterprise {data.uscc} is already registered with other data",
         extra={"current": enterprise_record(stores, current, now)},
@@ -85,6 +89,7 @@ def enterprise_record(stores: Stores, enterprise: Enterprise, now: datetime,
         "registered_on": enterprise.registered_on.isoformat(),
         "credit": credit_state(enterprise),
         "open_cases": [],
+        "annual_report_overdue": list(enterprise.annual_report_overdue),
         "compliance_calendar": {
             "restoration": enterprise.restoration,
             "annual_report": {

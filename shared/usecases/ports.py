@@ -123,6 +123,16 @@ class FilingStore(Protocol):
         ...
 
 
+class AnnualReportStore(Protocol):
+    """What `annual-report-overdue` reads (`shared.usecases.annual_report_overdue`): its due index
+    (`shared.usecases.due_work.DueIndex`; the entries are the enterprise profiles) and the filed reports."""
+
+    def due_page(self, kind: str, through: date, start: dict[str, Any] | None,
+                 limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]: ...
+    def consume(self, entry: Mapping[str, Any]) -> bool: ...
+    def filed_on(self, uscc: str, year: int) -> date | None: ...  # CST day the report was filed
+
+
 class ScheduleStore(Protocol):
     def cursor(self, schedule: str) -> dict[str, Any] | None: ...
     def save_cursor(self, schedule: str, values: Mapping[str, Any]) -> None: ...
@@ -223,3 +233,4 @@ class Stores:
     restorations: RestorationStore
     objections: ObjectionStore
     objection_workflow: Workflows
+    annual_reports: AnnualReportStore

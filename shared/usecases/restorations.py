@@ -41,7 +41,9 @@ from shared.domain.restoration_requests import (
     RestorationKind,
     RestorationStatus,
 )
+from shared.usecases.case_deadlines import without_entry
 from shared.usecases.ports import Stores
+from shared.usecases.restoration_deadlines import with_deadline_entry
 
 MAX_ATTEMPTS = 5
 REVIEWER = "restoration_review"
@@ -112,6 +114,7 @@ def receive_application(stores: Stores, clock: Clock, application: RestorationAp
         "decided_by": None, "applicant": applicant, "published": False, "version": 1,
         "history": [{"status": RestorationStatus.RECEIVED.value, "at": iso_instant(now), "by": applicant}],
     }
+    item = with_deadline_entry(item)  # on the case-deadlines index until decided
     stores.restorations.create(item, guards_of(item))
     stores.bus.publish(RESTORATION_RECEIVED, [RestorationReceived(uscc=uscc, restoration_id=item["restoration_id"],
                                                        kind=application.kind.value, received_at=item["received_at"]
@@ -137,7 +140,8 @@ def _review(stores: Stores, application: dict[str, Any], now: datetime, *, offic
 def _decided(application: dict[str, Any], status: RestorationStatus, reasons: Sequence[Reason], now: datetime,
              by: str) -> dict[str, Any]:
     final = not status.is_open
-    return {**application, "status": status.value, "reasons": [r.model_dump() for r in reasons],
+    kept = without_entry(application) if final else application  # decided: off the case-deadlines index
+    return {**kept, "status": status.value, "reasons": [r.model_dump() for r in reasons],
             "decided_at": iso_instant(now) if final else None, "decided_by": by if final else None,
             "version": application["version"] + 1, "history": _history(application, status.value, now, by)}
 
@@ -234,11 +238,12 @@ def extend(stores: Stores, clock: Clock, restoration_id: str, extension: Extensi
     if china_date(now) > date.fromisoformat(application["decide_by"]):
         raise Conflict(f"decide_by {application['decide_by']} has passed; an extension is granted before it")
     moved = deadlines(date.fromisoformat(application["received_on"]), _pack(now), extension.working_days)
-    extended = {**application, **moved.to_dict(), "version": application["version"] + 1,
+    extended = {**application, **moved.to_dict(), "version": application["version"] + 1,  # entry moved below
                 "extended": {"reason": extension.reason, "working_days": extension.working_days,
                              "at": iso_instant(now), "by": officer},
                 "history": _history(application, application["status"], now, officer,
                                     f"extended by {extension.working_days} working days: {extension.reason}")}
+    extended = with_deadline_entry(extended)
     stores.restorations.save(extended, application["version"])
     return restoration_view(extended, now)
 
@@ -267,7 +272,7 @@ def restoration_view(application: dict[str, Any], now: datetime) -> dict[str, An
                   "decide_by": decide_by, "respond_by": respond_by, "provisional": provisional,
                   "extended": None if not extended else {k: extended[k] for k in _EXTENSION_FIELDS}},
         "decided_at": application.get("decided_at"), "decided_by": application.get("decided_by"),
-        "history": application.get("history", []),
+        "overdue": bool(application.get("overdue")), "history": application.get("history", []),
     }
 
 

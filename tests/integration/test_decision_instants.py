@@ -58,4 +58,6 @@ def test_decisions_are_numbered_from_one_in_order_whatever_else_moves_the_profil
 def test_a_view_before_any_decision_has_no_grounds_since(invoke: Any) -> None:
     register(invoke)
     view = credit(invoke)
-    assert (view["tier"], view["tier_since"], view["grounds_since"]) == ("REGULAR", NOW_ISO, None)
+    # REGULAR since the enterprise came under management: 00:00 CST of its `registered_on`
+    # (2019-05-20), whenever the system learnt of it
+    assert (view["tier"], view["tier_since"], view["grounds_since"]) == ("REGULAR", "2019-05-19T16:00:00.000Z", None)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from shared.domain.audit_chain import ChainHead, link
+from shared.domain.clock import china_date
 from shared.domain.content import canonical_content, content_hash
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists
@@ -210,6 +211,27 @@ class MemoryScheduleStore:
         self.memory.cursors[schedule] = dict(values)
 
 
+class MemoryAnnualReportStore:
+    """The ANNUAL_REPORT due index over the stored profiles (as `enterprise_item` puts them on gsi2)."""
+
+    def __init__(self, memory: Memory) -> None:
+        self.memory = memory
+
+    def due_page(self, kind: str, through: date, start: dict[str, Any] | None,
+                 limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]:
+        due = sorted((dict(p) for p in self.memory.profiles.values()
+                      if p.get("annual_report_check_on") and p["annual_report_check_on"] <= through.isoformat()),
+                     key=lambda p: (p["annual_report_check_on"], p["uscc"]))
+        return due, None, len(due)
+
+    def consume(self, entry: Mapping[str, Any]) -> bool:  # pragma: no cover - the profile write consumes
+        raise AssertionError("annual-report-overdue consumes its entry in the profile's write")
+
+    def filed_on(self, uscc: str, year: int) -> date | None:
+        report = self.memory.filings.get((uscc, FilingKind.ANNUAL_REPORT, str(year)))
+        return None if report is None else china_date(datetime.fromisoformat(report["filed_at"]))
+
+
 class MemoryBus:
     def __init__(self, memory: Memory) -> None:
         self.memory = memory
@@ -268,7 +290,8 @@ def memory_stores(memory: Memory | None = None) -> Stores:
                   filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory), bus=MemoryBus(memory),
                   audit=MemoryAuditStore(memory), certifications=MemoryCertificationStore(memory.certification),
                   workflows=memory.workflows, restorations=MemoryRestorationStore(memory),
-                  objections=MemoryObjectionStore(memory.objection), objection_workflow=memory.objection_workflow)
+                  objections=MemoryObjectionStore(memory.objection), objection_workflow=memory.objection_workflow,
+                  annual_reports=MemoryAnnualReportStore(memory))
 
 
 class Failing:
