@@ -185,6 +185,9 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  main=Access.READWRITE, timeout_s=300, triggers=(SCHEDULES["annual-report-overdue"],)),
     FunctionSpec("case_deadlines", "Marks cases past their deadline overdue (DeadlineMissed once per deadline)",
                  main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["case-deadlines"],)),
+    FunctionSpec("recertification_due", "Opens due re-certification cases (ACE 5-yearly, CE by its yearly "
+                 "assessment) and starts their executions", main=Access.READWRITE, audit=Access.APPEND,
+                 workflow=Access.OPERATE, timeout_s=300, triggers=(SCHEDULES["recertification-due"],)),
     FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ),
     FunctionSpec("restorations", "Restoration and upgrade applications: receipt, reads, officer decisions",
                  main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT),
