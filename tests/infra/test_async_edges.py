@@ -8,7 +8,7 @@ from typing import Any
 
 from infra import outputs
 from infra.catalog import FUNCTIONS, SCHEDULES
-from tests.infra.conftest import PROBE, Synthesized, probe_row
+from tests.infra.conftest import PROBE, Synthesized, extended_rows
 from tests.infra.support import as_list, logical_id_of_output, mentions
 
 
@@ -109,7 +109,7 @@ def test_every_queue_is_encrypted_tls_only_and_watched(extended: Synthesized) ->
     policies = extended.resources("AWS::SQS::QueuePolicy").values()
     # one DLQ per async function (failed invocations) plus one per rule or schedule target, plus
     # one per pipe (the audit stream's)
-    rows = (*FUNCTIONS, probe_row())
+    rows = extended_rows()
     assert len(queues) == (sum(1 + len(spec.triggers) for spec in rows if spec.is_async_target)
                            + sum(1 for spec in rows if spec.audit_stream is not None))
     for queue_id, queue in queues.items():
