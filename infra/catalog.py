@@ -184,7 +184,8 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("annual_report_overdue", "Marks enterprises that have not filed last year's annual report",
                  main=Access.READWRITE, timeout_s=300, triggers=(SCHEDULES["annual-report-overdue"],)),
     FunctionSpec("case_deadlines", "Marks cases past their deadline overdue (DeadlineMissed once per deadline)",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["case-deadlines"],)),
+                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=300,
+                 triggers=(SCHEDULES["case-deadlines"],)),
     FunctionSpec("recertification_due", "Opens due re-certification cases (ACE 5-yearly, CE by its yearly "
                  "assessment) and starts their executions", main=Access.READWRITE, audit=Access.APPEND,
                  workflow=Access.OPERATE, timeout_s=300, triggers=(SCHEDULES["recertification-due"],)),

@@ -233,5 +233,21 @@ def test_an_ace_recertification_is_opened_by_the_schedule_after_clock_travel(
         assert (again["result"]["due"], again["result"]["done"]) == (0, 0)
         listed = api.get("/v1/certifications", token=officer, query={"uscc": SUZHOU}).json["items"]
         assert [c["case_id"] for c in listed if c["kind"] == "RECERTIFICATION"] == [recert_id]
+        # When the day after its decide_by comes with the audit still awaited, case-deadlines marks it once
+        decide_by = date.fromisoformat(recert["clock"]["decide_by"])
+        runtime.clock.set(datetime.combine(decide_by + timedelta(days=1), time(0, 40), CHINA_TZ))
+        officer = token("demo-officer")
+        api.post("/_local/schedules/case-deadlines/run")
+        marker = "schedule:case-deadlines"
+        late = wait_until(lambda: (c := _case(api, officer, recert_id))["history"][-1]["by"] == marker and c)
+        assert (late["overdue"], late["history"][-1]["what"]) == (
+            True, f"DECIDE_BY {decide_by.isoformat()} missed: marked overdue")
+        (again,) = api.post("/_local/schedules/case-deadlines/run").json["targets"]
+        assert (again["status"], again["result"]["marked"]) == ("Succeeded", 0)
+        # And the operators' console names the case and shows the deadline read from it, overdue
+        (execution,) = [e for e in api.get("/_local/executions").json["items"] if e["case_id"] == recert_id]
+        assert execution["waiting_for"]["state"] in ("Audit", "DeskReview")
+        assert (execution["waiting_for"]["deadline"], execution["waiting_for"]["overdue"]) == (
+            decide_by.isoformat(), True)
     finally:
         runtime.clock.set(None)
