@@ -93,7 +93,8 @@ def planned_due_item(uscc: str, tier: Tier, items: EnterpriseItems, now: datetim
             "tier": tier.value}
     if anchor is None:
         return None if current is None or "gsi2sk" not in current else base  # off the index
-    if current is not None and (current.get("tier"), current.get("certified_on")) == (tier.value, anchor.isoformat()):
+    if current is not None and "gsi2sk" in current and (current.get("tier"), current.get("certified_on")) == (
+            tier.value, anchor.isoformat()):
         return None  # the schedule moves it from here
     check_on = next_check_on(tier, anchor, anchor, pack_for(now).certification)
     assert check_on is not None
