@@ -17,7 +17,7 @@ cycle opened (or the item moved) and does nothing; a missed run opens the latest
 a clock set back finds nothing due. A case written whose execution did not start (a crash between
 the two) is started by the next run that sees it RECEIVED (the start is idempotent by name).
 
-Defaults (RULES.md is silent; CHOICE-RECERTIFICATION-* in the pack's choices): the case is received
+Defaults (the rules are silent; CHOICE-RECERTIFICATION-* in the pack's choices): the case is received
 on the day the run opens it (the Art 20 clock starts then, also when the run is late); while the
 enterprise has another open case (e.g. a CE enterprise's application for ACE), the item stays due and
 is retried every run, the cycle opening once that case closes; the assessment counts records by their
