@@ -39,9 +39,11 @@ ASYNC_MAX_EVENT_AGE = Duration.hours(6)
 
 class Functions(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, specs: tuple[FunctionSpec, ...],
-                 tables: Tables, bus: events.IEventBus, bus_name: str, root: Path, snap_start: bool = False) -> None:
+                 tables: Tables, bus: events.IEventBus, bus_name: str, root: Path, snap_start: bool = False,
+                 reserve_concurrency: bool = True) -> None:
         super().__init__(scope, construct_id)
         self.snap_start = snap_start
+        self.reserve_concurrency = reserve_concurrency
         layer_dir = root / ".layer"
         if not (layer_dir / "python").is_dir():
             raise FileNotFoundError(f"{layer_dir}/python is missing: run `make layer` (scripts/build-layer.sh)")
@@ -129,6 +131,8 @@ class Functions(Construct):
             retry_attempts=ASYNC_RETRY_ATTEMPTS if async_dlq else None,
             max_event_age=ASYNC_MAX_EVENT_AGE if async_dlq else None,
             snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if self.snap_start else None,
+            # API functions: capacity no burst of bus or schedule work can take (catalog.validate checks it fits).
+            reserved_concurrent_executions=spec.reserved_concurrency if self.reserve_concurrency else None,
         )
         acknowledge(default_policy(role), "AwsSolutions-IAM5[Resource::*]",
                     "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no "
@@ -139,8 +143,9 @@ class Functions(Construct):
         acknowledge(function, "Serverless-LambdaLatestVersion", pinned_runtime)
         if async_dlq is None:
             acknowledge(function, "Serverless-LambdaDLQ",
-                        "Invoked only synchronously (API Gateway proxy integration): the caller gets the "
-                        "error as a problem response, and a DLQ applies to asynchronous invocations only.")
+                        "Invoked only synchronously (API Gateway proxy integration, the inbox queue's event "
+                        "source mapping, Step Functions tasks): the caller gets the error (the inbox queue "
+                        "redrives to its own DLQ), and a function DLQ applies to asynchronous invocations only.")
         else:
             invoke_config = function.node.find_child("EventInvokeConfig")
             acknowledge(invoke_config, "Serverless-LambdaAsyncFailureDestination",
