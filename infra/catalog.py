@@ -39,10 +39,10 @@ class Access(StrEnum):
     PUT = "put"
     """Event bus only: events:PutEvents."""
     OPERATE = "operate"
-    """A workflow (state machine): StartExecution, StopExecution and the task responses (SendTaskSuccess,
-    SendTaskFailure), on that state machine and its executions only."""
+    """A workflow (state machine): starts executions; the row's `workflow_actions` (StartExecution and the
+    task responses or StopExecution its code calls), on that state machine and its executions only."""
     CALLBACK = "callback"
-    """A workflow: the task responses and StopExecution only (no new executions)."""
+    """A workflow: the task responses and StopExecution its code calls, never StartExecution."""
 
 
 CERTIFICATION_WORKFLOW: Final = "certification"
@@ -139,6 +139,10 @@ class FunctionSpec:
     description: str
     main: Access = Access.NONE
     """Main table: NONE | READ | READWRITE."""
+    main_actions: tuple[str, ...] = ()
+    """The DynamoDB actions on the main table (and its indexes) the code calls, exactly: `GetItem`, `Query`,
+    `PutItem`, ... A transaction needs the action of each item (`Delete` → `DeleteItem`). The infra tests
+    derive them from the function's code and fail on any extra or missing one."""
     idempotency: Access = Access.NONE
     """Powertools idempotency table: NONE | READWRITE."""
     audit: Access = Access.NONE
@@ -149,6 +153,9 @@ class FunctionSpec:
     """The certification state machine: NONE | OPERATE | CALLBACK."""
     objection_workflow: Access = Access.NONE
     """The objection state machine: NONE | OPERATE | CALLBACK."""
+    workflow_actions: tuple[str, ...] = ()
+    """The Step Functions actions the code calls on the state machine the row names (`StartExecution`,
+    `SendTaskSuccess`, `SendTaskFailure` on the machine; `StopExecution` on its executions), exactly."""
     archive: Access = Access.NONE
     """Write-once audit archive bucket: NONE | APPEND (PutObject only)."""
     memory_mb: int = 512
@@ -194,42 +201,58 @@ class FunctionSpec:
 
 FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("registry", "Enterprise registry: register enterprises, read full records, verify audit chains",
-                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.READ, reserved_concurrency=20),
+                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.READ,
+                 main_actions=("GetItem", "PutItem", "Query"), reserved_concurrency=20),
     FunctionSpec("ingestion", "Report ingestion: credit events, declaration volumes, personnel, annual reports",
-                 main=Access.READWRITE, idempotency=Access.READWRITE, bus=Access.PUT, reserved_concurrency=100),
+                 main=Access.READWRITE, idempotency=Access.READWRITE, bus=Access.PUT, reserved_concurrency=100,
+                 main_actions=("BatchGetItem", "GetItem", "PutItem")),
     FunctionSpec("evaluation", "Tier evaluation: runs the rule pack, records decisions, emits TierChanged",
                  main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
                  triggers=(BusRule(("CreditFactsRecorded", "ReevaluationRequested")),),
+                 main_actions=("GetItem", "PutItem", "Query", "UpdateItem"),
                  delivery=QueueDelivery(max_concurrency=50)),
     FunctionSpec("arrears_watch", "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["arrears-watch"],)),
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["arrears-watch"],),
+                 main_actions=("Query", "UpdateItem")),
     FunctionSpec("disclosure_expiry", "Ends disclosures whose maximum period has passed (EXPIRED)",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["disclosure-expiry"],)),
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["disclosure-expiry"],),
+                 main_actions=("Query", "UpdateItem")),
     FunctionSpec("clean_period_upgrades", "Automatic upgrades after the clean period (re-evaluation requests)",
                  main=Access.READWRITE, bus=Access.PUT, timeout_s=300,
-                 triggers=(SCHEDULES["clean-period-upgrades"],)),
+                 triggers=(SCHEDULES["clean-period-upgrades"],), main_actions=("Query", "UpdateItem")),
     FunctionSpec("annual_report_overdue", "Marks enterprises that have not filed last year's annual report",
-                 main=Access.READWRITE, timeout_s=300, triggers=(SCHEDULES["annual-report-overdue"],)),
+                 main=Access.READWRITE, timeout_s=300, triggers=(SCHEDULES["annual-report-overdue"],),
+                 main_actions=("GetItem", "PutItem", "Query")),
     FunctionSpec("case_deadlines", "Marks cases past their deadline overdue (DeadlineMissed once per deadline)",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["case-deadlines"],)),
-    FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ, reserved_concurrency=200),
+                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["case-deadlines"],),
+                 main_actions=("GetItem", "PutItem", "Query")),
+    FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ, reserved_concurrency=200,
+                 main_actions=("GetItem", "Query")),
     FunctionSpec("restorations", "Restoration and upgrade applications: receipt, reads, officer decisions",
                  main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT,
-                 reserved_concurrency=20),
+                 reserved_concurrency=20, main_actions=("BatchGetItem", "DeleteItem", "GetItem", "PutItem", "Query")),
     FunctionSpec("restoration_review", "Reviews restoration and upgrade applications (Arts 29-30, 36-40)",
                  main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
-                 triggers=(BusRule(("RestorationReceived",)),)),
+                 triggers=(BusRule(("RestorationReceived",)),),
+                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query")),
     FunctionSpec("certifications", "Certification cases: applications, reads, officers' steps, withdrawal, the "
                  "certifiers' roster", main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND,
-                 bus=Access.PUT, workflow=Access.OPERATE, reserved_concurrency=20),
+                 bus=Access.PUT, workflow=Access.OPERATE, reserved_concurrency=20,
+                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query"),
+                 workflow_actions=("SendTaskSuccess", "StartExecution", "StopExecution")),
     FunctionSpec("certification_steps", "Steps of the certification state machine; terminates open cases when "
                  "the enterprise becomes DISCREDITED/SD", main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT,
-                 workflow=Access.CALLBACK, timeout_s=60, triggers=(BusRule(("TierChanged",)),)),
+                 workflow=Access.CALLBACK, timeout_s=60, triggers=(BusRule(("TierChanged",)),),
+                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query"),
+                 workflow_actions=("SendTaskSuccess", "StopExecution")),
     FunctionSpec("objections", "Objections (Art 39): filing, reads, the officer's decision",
                  main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND,
-                 objection_workflow=Access.OPERATE, reserved_concurrency=20),
+                 objection_workflow=Access.OPERATE, reserved_concurrency=20,
+                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query"),
+                 workflow_actions=("SendTaskSuccess", "StartExecution")),
     FunctionSpec("objection_steps", "Steps of the objection state machine: apply the outcome, re-evaluate, notify",
-                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60),
+                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem")),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256, reserved_concurrency=5),
     FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
                  archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
@@ -276,7 +299,27 @@ def validate(functions: tuple[FunctionSpec, ...]) -> None:
             if schedule.name in seen_schedules:
                 raise ValueError(f"schedule {schedule.name!r} targets more than one function")
             seen_schedules.add(schedule.name)
+        _validate_actions(spec)
     _validate_concurrency(functions)
+
+
+MAIN_READ_ACTIONS: Final = frozenset({"GetItem", "Query", "BatchGetItem", "Scan", "ConditionCheckItem"})
+WORKFLOW_ACTIONS: Final = frozenset({"StartExecution", "SendTaskSuccess", "SendTaskFailure", "StopExecution"})
+
+
+def _validate_actions(spec: FunctionSpec) -> None:
+    actions = set(spec.main_actions)
+    if (spec.main == Access.NONE) != (not actions):
+        raise ValueError(f"{spec.name}: main_actions are listed exactly when the row names the main table")
+    if spec.main == Access.READ and not actions <= MAIN_READ_ACTIONS:
+        raise ValueError(f"{spec.name}: main=READ cannot {sorted(actions - MAIN_READ_ACTIONS)}")
+    flows = set(spec.workflow_actions)
+    levels = {spec.workflow, spec.objection_workflow} - {Access.NONE}
+    if not flows <= WORKFLOW_ACTIONS or bool(flows) != bool(levels):
+        raise ValueError(f"{spec.name}: workflow_actions must be Step Functions task/execution actions, listed "
+                         "exactly when the row names a workflow")
+    if ("StartExecution" in flows) != (Access.OPERATE in levels):
+        raise ValueError(f"{spec.name}: StartExecution is what OPERATE means (CALLBACK never starts executions)")
 
 
 def _validate_concurrency(functions: tuple[FunctionSpec, ...]) -> None:

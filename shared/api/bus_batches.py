@@ -41,5 +41,6 @@ def handle_bus_batch(event: dict[str, Any], context: Any, handle: BusEventHandle
                            trigger=bus_event.get("detail-type"))
         return handle(bus_event)
 
-    return process_partial_response(event=event, record_handler=record_handler,
-                                    processor=BatchProcessor(event_type=EventType.SQS), context=context)
+    response = process_partial_response(event=event, record_handler=record_handler,
+                                        processor=BatchProcessor(event_type=EventType.SQS), context=context)
+    return dict(response)

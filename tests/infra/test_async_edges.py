@@ -131,7 +131,8 @@ def test_api_functions_reserve_concurrency(synthesized: Synthesized) -> None:
 
     api_functions = {r.function for r in ROUTES}
     for spec in FUNCTIONS:
-        function = synthesized.raw["Resources"][logical_id_of_output(synthesized.raw, outputs.function_output(spec.name))]
+        function_id = logical_id_of_output(synthesized.raw, outputs.function_output(spec.name))
+        function = synthesized.raw["Resources"][function_id]
         reserved = function["Properties"].get("ReservedConcurrentExecutions")
         # Then each API function keeps capacity of its own, and the others draw on the shared pool
         assert (reserved is not None) == (spec.name in api_functions), spec.name

@@ -113,8 +113,8 @@ def invoke(aws: Any, clock: FixedClock) -> Any:
     def _invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
         context = LambdaContext(function_name=function)
         if function in fed and "detail-type" in event:  # a bus event arrives in an SQS batch
-            return invoke_one(handler_module(function), event, context)  # type: ignore[no-any-return]
-        return handler_module(function).lambda_handler(event, context)  # type: ignore[no-any-return]
+            return invoke_one(handler_module(function), event, context)
+        return handler_module(function).lambda_handler(event, context)
 
     return _invoke
 

@@ -32,7 +32,8 @@ def sqs_record(body: str, message_id: str | None = None, receive_count: int = 1)
 def sqs_batch(events: Sequence[dict[str, Any] | str], message_ids: Sequence[str] | None = None) -> dict[str, Any]:
     """A batch whose bodies are `events` (JSON-encoded unless already a string)."""
     ids = list(message_ids) if message_ids is not None else [str(uuid.uuid4()) for _ in events]
-    return {"Records": [sqs_record(e if isinstance(e, str) else json.dumps(e), i) for e, i in zip(events, ids, strict=True)]}
+    bodies = [e if isinstance(e, str) else json.dumps(e) for e in events]
+    return {"Records": [sqs_record(body, i) for body, i in zip(bodies, ids, strict=True)]}
 
 
 def queue_fed_functions() -> set[str]:
@@ -56,11 +57,11 @@ def invoke_one(module: ModuleType, event: dict[str, Any], context: Any) -> Any:
         outcomes.append(outcome)
         return outcome
 
-    module.handle_event = recording
+    module.handle_event = recording  # type: ignore[attr-defined]
     try:
         response = module.lambda_handler(sqs_batch([event]), context)
     finally:
-        module.handle_event = handle_event
+        module.handle_event = handle_event  # type: ignore[attr-defined]
     assert response == {"batchItemFailures": []}, response
     (outcome,) = outcomes
     return outcome
