@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,7 @@ def test_the_handler_plugs_objections_into_case_deadlines() -> None:
     assert isinstance(case_deadline_ports(memory_stores(Memory()))["OBJECTION"], ObjectionDeadlines)
 
 
+@pytest.mark.pins("CHOICE-OBJECTION-OVERDUE")
 def test_filing_puts_the_objection_on_the_index_the_day_after_review_by() -> None:
     memory, objection_id = under_review()
     stored = memory.objection.objections[objection_id]
@@ -69,6 +71,7 @@ def test_filing_puts_the_objection_on_the_index_the_day_after_review_by() -> Non
     assert run(memory, REVIEW_BY)["due"] == 0  # reviewed on its last day is in time
 
 
+@pytest.mark.pins("CHOICE-OBJECTION-OVERDUE")
 def test_past_review_by_it_is_marked_overdue_once_and_can_still_be_decided() -> None:
     memory, objection_id = under_review()
     report = run(memory, REVIEW_BY + timedelta(days=1))

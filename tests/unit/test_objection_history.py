@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 from datetime import timedelta
 
+import pytest
+
 from shared.domain.clock import FixedClock, china_date, iso_instant
 from shared.domain.disclosure_feed import on_feed_at, public_view
 from shared.domain.objection import ObjectionStatus, SubjectType
@@ -21,6 +23,7 @@ from tests.unit.test_objections import FILED, _decide_and_run, _discredited, _fi
 UPHELD_AT = FILED + timedelta(days=2)
 
 
+@pytest.mark.pins("CHOICE-OBJECTION-CORRECTION-INSTANT")
 def test_an_upheld_event_objection_adds_and_edits_nothing_stored_before() -> None:
     memory = Memory()
     event_id, first_decision = _discredited(memory)

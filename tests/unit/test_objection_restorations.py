@@ -97,6 +97,7 @@ def test_a_refusal_by_an_officer_is_decided_again_on_the_officer_route() -> None
     assert memory.restorations[OTHER_USCC][refused]["status"] == "REJECTED"
 
 
+@pytest.mark.pins("CHOICE-OBJECTION-RESTORATION-REDECIDED")
 def test_decided_again_the_conditions_are_judged_as_at_the_original_receipt() -> None:
     stores, memory = _downgraded()
     early = datetime(2026, 7, 15, 2, 0, tzinfo=UTC)  # B-1 (GENERAL, 2026-04-15): minimum period ends 2026-07-15
@@ -108,6 +109,7 @@ def test_decided_again_the_conditions_are_judged_as_at_the_original_receipt() ->
     assert [r["rule_id"] for r in new["reasons"]] == ["WITHIN_MINIMUM_PERIOD"]
 
 
+@pytest.mark.pins("CHOICE-OBJECTION-RESTORATION-REDECIDED")
 def test_an_approval_is_no_result_to_object_to_and_an_open_application_blocks_upholding() -> None:
     stores, memory = _downgraded()
     approved = _apply(stores, OTHER_USCC, "B-1", DOCS)
