@@ -10,7 +10,9 @@ with the conditions judged as at the original receipt (`conditions_on`: the mini
 the day the enterprise applied, not to the day of the objection); its own clock (`decide_by`,
 `respond_by`, on `case-deadlines`) runs from the day of the re-decision, so an application the
 review sends to an officer waits for the officer's decision on the usual route. An approval ends the
-records' disclosure as RESTORED or upgrades, through the evaluation, like any approval."""
+records' disclosure as RESTORED or upgrades, through the evaluation, like any approval. Its own
+`ReevaluationRequested` may make that tier decision before the objection's Reevaluate step does; the
+step then records its Art 39 decision with the tier unchanged (both kept, neither edited)."""
 
 from __future__ import annotations
 
