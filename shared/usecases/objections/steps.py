@@ -85,7 +85,7 @@ def reevaluate(stores: Stores, clock: Clock, objection_id: str) -> dict[str, Any
                             if g.get("rule_id") == "OBJECTION" and objection_id in g.get("evidence", ())), None)
         if decision_id is None:
             raise StepFailed(f"the re-evaluation recorded no decision for objection {objection_id}")
-        item = change(stores, objection_id, clock.now(), WORKFLOW, f"decided again: {decision_id}",
+        item = change(stores, objection_id, clock.now(), WORKFLOW, f"new decision {decision_id} citing Art 39",
                       lambda _i: {"decision_id": decision_id})
     return {"decision_id": item["decision_id"]}
 
