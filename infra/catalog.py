@@ -256,7 +256,8 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  workflow_actions=("SendTaskSuccess", "StartExecution")),
     FunctionSpec("objection_steps", "Steps of the objection state machine: apply the outcome, re-evaluate, notify",
                  main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
-                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem")),
+                 # BatchGetItem: a re-decided restoration whose guard is held names the holders (Art 39)
+                 main_actions=("BatchGetItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem")),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256, reserved_concurrency=5),
     FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
                  archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),

@@ -23,9 +23,8 @@ from tests.infra.support import as_list, logical_id_of_output, mentions, stateme
 CHECKED_SERVICES = {"dynamodb", "events", "sqs", "states", "s3"}
 
 NOT_CALLED_AT_RUN_TIME: dict[tuple[str, Action], str] = {}
-# (case_deadlines once listed the restoration store's audit PutItem and guard DeleteItem here; the
-# certification port now takes both: a case's overdue mark writes its chained audit entry and drops its
-# waiting-for-certifiers item, as every case write does.)
+# (case_deadlines once listed the restoration and objection stores' guard DeleteItem here; the certification
+# port now calls it: a case's overdue mark drops its waiting-for-certifiers item, as every case write does.)
 """Reachable in the call graph (the derivation follows every branch) but not taken by this function."""
 
 
