@@ -29,6 +29,9 @@ cannot do without Docker or does not do at all is filled in here, and only here:
 | CloudFormation `AWS::Scheduler::Schedule` / `ScheduleGroup` | not supported; create them in   |
 |                                         | moto's Scheduler backend so the runtime (and the AWS CLI)  |
 |                                         | can list and fire them                                     |
+| `DynamoDBBackend.transact_write_items`  | moto backs up every table a transaction names (a deep    |
+|  and `moto.dynamodb.models.copy`        | copy per item): writes slowed with every item stored; roll |
+|                                         | back by item instead (`local.moto_transactions`)           |
 | `DynamoHandler.call_action`             | journal every accepted DynamoDB write before it is answered |
 |                                         | (`local.journal`), so an acknowledged write survives kill -9 |
 | botocore `before-send` handler (added)  | calls from this process to the emulator (handlers, the     |
@@ -60,6 +63,8 @@ from moto.cloudformation import parsing as cfn_parsing
 from moto.cloudformation.models import cloudformation_backends
 from moto.core.common_models import CloudFormationModel
 from moto.core.config import default_user_config
+from moto.dynamodb import models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
 from moto.events.models import EventBus, Rule
 from moto.scheduler.models import scheduler_backends
@@ -70,6 +75,7 @@ from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend, stepfunctions_parser_backends
 from moto.stepfunctions.responses import StepFunctionResponse
 
+from local import moto_transactions
 from local.journal import JOURNALED
 
 
@@ -495,6 +501,10 @@ def patches() -> list[Patch]:
               "Ref of an event bus is its name"),
         Patch(DynamoHandler, "call_action", _journaled_call_action,
               "journal accepted DynamoDB writes before answering them"),
+        Patch(DynamoDBBackend, "transact_write_items", moto_transactions.transact_write_items,
+              "roll a cancelled transaction back by item (moto copies whole tables per item)"),
+        Patch(dynamodb_models, "copy", moto_transactions.SKIP_TABLE_COPY,
+              "skip moto's whole-table rollback copy (local.moto_transactions restores by item)"),
     ]
 
 
