@@ -203,6 +203,8 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("objection_steps", "Steps of the objection state machine: apply the outcome, re-evaluate, notify",
                  main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
+    FunctionSpec("authorizer", "The API's token authorizer: OIDC access tokens from the configured issuers",
+                 memory_mb=256, timeout_s=10),
     FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
                  archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
 )
