@@ -6,9 +6,9 @@ protected route (from `contract.ROUTES`) whose scopes the token holds, and nothi
 token holds no scope for is refused by API Gateway itself (403 ACCESS_DENIED).
 
 `*` in an execute-api resource also matches `/`, so `GET/v1/enterprises/*` (the full record) also
-matches longer GET paths under it; the handlers check the route's scopes again (`shared/api/auth.py`),
-which answers those with a 403 problem. Denying them here instead would need explicit Deny
-statements, whose wildcards would in turn shadow routes the token may call."""
+matches longer GET paths under it. So the policy also denies, explicitly, each protected route the
+token may not call, unless that Deny's wildcards would also match a route it may call (a Deny wins);
+those few are refused by the handlers, which check the route's scopes again (`shared/api/auth.py`)."""
 
 from __future__ import annotations
 
@@ -35,18 +35,37 @@ def route_resource(prefix: str, route: Route) -> str:
     return f"{prefix}/{route.method}{_PARAMETER.sub('*', route.path)}"
 
 
+def _sample(prefix: str, route: Route) -> str:
+    """A concrete method ARN of the route (each path parameter a value without `/`)."""
+    return f"{prefix}/{route.method}{_PARAMETER.sub('x', route.path)}"
+
+
 def allowed_resources(identity: Identity, method_arn: str, routes: Iterable[Route] = ROUTES) -> list[str]:
     prefix = api_arn_prefix(method_arn)
     held = set(identity.scopes)
     return sorted({route_resource(prefix, r) for r in routes if not r.public and held.intersection(r.scopes)})
 
 
+def denied_resources(identity: Identity, method_arn: str, routes: Iterable[Route] = ROUTES) -> list[str]:
+    prefix = api_arn_prefix(method_arn)
+    held = set(identity.scopes)
+    protected = [r for r in routes if not r.public]
+    allowed = [_sample(prefix, r) for r in protected if held.intersection(r.scopes)]
+    denied = (route_resource(prefix, r) for r in protected if not held.intersection(r.scopes))
+    return sorted({d for d in denied if not any(resource_matches(d, sample) for sample in allowed)})
+
+
 def policy_document(identity: Identity, method_arn: str, routes: Iterable[Route] = ROUTES) -> dict[str, Any]:
-    resources = allowed_resources(identity, method_arn, routes)
-    statement: dict[str, Any] = {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": resources}
-    if not resources:  # a valid token with none of this API's scopes: nothing to allow
-        statement = {"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": [method_arn]}
-    return {"Version": "2012-10-17", "Statement": [statement]}
+    routes = tuple(routes)
+    allowed = allowed_resources(identity, method_arn, routes)
+    if not allowed:  # a valid token with none of this API's scopes: nothing to allow
+        return {"Version": "2012-10-17",
+                "Statement": [{"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": [method_arn]}]}
+    statements: list[dict[str, Any]] = [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": allowed}]
+    denied = denied_resources(identity, method_arn, routes)
+    if denied:
+        statements.append({"Action": "execute-api:Invoke", "Effect": "Deny", "Resource": denied})
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
 def authorizer_response(identity: Identity, method_arn: str, routes: Iterable[Route] = ROUTES) -> dict[str, Any]:
