@@ -45,7 +45,7 @@ class Method:
 
     @property
     def needs_token(self) -> bool:
-        return self.authorization_type == "COGNITO_USER_POOLS"
+        return self.authorization_type == "COGNITO_USER_POOLS" or self.authorizer is not None
 
 
 @dataclass(frozen=True)
