@@ -13,13 +13,14 @@ from infra.catalog import FunctionSpec, validate
 from infra.constructs.api import API_NAME, STAGE_NAME, Api
 from infra.constructs.audit_archive import AuditArchive
 from infra.constructs.auth import Auth, IdentityConfig
+from infra.constructs.edge import Edge
 from infra.constructs.events import Events
 from infra.constructs.functions import Functions
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.schedules import Schedules
 from infra.constructs.tables import Tables
 from infra.constructs.workflows import Workflows
-from infra.stage import DEFAULT_STAGE, physical_name
+from infra.stage import DEFAULT_STAGE, physical_name, protected_edge
 from shared.identity.issuers import TOKEN_ISSUERS_VARIABLE
 
 AUTHORIZER = "authorizer"
@@ -44,8 +45,11 @@ class CustomsCreditStack(Stack):
         self.events.subscribe(specs, functions)
         self.workflows = Workflows(self, "Workflows", steps=functions["certification_steps"],
                                    objection_steps=functions["objection_steps"])
+        self.protected_edge = protected_edge(stage, self.node.try_get_context("edge"))
         self.api = Api(self, "Api", authorizer=functions[AUTHORIZER], functions=functions,
-                       api_name=physical_name(API_NAME, stage))
+                       api_name=physical_name(API_NAME, stage), protected_edge=self.protected_edge)
+        self.edge = Edge(self, "Edge", rest_api=self.api.rest_api, name=physical_name(API_NAME, stage)) \
+            if self.protected_edge else None
         self.schedules = Schedules(self, "Schedules", specs=specs, functions=functions, stage=stage)
         self.audit_archive = AuditArchive(self, "AuditArchive", specs=specs, functions=self.functions.functions,
                                           table=self.tables.audit)

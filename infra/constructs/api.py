@@ -15,6 +15,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra.constructs.edge import needs_api_key
 from infra.constructs.functions import LOG_RETENTION
 from infra.nag import acknowledge
 from shared.api.contract import ROUTES
@@ -94,7 +95,8 @@ def problem_template(status: int | None, slug: str, title: str) -> str:
 
 class Api(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, authorizer: lambda_.IFunction,
-                 functions: Mapping[str, lambda_.IFunction], api_name: str = API_NAME) -> None:
+                 functions: Mapping[str, lambda_.IFunction], api_name: str = API_NAME,
+                 protected_edge: bool = False) -> None:
         super().__init__(scope, construct_id)
         self.access_logs = logs.LogGroup(self, "AccessLogs", retention=LOG_RETENTION,
                                          removal_policy=RemovalPolicy.RETAIN)
@@ -136,7 +138,8 @@ class Api(Construct):
                 # Scopes are the authorizer's policy (authorization scopes apply to Cognito authorizers only).
                 method = resource.add_method(route.method, integration,
                                              authorization_type=apigw.AuthorizationType.CUSTOM,
-                                             authorizer=self.authorizer)
+                                             authorizer=self.authorizer,
+                                             api_key_required=protected_edge and needs_api_key(route))
                 acknowledge(method, "AwsSolutions-COG4",
                             f"{route.method} {route.path} is authorized by the API's token authorizer, which "
                             "verifies OIDC access tokens from the configured issuers (Cognito among them when "
@@ -167,7 +170,7 @@ class Api(Construct):
                     "Request validation is done by the handlers (pydantic), which answer RFC 9457 "
                     "problems listing every offending field; an API Gateway validator would answer a "
                     "different, less precise error shape.")
-        acknowledge(self.rest_api.deployment_stage, "AwsSolutions-APIG3",
-                    "No WAF web ACL in this stack: callers are OAuth clients of known agencies plus "
-                    "throttled public reads; a WAF belongs to the account's edge policy "
-                    "(Firewall Manager) and can be associated with the stage without a code change.")
+        if not protected_edge:
+            acknowledge(self.rest_api.deployment_stage, "AwsSolutions-APIG3",
+                        "A development stage (context edge=false): no WAF web ACL, so no per-request WAF "
+                        "charge for test traffic; production stages associate one (infra/constructs/edge.py).")
