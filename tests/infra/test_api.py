@@ -62,7 +62,8 @@ def test_protected_method_has_the_authorizer_and_exactly_its_scopes(synthesized:
     assert method["AuthorizerId"] == {"Ref": authorizer_id}
     # And exactly the contract's scopes open it: the authorizer's policy for a token holding one of
     # them allows this method's ARN, for a token holding every other scope it does not
-    arn = f"arn:aws:execute-api:us-east-1:123456789012:abc/api/{route.method}{route.path.replace('{', 'x').replace('}', '')}"
+    concrete = route.path.replace("{", "x").replace("}", "")
+    arn = f"arn:aws:execute-api:us-east-1:123456789012:abc/api/{route.method}{concrete}"
     for scope in route.scopes:
         assert policy_allows(policy_document(identity_with((scope,)), arn), arn)
     others = tuple(s for s in ALL_SCOPES if s not in route.scopes)
