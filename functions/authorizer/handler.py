@@ -8,6 +8,7 @@ reason is logged (never the token), and named in the exception's type for the lo
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from shared.adapters.clock import current_clock
@@ -29,6 +30,7 @@ class Unauthorized(Exception):
         self.reason = refused.reason
 
 
+@cache
 def refusal_type(reason: str) -> type[Unauthorized]:
     """An exception class per refusal reason (`UnauthorizedExpired`...): Lambda reports the type as
     `errorType`, which API Gateway ignores and the local gateway uses to explain its 401."""
