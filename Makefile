@@ -21,7 +21,7 @@ STAGE ?=
 NPM := node $(NODE_BIN)/../lib/node_modules/npm/bin/npm-cli.js
 CDK := node_modules/.bin/cdk
 
-.PHONY: help install layer assets synth deploy diff openapi rules-doc lint typecheck test unit integration infra-test e2e fuzz bench local clean
+.PHONY: help install layer assets synth template-lint deploy diff openapi rules-doc lint typecheck test unit integration infra-test e2e fuzz bench local clean
 
 help:
 	@echo "make local   run the whole system on http://127.0.0.1:$(PORT) (PORT=..., ARGS='--fresh --seed demo')"
@@ -58,6 +58,10 @@ cdk.out/.synthesized: .layer/.built .build/.built $(SOURCES) cdk.json
 
 synth: cdk.out/.synthesized
 
+# cfn-lint on the synthesized template: zero errors; ignored warnings, with reasons, in .cfnlintrc.yaml.
+template-lint: synth
+	$(VENV)/bin/cfn-lint cdk.out/CustomsCreditStack.template.json
+
 openapi: $(VENV)/.synced
 	$(PY) scripts/openapi.py --write
 
@@ -71,7 +75,7 @@ lint: $(VENV)/.synced
 typecheck: $(VENV)/.synced
 	$(VENV)/bin/mypy infra functions shared local scripts
 
-test: $(VENV)/.synced synth lint typecheck
+test: $(VENV)/.synced synth template-lint lint typecheck
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 unit: $(VENV)/.synced

@@ -259,6 +259,8 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  # BatchGetItem: a re-decided restoration whose guard is held names the holders (Art 39)
                  main_actions=("BatchGetItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem")),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256, reserved_concurrency=5),
+    FunctionSpec("authorizer", "The API's token authorizer: OIDC access tokens from the configured issuers",
+                 memory_mb=256, timeout_s=10, reserved_concurrency=20),
     FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
                  archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
 )

@@ -29,3 +29,19 @@ def stack_name(stage: str) -> str:
 def physical_name(base: str, stage: str) -> str:
     """`credit` in stage `dev` → `credit-dev`."""
     return f"{base}-{valid_stage(stage)}"
+
+
+PRODUCTION_STAGES: Final = frozenset({"prod", "production", "live"})
+"""Stages that serve the nation: their edge is protected (WAF, per-partner usage plans) by default."""
+
+
+def protected_edge(stage: str, override: object = None) -> bool:
+    """WAF and usage plans: on for production stages, off for development ones, unless cdk.json's
+    context `edge` says otherwise (`true`/`false`; `--context edge=true` arrives as a string)."""
+    if override is None or override == "":
+        return stage in PRODUCTION_STAGES
+    if isinstance(override, str):
+        if override.lower() not in {"true", "false"}:
+            raise ValueError(f"context edge must be true or false, not {override!r}")
+        return override.lower() == "true"
+    return bool(override)

@@ -19,6 +19,19 @@ API_TYPES = ("AWS::ApiGateway::RestApi",)
 
 
 @dataclass(frozen=True)
+class LambdaAuthorizer:
+    """A TOKEN (or REQUEST) Lambda authorizer of the template."""
+
+    name: str
+    authorizer_type: str
+    function_name: str | None
+    """Physical name of the authorizer function."""
+    identity_header: str
+    validation_regex: str | None
+    ttl_s: int
+
+
+@dataclass(frozen=True)
 class Method:
     http_method: str
     resource_path: str
@@ -28,10 +41,11 @@ class Method:
     integration_type: str
     function_name: str | None
     """Physical name of the proxied Lambda function."""
+    authorizer: LambdaAuthorizer | None = None
 
     @property
     def needs_token(self) -> bool:
-        return self.authorization_type == "COGNITO_USER_POOLS"
+        return self.authorization_type == "COGNITO_USER_POOLS" or self.authorizer is not None
 
 
 @dataclass(frozen=True)
@@ -193,6 +207,8 @@ def build(assembly: Assembly, physical_ids: dict[str, str]) -> RestApiModel | No
             authorization = "COGNITO_USER_POOLS"
         method_scopes = tuple(str(s) for s in props.get("AuthorizationScopes") or ())
         scopes.update(method_scopes)
+        authorizer = _lambda_authorizer(props.get("AuthorizerId"), resources, physical_ids) \
+            if authorization == "CUSTOM" else None
         methods.append(Method(
             http_method=str(props.get("HttpMethod", "ANY")).upper(),
             resource_path=path_of(props.get("ResourceId")),
@@ -200,8 +216,9 @@ def build(assembly: Assembly, physical_ids: dict[str, str]) -> RestApiModel | No
             scopes=method_scopes,
             integration_type=str(integration.get("Type", "MOCK")),
             function_name=function_name,
+            authorizer=authorizer,
         ))
-        if authorization in {"AWS_IAM", "CUSTOM"}:
+        if authorization == "AWS_IAM" or (authorization == "CUSTOM" and authorizer is None):
             log.warning("%s %s uses %s authorization, which the local gateway does not check",
                         methods[-1].http_method, methods[-1].resource_path, authorization)
 
@@ -219,6 +236,40 @@ def build(assembly: Assembly, physical_ids: dict[str, str]) -> RestApiModel | No
         gateway_responses=_gateway_responses(assembly, api_logical),
         scopes=frozenset(scopes),
     )
+
+
+def _lambda_authorizer(authorizer: Any, resources: dict[str, dict[str, Any]],
+                      physical_ids: dict[str, str]) -> LambdaAuthorizer | None:
+    logical = _ref(authorizer)
+    props = resources.get(logical or "", {}).get("Properties", {})
+    if props.get("Type") not in {"TOKEN", "REQUEST"}:
+        return None
+    referenced = _functions_in(props.get("AuthorizerUri"), resources)
+    source = str(props.get("IdentitySource") or "method.request.header.Authorization")
+    return LambdaAuthorizer(
+        name=str(props.get("Name") or logical),
+        authorizer_type=str(props["Type"]),
+        function_name=physical_ids.get(referenced[0]) if referenced else None,
+        identity_header=source.split(",")[0].strip().removeprefix("method.request.header."),
+        validation_regex=props.get("IdentityValidationExpression"),
+        ttl_s=int(props.get("AuthorizerResultTtlInSeconds", 300)),
+    )
+
+
+def authorizer_functions(assembly: Assembly) -> list[str]:
+    """Logical ids of the functions (`AWS::Lambda::Function`, through an alias when there is one)
+    the template's Lambda authorizers invoke."""
+    resources = assembly.resources
+    found: list[str] = []
+    for resource in assembly.resources_of("AWS::ApiGateway::Authorizer").values():
+        props = resource.get("Properties", {})
+        if props.get("Type") not in {"TOKEN", "REQUEST"}:
+            continue
+        for logical in _functions_in(props.get("AuthorizerUri"), resources):
+            if resources[logical]["Type"] == "AWS::Lambda::Alias":
+                logical = _ref(resources[logical]["Properties"].get("FunctionName")) or logical
+            found.append(logical)
+    return found
 
 
 def _is_cognito(authorizer: Any, resources: dict[str, dict[str, Any]]) -> bool:

@@ -1,5 +1,6 @@
-"""API Gateway REST API (v1) emulation: the template's resources and methods, the Cognito
-authorizer's checks, Lambda proxy integration events and responses, and gateway responses.
+"""API Gateway REST API (v1) emulation: the template's resources and methods, the authorizers
+(a Cognito authorizer's checks; a Lambda TOKEN authorizer invoked as in AWS, `local/authorizers.py`),
+Lambda proxy integration events and responses, and gateway responses.
 
 Like API Gateway, the gateway itself answers what never reaches a function: an unknown resource
 or method (MISSING_AUTHENTICATION_TOKEN), a missing, forged or expired token (UNAUTHORIZED, 401),
@@ -26,6 +27,7 @@ from typing import Any
 from werkzeug import Request, Response
 
 from local.api_model import GatewayResponse, Method, RestApiModel
+from local.authorizers import LambdaAuthorizers, method_arn
 from local.lambdas import Invocation
 from local.tokens import TokenError, TokenIssuer, authorizer_claims
 
@@ -40,6 +42,7 @@ DEFAULT_STATUS = {
     "INTEGRATION_FAILURE": 504, "INTEGRATION_TIMEOUT": 504, "MISSING_AUTHENTICATION_TOKEN": 403,
     "REQUEST_TOO_LARGE": 413, "RESOURCE_NOT_FOUND": 404, "THROTTLED": 429, "UNAUTHORIZED": 401,
     "UNSUPPORTED_MEDIA_TYPE": 415, "DEFAULT_5XX": 502, "DEFAULT_4XX": 400, "API_CONFIGURATION_ERROR": 500,
+    "AUTHORIZER_CONFIGURATION_ERROR": 500, "AUTHORIZER_FAILURE": 500,
 }
 _CONTEXT_VARIABLE = re.compile(r"\$\{?context\.([A-Za-z.]+)\}?")
 
@@ -64,12 +67,14 @@ class _Call:
 
 class Gateway:
     def __init__(self, model: RestApiModel, tokens: TokenIssuer, invoke: Callable[[str, dict[str, Any]], Invocation],
-                 account: str, now: Callable[[], datetime]) -> None:
+                 account: str, now: Callable[[], datetime], region: str = "us-east-1") -> None:
         self.model = model
         self.tokens = tokens
         self.invoke = invoke
         self.account = account
+        self.region = region
         self.now = now
+        self.authorizers = LambdaAuthorizers(invoke, now)
 
     def handle(self, request: Request) -> Response:
         call = _Call(request=request, request_id=str(uuid.uuid4()), path=request.path, stage=self.model.stage,
@@ -84,7 +89,24 @@ class Gateway:
             return self.gateway_response("REQUEST_TOO_LARGE", "Request Too Long", call)
 
         claims: dict[str, Any] | None = None
-        if method.needs_token:
+        authorizer_context: dict[str, Any] | None = None
+        if method.authorizer is not None:
+            arn = method_arn(self.region, self.account, self.model.api_id, self.model.stage,
+                             request.method.upper(), request.path)
+            decision = self.authorizers.decide(method.authorizer, request.headers, arn)
+            if decision.status == 401:
+                return self.gateway_response("UNAUTHORIZED", "Unauthorized", call,
+                                             explained=_explained("Unauthorized", decision.explanation))
+            if decision.status == 403:
+                return self.gateway_response(
+                    "ACCESS_DENIED", "User is not authorized to access this resource with an explicit deny", call,
+                    explained=_explained("User is not authorized to access this resource", decision.explanation))
+            if decision.status:
+                log.error("%s %s: %s", method.http_method, method.resource_path, decision.explanation)
+                return self.gateway_response("AUTHORIZER_CONFIGURATION_ERROR", "Internal server error", call,
+                                             status=500)
+            authorizer_context = decision.context
+        elif method.needs_token:
             try:
                 claims = self.tokens.verify(_bearer(request.headers.get("Authorization")))
             except TokenError as exc:
@@ -102,6 +124,8 @@ class Gateway:
             return self.gateway_response("API_CONFIGURATION_ERROR", "Internal server error", call)
 
         event = self.proxy_event(call, method, claims)
+        if authorizer_context is not None:
+            event["requestContext"]["authorizer"] = authorizer_context
         try:
             invocation = self.invoke(method.function_name, event)
         except LookupError:
@@ -284,6 +308,10 @@ class Gateway:
             response.headers[CORRELATION_HEADER] = call.request.headers.get(CORRELATION_HEADER) or call.request_id
         log.debug("%s %s → %s in %.1f ms", call.request.method, call.path, response.status_code,
                   (time.perf_counter() - call.started) * 1000)
+
+
+def _explained(message: str, explanation: str) -> str:
+    return f"{message}: {explanation}" if explanation else message
 
 
 def _bearer(value: str | None) -> str | None:

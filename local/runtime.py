@@ -38,7 +38,7 @@ from local.queue_pollers import QueuePollers
 from local.schedules import Scheduler
 from local.stack import AsyncPolicy, DeployedStack
 from local.time_travel import ClockFile, records_dated_after
-from local.tokens import ClientRegistry, TokenIssuer, load_or_create_key
+from local.tokens import ClientRegistry, TokenIssuer, load_or_create_key, local_issuer, trust_local_issuer
 from shared.api.problems import PROBLEM_JSON, problem_body
 
 log = logging.getLogger("local")
@@ -219,7 +219,10 @@ class Runtime:
         self.clock.on_change(self.scheduler.clock_changed)
         self.services.scheduler = self.scheduler
         if model is not None:
-            self.gateway = Gateway(model, tokens, self.invoke, self.emulator.account, self.clock.now)
+            trust_local_issuer(self.emulator.client("lambda"), cloud, deployed["resources"],
+                               local_issuer(tokens, f"http://{options.host}:{self.http.port}"))
+            self.gateway = Gateway(model, tokens, self.invoke, self.emulator.account, self.clock.now,
+                                   region=self.emulator.region)
         else:
             log.warning("the template defines no REST API; only /_local routes are served")
         self.model = model

@@ -24,6 +24,10 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from local.api_model import authorizer_functions
+from local.assembly import Assembly
+from shared.identity.issuers import TOKEN_ISSUERS_VARIABLE, Issuer, with_issuer
+
 TOKEN_LIFETIME_S = 3600
 ALGORITHM = "RS256"
 
@@ -197,6 +201,26 @@ class TokenIssuer:
         jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self._public))
         jwk.update(kid=self.key_id, alg=ALGORITHM, use="sig")
         return {"keys": [jwk]}
+
+
+def local_issuer(tokens: TokenIssuer, base_url: str) -> Issuer:
+    """This runtime's issuer as a row of the authorizer's configuration: its JWKS is served at
+    `/_local/.well-known/jwks.json`; it issues partner and enterprise tokens alike (`uscc`)."""
+    return Issuer(name="local", issuer=tokens.issuer, jwks_uri=f"{base_url}/_local/.well-known/jwks.json",
+                  token_use="access", uscc_claim="uscc")
+
+
+def trust_local_issuer(lambda_client: Any, cloud: Assembly, physical_ids: dict[str, str], issuer: Issuer) -> None:
+    """Add `issuer` to the `TOKEN_ISSUERS` of every deployed authorizer function: the template's
+    issuers stay trusted (the authorizer's code path is AWS's), and this runtime's tokens are too."""
+    for logical in authorizer_functions(cloud):
+        name = physical_ids.get(logical)
+        if not name:
+            continue
+        variables = dict((lambda_client.get_function_configuration(FunctionName=name).get("Environment") or {})
+                         .get("Variables") or {})
+        variables[TOKEN_ISSUERS_VARIABLE] = with_issuer(variables.get(TOKEN_ISSUERS_VARIABLE, ""), issuer)
+        lambda_client.update_function_configuration(FunctionName=name, Environment={"Variables": variables})
 
 
 def authorizer_claims(claims: dict[str, Any]) -> dict[str, str]:

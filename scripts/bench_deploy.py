@@ -290,10 +290,11 @@ def bench_costs() -> None:
         shown = ", ".join(f"{unit} {q:,.0f}" for unit, q in sorted(quantities.items()))
         print(f"  per 1M {scenario}: {shown}")
         for region, prices in PRICES.items():
-            parts, total, currency, missing = [], 0.0, "", []
+            parts, total, currency, missing, unverified = [], 0.0, "", [], False
             for unit, quantity in sorted(quantities.items()):
                 price = prices[unit]
                 currency = price.currency
+                unverified = unverified or (not price.verified and quantity > 0)
                 if price.amount is None:
                     if quantity:
                         missing.append(unit)
@@ -302,6 +303,8 @@ def bench_costs() -> None:
                 total += cost
                 parts.append(f"{unit} {cost:,.2f}")
             figure = f"{total:,.2f} {currency}" if not missing else f"n/a (no recorded price: {', '.join(missing)})"
+            if unverified and not missing:
+                figure += " UNVERIFIED (prices not read from the page: scripts/prices.py)"
             print(f"    {region:<11} {figure}" + (f"   = {'; '.join(parts)}" if not missing else ""))
     print("  GB-seconds use the functions' memory settings and durations measured in-process under moto (an upper "
           "bound: moto is slower than DynamoDB); DynamoDB units count items (≤1 KB written, ≤4 KB read).")

@@ -1,6 +1,7 @@
 """The public REST API, built from `shared.api.contract.ROUTES` and nothing else: one resource path
-and method per route, a Lambda proxy integration to the route's function, the Cognito authorizer
-with exactly the route's scopes on protected methods, and no authorizer on public ones. Errors that
+and method per route, a Lambda proxy integration to the route's function, the one token authorizer
+(`functions/authorizer`: OIDC access tokens from the configured issuers, a cached policy opening the
+routes the token's scopes admit) on protected methods, and no authorizer on public ones. Errors that
 API Gateway answers itself (no token, throttling, unknown route) are RFC 9457 problems too."""
 
 from __future__ import annotations
@@ -8,13 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
-from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra.constructs.edge import needs_api_key
 from infra.constructs.functions import LOG_RETENTION
 from infra.nag import acknowledge
 from shared.api.contract import ROUTES
@@ -26,6 +27,11 @@ STAGE_NAME = "api"
 version; it is not an environment name either (environments are separate stacks/accounts)."""
 THROTTLING_RATE_LIMIT = 100
 THROTTLING_BURST_LIMIT = 200
+AUTHORIZER_CACHE_TTL = Duration.minutes(5)
+"""API Gateway caches the authorizer's policy per token this long: one verification per token and
+5 minutes, not per request. A revoked token can live this long past its revocation."""
+BEARER_PATTERN = r"^[Bb]earer [-0-9A-Za-z_.~+/]+=*$"
+"""A header not of this form is refused (401) without invoking the authorizer."""
 
 # API Gateway's own errors (the request never reached a function) → the problem a handler would
 # have answered. MISSING_AUTHENTICATION_TOKEN is what REST APIs answer for an unknown resource or
@@ -55,7 +61,7 @@ ACCESS_LOG_FIELDS = {
     "ip": "$context.identity.sourceIp",
     "caller": "$context.identity.caller",
     "user": "$context.identity.user",
-    "clientId": "$context.authorizer.claims.client_id",
+    "clientId": "$context.authorizer.client_id",
     "requestTime": "$context.requestTime",
     "httpMethod": "$context.httpMethod",
     "resourcePath": "$context.resourcePath",
@@ -88,8 +94,9 @@ def problem_template(status: int | None, slug: str, title: str) -> str:
 
 
 class Api(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, user_pool: cognito.IUserPool,
-                 functions: Mapping[str, lambda_.IFunction], api_name: str = API_NAME) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, authorizer: lambda_.IFunction,
+                 functions: Mapping[str, lambda_.IFunction], api_name: str = API_NAME,
+                 protected_edge: bool = False) -> None:
         super().__init__(scope, construct_id)
         self.access_logs = logs.LogGroup(self, "AccessLogs", retention=LOG_RETENTION,
                                          removal_policy=RemovalPolicy.RETAIN)
@@ -112,8 +119,10 @@ class Api(Construct):
                 access_log_format=apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS)),
             ),
         )
-        self.authorizer = apigw.CognitoUserPoolsAuthorizer(
-            self, "Authorizer", cognito_user_pools=[user_pool], authorizer_name="cognito-client-credentials")
+        self.authorizer = apigw.TokenAuthorizer(
+            self, "Authorizer", handler=authorizer, authorizer_name="oidc-access-tokens",
+            identity_source=apigw.IdentitySource.header("Authorization"),
+            validation_regex=BEARER_PATTERN, results_cache_ttl=AUTHORIZER_CACHE_TTL)
         self.methods: dict[tuple[str, str], apigw.Method] = {}
         for route in ROUTES:
             resource = self.rest_api.root.resource_for_path(route.path)
@@ -126,12 +135,15 @@ class Api(Construct):
                                 f"{route.method} {route.path} is public by contract (the route table: public "
                                 "credit views, disclosures, lists and docs); the stage is throttled.")
             else:
-                method = resource.add_method(
-                    route.method, integration,
-                    authorization_type=apigw.AuthorizationType.COGNITO,
-                    authorizer=self.authorizer,
-                    authorization_scopes=list(route.scopes),
-                )
+                # Scopes are the authorizer's policy (authorization scopes apply to Cognito authorizers only).
+                method = resource.add_method(route.method, integration,
+                                             authorization_type=apigw.AuthorizationType.CUSTOM,
+                                             authorizer=self.authorizer,
+                                             api_key_required=protected_edge and needs_api_key(route))
+                acknowledge(method, "AwsSolutions-COG4",
+                            f"{route.method} {route.path} is authorized by the API's token authorizer, which "
+                            "verifies OIDC access tokens from the configured issuers (Cognito among them when "
+                            "enabled) and allows only the routes the token's scopes admit.")
             self.methods[(route.method, route.path)] = method
 
         for response_type, (status, slug, title) in GATEWAY_PROBLEMS.items():
@@ -158,7 +170,7 @@ class Api(Construct):
                     "Request validation is done by the handlers (pydantic), which answer RFC 9457 "
                     "problems listing every offending field; an API Gateway validator would answer a "
                     "different, less precise error shape.")
-        acknowledge(self.rest_api.deployment_stage, "AwsSolutions-APIG3",
-                    "No WAF web ACL in this stack: callers are OAuth clients of known agencies plus "
-                    "throttled public reads; a WAF belongs to the account's edge policy "
-                    "(Firewall Manager) and can be associated with the stage without a code change.")
+        if not protected_edge:
+            acknowledge(self.rest_api.deployment_stage, "AwsSolutions-APIG3",
+                        "A development stage (context edge=false): no WAF web ACL, so no per-request WAF "
+                        "charge for test traffic; production stages associate one (infra/constructs/edge.py).")

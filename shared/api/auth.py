@@ -1,8 +1,10 @@
 """Claims → principal, and the per-route authorization rule.
 
-API Gateway's Cognito authorizer has already checked the token and the method's scopes in AWS
-(and the local gateway does the same); handlers check again so that a mis-wired method can never
-open a route, and because only the handler knows which enterprise a request is about."""
+The API's authorizer (`functions/authorizer`, the same code in AWS and in the local gateway) has
+already verified the token and allowed only the routes its scopes open; it hands over the scopes
+and the enterprise's `uscc` as its context. Handlers check again so that a mis-wired method can
+never open a route (and because an authorizer policy's `*` also matches longer paths), and because
+only the handler knows which enterprise a request is about."""
 
 from __future__ import annotations
 
@@ -47,9 +49,18 @@ ANONYMOUS = Principal(client_id="anonymous", scopes=frozenset())
 
 
 def claims_of(event: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The verified claims of the request: a Lambda authorizer's context sits directly in
+    `requestContext.authorizer` (with its `principalId`); a Cognito authorizer's claims under
+    `requestContext.authorizer.claims` (the shape of the recorded sample events)."""
     authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    if not isinstance(authorizer, Mapping):
+        return None
     claims = authorizer.get("claims")
-    return claims if isinstance(claims, Mapping) and claims else None
+    if isinstance(claims, Mapping) and claims:
+        return claims
+    if authorizer.get("principalId") and "scope" in authorizer:
+        return authorizer
+    return None
 
 
 def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal:
@@ -63,7 +74,7 @@ def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal:
 
 
 def _missing_token(event: Mapping[str, Any]) -> Unauthorized:
-    """Why a protected route got no claims, without echoing the token. In AWS the Cognito authorizer
+    """Why a protected route got no claims, without echoing the token. In AWS the authorizer
     answers for absent, malformed, expired or badly signed tokens before the handler runs; a
     handler sees no claims only on a mis-wired method, or from a caller that bypassed the gateway."""
     authorization = (header(event, "Authorization") or "").strip()

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.domain.bus_events import ReevaluationRequested
 from shared.domain.clock import Clock, china_date
 from shared.usecases.due_work import DueIndex, RunReport, due_day, run_due
 
@@ -23,6 +22,10 @@ DUE_KIND = "ARREARS"
 
 def reevaluation_requests(entries: list[dict[str, Any]], reason: str) -> list[dict[str, Any]]:
     """One request per enterprise of a page (its earliest due day)."""
+    # Imported here: the credit store needs this module's DUE_KIND, and the bus event models
+    # (~40 ms of pydantic classes) would otherwise load in every function that reads credit files.
+    from shared.domain.bus_events import ReevaluationRequested
+
     earliest: dict[str, str] = {}
     for entry in entries:
         day = due_day(entry)

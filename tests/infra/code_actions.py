@@ -93,11 +93,18 @@ def _modules() -> dict[str, Module]:
 
 
 def _port_classes() -> dict[str, tuple[str, str]]:
-    """`Stores` port → (module, class) of its adapter, read from `dynamodb_stores()`."""
+    """`Stores` port → (module, class) of its adapter, read from `dynamodb_stores()`: `Class(...)`
+    through an import, or `_deferred("<adapter module>", "Class", ...)` (imported on first use)."""
     stores = _modules()["shared.adapters.stores"]
     ports: dict[str, tuple[str, str]] = {}
     for node in ast.walk(stores.functions["dynamodb_stores"]):
         if isinstance(node, ast.keyword) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name):
+            arguments = node.value.args
+            if node.value.func.id == "_deferred" and len(arguments) >= 2 and all(
+                    isinstance(a, ast.Constant) and isinstance(a.value, str) for a in arguments[:2]):
+                module_arg, class_arg = (a.value for a in arguments[:2] if isinstance(a, ast.Constant))
+                ports[str(node.arg)] = (f"shared.adapters.{module_arg}", str(class_arg))
+                continue
             module, attribute = stores.imports[node.value.func.id]
             ports[str(node.arg)] = (module, attribute or node.value.func.id)
     return ports

@@ -1,4 +1,4 @@
-"""The REST API is `contract.ROUTES`, method for method: authorizer and scopes, integrations,
+"""The REST API is `contract.ROUTES`, method for method: the token authorizer and scopes, integrations,
 stage settings (access logs, X-Ray, throttling), RFC 9457 gateway responses."""
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import pytest
 
 from infra import outputs
 from infra.constructs.api import ACCESS_LOG_FIELDS, STAGE_NAME
-from shared.api.contract import ROUTES, Route
+from shared.api.contract import ALL_SCOPES, ROUTES, Route
 from shared.api.problems import PROBLEM_JSON
+from shared.identity.policy import policy_allows, policy_document
+from shared.identity.verification import Identity
 from tests.infra.conftest import Synthesized
 from tests.infra.support import logical_id_of_output
 
@@ -55,10 +57,21 @@ def test_protected_method_has_the_authorizer_and_exactly_its_scopes(synthesized:
     # Given a protected route / When reading its method
     method = methods_by_route(synthesized)[(route.method, route.path)]
     (authorizer_id,) = synthesized.resources("AWS::ApiGateway::Authorizer")
-    # Then the one Cognito authorizer checks exactly the contract's scopes
-    assert method["AuthorizationType"] == "COGNITO_USER_POOLS"
+    # Then the one token authorizer guards it
+    assert method["AuthorizationType"] == "CUSTOM"
     assert method["AuthorizerId"] == {"Ref": authorizer_id}
-    assert method["AuthorizationScopes"] == list(route.scopes)
+    # And exactly the contract's scopes open it: the authorizer's policy for a token holding one of
+    # them allows this method's ARN, for a token holding every other scope it does not
+    concrete = route.path.replace("{", "x").replace("}", "")
+    arn = f"arn:aws:execute-api:us-east-1:123456789012:abc/api/{route.method}{concrete}"
+    for scope in route.scopes:
+        assert policy_allows(policy_document(identity_with((scope,)), arn), arn)
+    others = tuple(s for s in ALL_SCOPES if s not in route.scopes)
+    assert not policy_allows(policy_document(identity_with(others), arn), arn)
+
+
+def identity_with(scopes: tuple[str, ...]) -> Identity:
+    return Identity(issuer="https://issuer.example", client_id="c", scopes=scopes, uscc=None, expires_at=0)
 
 
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.public], ids=lambda r: f"{r.method} {r.path}")
@@ -82,14 +95,20 @@ def test_method_proxies_to_the_routes_function(synthesized: Synthesized, route: 
     assert f'"{function_id}"' in json.dumps(integration["Uri"])
 
 
-def test_authorizer_uses_the_user_pool(synthesized: Synthesized) -> None:
-    # Given the authorizer / When reading its providers
+def test_authorizer_is_the_token_function_trusting_the_user_pool(synthesized: Synthesized) -> None:
+    # Given the authorizer / When reading its function and that function's issuers
     (authorizer,) = synthesized.resources("AWS::ApiGateway::Authorizer").values()
     pool_id = logical_id_of_output(synthesized.raw, outputs.USER_POOL_ID)
-    # Then it trusts the stack's user pool and reads the Authorization header
-    assert authorizer["Properties"]["Type"] == "COGNITO_USER_POOLS"
-    assert authorizer["Properties"]["ProviderARNs"] == [{"Fn::GetAtt": [pool_id, "Arn"]}]
+    function_id = logical_id_of_output(synthesized.raw, outputs.function_output("authorizer"))
+    issuers = synthesized.raw["Resources"][function_id]["Properties"]["Environment"]["Variables"]["TOKEN_ISSUERS"]
+    # Then it is a cached TOKEN authorizer reading the Authorization header, run by the authorizer function
+    assert authorizer["Properties"]["Type"] == "TOKEN"
     assert authorizer["Properties"]["IdentitySource"] == "method.request.header.Authorization"
+    assert authorizer["Properties"]["AuthorizerResultTtlInSeconds"] == 300
+    assert f'"{function_id}"' in json.dumps(authorizer["Properties"]["AuthorizerUri"])
+    # And the function trusts the stack's user pool as an issuer of access tokens
+    assert {"Ref": pool_id} in issuers["Fn::Join"][1]
+    assert '"token_use":"access"' in json.dumps(issuers["Fn::Join"][1]).replace("\\", "")
 
 
 def test_stage_logs_traces_and_throttles(synthesized: Synthesized) -> None:

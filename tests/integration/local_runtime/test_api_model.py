@@ -72,14 +72,18 @@ def test_product_template_routes_and_problem_gateway_responses() -> None:
     # When reading its REST API
     model = api_model.build(cloud, {})
     assert model is not None
-    # Then every route of the contract is there with the contract's scopes
+    # Then every route of the contract is there, each protected one behind the token authorizer
+    # (whose policy carries the contract's scopes: tests/unit/test_token_authorizer.py, tests/infra/test_api.py)
     from shared.api.contract import ROUTES
 
     methods = {(m.http_method, m.resource_path): m for m in model.methods}
     for route in ROUTES:
         method = methods[(route.method, route.path)]
-        assert set(method.scopes) == set(route.scopes)
         assert method.needs_token == (not route.public)
+        assert (method.authorizer is not None) == (not route.public)
+        if method.authorizer is not None:
+            assert method.authorizer.authorizer_type == "TOKEN"
+            assert method.authorizer.identity_header == "Authorization"
     # And the gateway's own errors are RFC 9457 problems with the correlation header
     unauthorized = model.gateway_responses["UNAUTHORIZED"]
     assert unauthorized.status_code == 401
