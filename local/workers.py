@@ -154,7 +154,10 @@ class WorkerPool:
 
     # --- workers ------------------------------------------------------------------------------
     def _acquire(self, config: FunctionConfig) -> _Worker:
-        code_dir = self.locator.directory(config).resolve()
+        try:
+            code_dir = self.locator.directory(config).resolve()
+        except Exception as exc:  # an unreadable zip, say: Lambda reports it on invocation
+            raise WorkerStartError(f"{config.name}: its code cannot be unpacked: {exc}") from exc
         version = _version(config, code_dir)
         cap = config.reserved_concurrency if config.reserved_concurrency else self.max_per_function
         with self._condition:

@@ -15,9 +15,13 @@ from urllib.parse import unquote
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from werkzeug import Request
+from werkzeug.test import EnvironBuilder
 
 from infra.constructs.api import problem_template
 from local.api_model import GatewayResponse
+from local.gateway import Gateway
+from local.lambdas import Invocation
 from local.runtime import Runtime
 from local.tokens import TokenIssuer
 from local.workers import process_exists
@@ -200,13 +204,8 @@ def test_function_over_its_timeout_is_stopped_and_answered_502(
 
 def test_function_outliving_api_gateways_29_seconds_is_504(runtime: Runtime) -> None:
     # Given the fixture API in front of a function that answers after 30 s (a fake: nothing waits)
-    from werkzeug import Request
-    from werkzeug.test import EnvironBuilder
-
-    from local.gateway import Gateway
-    from local.lambdas import Invocation
-
-    assert runtime.model is not None and runtime.services.tokens is not None
+    assert runtime.model is not None
+    assert runtime.services.tokens is not None
 
     def slow(_function: str, _event: dict[str, Any]) -> Invocation:
         return Invocation("r-1", json.dumps({"statusCode": 200, "body": "late"}).encode(), None, 30_000.0)
