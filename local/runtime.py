@@ -110,7 +110,8 @@ class Runtime:
         self.http = HttpServer(self._wsgi, options.host, options.port)
         self.emulator = Emulator(options.host, options.emulator_port, options.region)
         self.runner = WorkerPool(CodeLocator({}, options.data_dir / "lambda-code"),
-                                 clock_offset=lambda: self.clock.offset.total_seconds())
+                                 clock_offset=lambda: self.clock.offset.total_seconds(),
+                                 aws=moto_patches.answer_from_worker)
         self.invoker = AsyncInvoker(self.runner, self.function, self._async_policy, self._dead_letter)
         self.delivery = TargetDelivery(self.invoker, self.emulator.client, self.clock.now)
         self.stack: DeployedStack | None = None

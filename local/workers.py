@@ -13,8 +13,11 @@
   answered as Lambda answers it (`Sandbox.Timedout`); a worker that dies answers `Runtime.ExitError`.
 - Each worker has the function's environment, so its Powertools logger carries its own
   `function_name` and keys; its log lines are relayed to the runtime's stdout and kept per function.
-- Workers reach the emulator over HTTP at `AWS_ENDPOINT_URL`, as deployed functions reach AWS: the
-  one in-process moto server, whose DynamoDB handler journals each write before answering it.
+- Workers' boto3 clients address the emulator at `AWS_ENDPOINT_URL`, as deployed functions address
+  AWS; their requests travel over the worker's connection and the runtime answers them through
+  moto's dispatch (`aws`, `moto_patches.answer_from_worker`), the path of its own in-process calls,
+  where the DynamoDB handler journals each write before answering it. (Over HTTP, werkzeug's
+  parsing cost the runtime more per request than the handlers' whole work.)
 
 `invoke(config, event, request_id=None) -> Invocation` is the same call as the in-process
 `LambdaRunner.invoke`, so the gateway, schedules and queues call either.
@@ -22,6 +25,7 @@
 
 from __future__ import annotations
 
+import base64
 import collections
 import contextlib
 import json
@@ -49,6 +53,9 @@ INIT_LIMIT_S = 60.0
 """How long a new worker may take to import its handler (Lambda allows 10 s; a loaded laptop is slower)."""
 LOG_LINES_KEPT = 500
 
+AwsAnswer = Callable[[str, str, dict[str, str], bytes, str], "tuple[int, dict[str, str], bytes] | None"]
+"""(method, url, headers, body, botocore event name) → moto's (status, headers, body), or None."""
+
 
 class WorkerStartError(RuntimeError):
     pass
@@ -73,8 +80,9 @@ def _version(config: FunctionConfig, code_dir: Path) -> tuple[Any, ...]:
 class WorkerPool:
     def __init__(self, locator: CodeLocator, clock_offset: Callable[[], float] = lambda: 0.0,
                  max_per_function: int = 8, max_total: int = 32, idle_s: float = 300.0,
-                 output: TextIO | None = None) -> None:
+                 output: TextIO | None = None, aws: AwsAnswer | None = None) -> None:
         self.locator = locator
+        self.aws = aws
         self.clock_offset = clock_offset
         self.max_per_function = max_per_function
         self.max_total = max_total
@@ -120,6 +128,9 @@ class WorkerPool:
                 reply = json.loads(worker.conn.recv_bytes())
                 if reply.get("type") == "log":
                     self._relay(config.name, str(reply.get("text", "")))
+                    continue
+                if reply.get("type") == "aws":
+                    self._answer_aws(worker, reply)
                     continue
                 if reply.get("type") == "result":
                     self._release(worker)
@@ -230,11 +241,26 @@ class WorkerPool:
                 reply = json.loads(conn.recv_bytes())
                 if reply.get("type") == "log":
                     self._relay(config.name, str(reply.get("text", "")))
+                elif reply.get("type") == "aws":  # a handler module calling AWS as it is imported
+                    self._answer_aws(worker, reply)
                 elif reply.get("type") == "ready":
                     return worker
         except (EOFError, OSError, ValueError, WorkerStartError) as exc:
             self._retire(worker, kill=True)
             raise WorkerStartError(f"{config.name}: its worker did not start: {exc}") from exc
+
+    def _answer_aws(self, worker: _Worker, request: dict[str, Any]) -> None:
+        answer: tuple[int, dict[str, str], bytes] | None = None
+        if self.aws is not None:
+            try:
+                answer = self.aws(str(request["method"]), str(request["url"]), dict(request["headers"]),
+                                  base64.b64decode(request["body"]), str(request["event_name"]))
+            except Exception as exc:  # as moto's server would answer it; sending it again could apply it twice
+                log.exception("the emulator failed on a request from %s", worker.function)
+                answer = (500, {"Content-Type": "text/plain"}, f"emulator error: {exc}".encode())
+        reply = None if answer is None else {"status": answer[0], "headers": answer[1],
+                                             "body": base64.b64encode(answer[2]).decode()}
+        worker.conn.send_bytes(json.dumps({"type": "aws-answer", "answer": reply}).encode())
 
     def _release(self, worker: _Worker) -> None:
         with self._condition:
