@@ -106,17 +106,17 @@ class WorkerPool:
         """Run the handler in one of the function's workers, as a RequestResponse invocation."""
         request_id = request_id or str(uuid.uuid4())
         started = time.perf_counter()
+        message = json.dumps({"type": "invoke", "request_id": request_id, "event": event,
+                              "clock_offset_s": self.clock_offset()}).encode()
         try:
             worker = self._acquire(config)
         except WorkerStartError as exc:
             return _failure("Runtime.InitError", str(exc), request_id, started)
         with self._condition:
             self.invocations += 1
-        message = {"type": "invoke", "request_id": request_id, "event": event,
-                   "clock_offset_s": self.clock_offset()}
         deadline = time.monotonic() + config.timeout_s
         try:
-            worker.conn.send_bytes(json.dumps(message).encode())
+            worker.conn.send_bytes(message)
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not worker.conn.poll(remaining):
