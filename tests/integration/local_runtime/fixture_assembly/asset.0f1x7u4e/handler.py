@@ -19,6 +19,10 @@ def lambda_handler(event, context):
     )
     if isinstance(event, dict) and event.get("sleep"):
         time.sleep(float(event["sleep"]))
+    if isinstance(event, dict) and "Records" in event:  # an SQS batch: report the records asked to fail
+        bodies = [(r["messageId"], json.loads(r["body"])) for r in event["Records"]]
+        return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id, body in bodies
+                                      if (body.get("detail") or {}).get("fail")]}
     if isinstance(event, dict) and event.get("fail"):
         raise RuntimeError("asked to fail")
     if isinstance(event, dict) and "httpMethod" in event:
