@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.rules import Evaluation
+from shared.usecases.certification.recertification import planned_due_item as recertification_due_item
 from shared.usecases.clean_period import planned_due_item
 from shared.usecases.disclosure_sync import plan_disclosures
 from shared.usecases.ports import EnterpriseItems, Stores
@@ -25,7 +26,8 @@ def extras_of(stores: Stores, items: EnterpriseItems, name: str, evaluation: Eva
     assert items.profile is not None
     uscc = items.profile["uscc"]
     plan = plan_disclosures(uscc, name, items.events, items.disclosures, evaluation.records, now)
-    due = planned_due_item(uscc, evaluation, items.due)
+    due = [d for d in (planned_due_item(uscc, evaluation, items.due),
+                       recertification_due_item(uscc, evaluation.tier, items, now)) if d is not None]
     events = [*plan.events, *((p["detail_type"], p["detail"]) for d in plan.resend for p in d["pending_events"])]
 
     def after_commit() -> None:
@@ -35,4 +37,4 @@ def extras_of(stores: Stores, items: EnterpriseItems, name: str, evaluation: Eva
             stores.bus.publish(detail_type, [d for t, d in events if t == detail_type])
         stores.credit.clear_pending([item for item, _ in plan.writes if item.get("pending_events")] + plan.resend)
 
-    return Extras(plan.writes, [] if due is None else [due], after_commit)
+    return Extras(plan.writes, due, after_commit)

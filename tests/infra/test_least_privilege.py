@@ -22,12 +22,9 @@ from tests.infra.support import as_list, logical_id_of_output, mentions, stateme
 
 CHECKED_SERVICES = {"dynamodb", "events", "sqs", "states", "s3"}
 
-NOT_CALLED_AT_RUN_TIME: dict[tuple[str, Action], str] = {
-    ("case_deadlines", ("main", "dynamodb:DeleteItem")):
-        "DynamoRestorationStore.save deletes guard items only for `release`, which mark_overdue never passes; "
-        "DynamoObjectionStore.save deletes the open-objection guard only for a decided objection, and "
-        "ObjectionDeadlines.mark_overdue saves one still UNDER_REVIEW",
-}
+NOT_CALLED_AT_RUN_TIME: dict[tuple[str, Action], str] = {}
+# (case_deadlines once listed the restoration and objection stores' guard DeleteItem here; the certification
+# port now calls it: a case's overdue mark drops its waiting-for-certifiers item, as every case write does.)
 """Reachable in the call graph (the derivation follows every branch) but not taken by this function."""
 
 
