@@ -15,6 +15,11 @@ from local.banner import banner
 from local.emulator import EmulatorPortInUse
 from local.runtime import Options, Runtime
 
+SWITCH_INTERVAL_S = 0.0005
+"""The runtime serves the API, the emulator (workers call it over HTTP) and its own threads in one
+process: a thread waiting for the GIL is handed it sooner than Python's default 5 ms, so a worker's
+DynamoDB call does not queue behind a busy thread for a whole interval."""
+
 
 def parse_args(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(prog="python -m local", description=__doc__)
@@ -51,6 +56,7 @@ class StartInterrupted(BaseException):
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     stop = threading.Event()
     starting = True
 

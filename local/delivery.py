@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from local.lambdas import FunctionConfig, Invocation, LambdaRunner
+from local.lambdas import FunctionConfig, FunctionRunner, Invocation
 from local.stack import AsyncPolicy
 from local.target_input import target_input
 
@@ -50,7 +50,7 @@ class _Pending:
 class AsyncInvoker:
     """Lambda's asynchronous invocation queue (InvocationType=Event)."""
 
-    def __init__(self, runner: LambdaRunner, lookup: Callable[[str], FunctionConfig],
+    def __init__(self, runner: FunctionRunner, lookup: Callable[[str], FunctionConfig],
                  policy_for: Callable[[str], AsyncPolicy], dead_letter: Callable[[str, bytes, dict[str, str]], None],
                  retry_delays: tuple[float, ...] = RETRY_DELAYS_S) -> None:
         self.runner = runner

@@ -34,6 +34,8 @@ from local.tokens import TokenError, TokenIssuer, authorizer_claims
 log = logging.getLogger("local.gateway")
 
 MAX_PAYLOAD = 10 * 1024 * 1024
+INTEGRATION_TIMEOUT_MS = 29_000
+"""API Gateway stops waiting for a Lambda integration after 29 s, whatever the function's Timeout."""
 CORRELATION_HEADER = "x-correlation-id"
 
 # API Gateway's default status per response type (used when the template does not set one).
@@ -132,7 +134,11 @@ class Gateway:
             log.error("function %s of %s %s is not deployed", method.function_name, method.http_method,
                       method.resource_path)
             return self.gateway_response("DEFAULT_5XX", "Internal server error", call, status=500)
-        if invocation.failed:
+        if invocation.duration_ms > INTEGRATION_TIMEOUT_MS:
+            # In AWS the client has its 504 at 29 s and the function runs on; here the answer waits for
+            # the function (its own Timeout still ends it), and is the one AWS gives.
+            return self.gateway_response("INTEGRATION_TIMEOUT", "Endpoint request timed out", call)
+        if invocation.failed:  # a function error, and a function stopped at its Timeout (Sandbox.Timedout)
             return self.gateway_response("DEFAULT_5XX", "Internal server error", call, status=502)
         return self.proxy_response(invocation, call)
 

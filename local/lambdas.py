@@ -7,10 +7,11 @@ was zipped from); any other function (created with the AWS CLI, say) runs from i
 once into the data folder. Third-party packages and the repository's `shared` package come from
 this virtualenv: the shared layer is built for arm64 Lambda and cannot be imported on x86_64.
 
-Every invocation holds one process-wide lock. Powertools keeps the current event in a class
-attribute shared by every resolver, and handlers read configuration once per process, so two
-handlers must never run at the same time in one process. No handler invokes another Lambda
-synchronously, so the lock cannot deadlock.
+The local runtime runs each function in worker processes of its own (`local/workers.py`); inside
+each worker this runner runs the handler. Run directly in one process (unit tests), every
+invocation holds one process-wide lock: Powertools keeps the current event in a class attribute
+shared by every resolver, and handlers read configuration once per process, so two handlers must
+never run at the same time in one process.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 log = logging.getLogger("local.lambdas")
 
@@ -53,6 +54,8 @@ class FunctionConfig:
     """S3 key of the code zip when deployed from an asset."""
     code_digest: str
     code_zip: Callable[[], bytes] = field(compare=False, repr=False)
+    reserved_concurrency: int | None = None
+    """The template's ReservedConcurrentExecutions: at most this many of its invocations at once."""
 
     @classmethod
     def from_moto(cls, fn: Any) -> FunctionConfig:
@@ -63,7 +66,16 @@ class FunctionConfig:
             account=fn.account_id, code_key=(fn.code or {}).get("S3Key"),
             code_digest=str(getattr(fn, "code_digest", "") or fn.code_sha_256),
             code_zip=lambda: bytes(fn.code_bytes),
+            reserved_concurrency=_positive(getattr(fn, "reserved_concurrency", None)),
         )
+
+
+def _positive(value: Any) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
 
 
 class LambdaContext:
@@ -98,6 +110,12 @@ class Invocation:
 
     def json(self) -> Any:
         return json.loads(self.payload) if self.payload else None
+
+
+class FunctionRunner(Protocol):
+    """What runs a function: the worker pool in the runtime, `LambdaRunner` in one process."""
+
+    def invoke(self, config: FunctionConfig, event: Any, request_id: str | None = None) -> Invocation: ...
 
 
 class CodeLocator:

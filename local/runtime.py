@@ -31,7 +31,7 @@ from local.executions import ExecutionsView
 from local.gateway import Gateway
 from local.http_server import HttpServer
 from local.journal import WriteJournal
-from local.lambdas import CodeLocator, FunctionConfig, Invocation, LambdaRunner
+from local.lambdas import CodeLocator, FunctionConfig, Invocation
 from local.local_api import LocalApi, LocalServices
 from local.persistence import TableSnapshots
 from local.queue_pollers import QueuePollers
@@ -39,6 +39,7 @@ from local.schedules import Scheduler
 from local.stack import AsyncPolicy, DeployedStack
 from local.time_travel import ClockFile, records_dated_after
 from local.tokens import ClientRegistry, TokenIssuer, load_or_create_key, local_issuer, trust_local_issuer
+from local.workers import WorkerPool
 from shared.api.problems import PROBLEM_JSON, problem_body
 
 log = logging.getLogger("local")
@@ -110,7 +111,9 @@ class Runtime:
         self.gateway: Gateway | None = None
         self.http = HttpServer(self._wsgi, options.host, options.port)
         self.emulator = Emulator(options.host, options.emulator_port, options.region)
-        self.runner = LambdaRunner(CodeLocator({}, options.data_dir / "lambda-code"), process_resets=_process_resets())
+        self.runner = WorkerPool(CodeLocator({}, options.data_dir / "lambda-code"),
+                                 clock_offset=lambda: self.clock.offset.total_seconds(),
+                                 aws=moto_patches.answer_from_worker)
         self.invoker = AsyncInvoker(self.runner, self.function, self._async_policy, self._dead_letter)
         self.delivery = TargetDelivery(self.invoker, self.emulator.client, self.clock.now)
         self.stack: DeployedStack | None = None
@@ -263,11 +266,7 @@ class Runtime:
             self.delivery.send(arn, payload.decode(), {})
 
     def _warm(self) -> None:
-        lam = self.emulator.client("lambda")
-        for fn in lam.list_functions().get("Functions", []):
-            if self._stopped.is_set():
-                return
-            self.runner.warm(self.function(fn["FunctionName"]))
+        self.runner.warm()  # the zygote with the common imports; each function's workers start on demand
 
     # --- stop -------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -283,6 +282,7 @@ class Runtime:
             self.snapshots.stop()
         self.queues.stop()
         self.invoker.stop()
+        self.runner.stop()
         if self.snapshots is not None:
             try:
                 count = self.snapshots.save()
@@ -299,22 +299,6 @@ class Runtime:
         from shared.adapters import clock as clock_adapter
 
         clock_adapter.install_clock(None)
-
-
-def _process_resets() -> tuple[Any, ...]:
-    """Caches of the repository's `shared` package that hold one function's configuration."""
-    import os
-
-    from shared.adapters.settings import settings
-    from shared.api import idempotency
-
-    def log_as_this_function() -> None:
-        # The shared Logger was built once, under whichever function ran first.
-        from shared.api.observability import logger
-
-        logger.append_keys(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "service_undefined"))
-
-    return (settings.cache_clear, idempotency.reset, log_as_this_function)
 
 
 def _stop_executions(emulator: Emulator) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from local import schedule_expressions
 from local.delivery import TargetDelivery, arn_service
-from local.lambdas import FunctionConfig, LambdaRunner
+from local.lambdas import FunctionConfig, FunctionRunner
 from local.schedule_expressions import ExpressionError
 from local.target_input import target_input
 
@@ -72,7 +72,7 @@ class UnknownSchedule(LookupError):
 
 class Scheduler:
     def __init__(self, client: Callable[[str], Any], now: Callable[[], datetime], delivery: TargetDelivery,
-                 runner: LambdaRunner, lookup: Callable[[str], FunctionConfig], account: str, region: str) -> None:
+                 runner: FunctionRunner, lookup: Callable[[str], FunctionConfig], account: str, region: str) -> None:
         self.client = client
         self.now = now
         self.delivery = delivery

@@ -6,6 +6,10 @@ never asserted:
 - p50/p95 of 200 sequential `GET /v1/enterprises/{uscc}` and `POST /v1/enterprises`, and of 200
   pages of 50 of the national disclosure feed (`GET /v1/disclosures`) with 200 records on it;
 - resident memory idle, and with 50 Step Functions executions waiting for a callback;
+- `GET /v1/enterprises/{uscc}/credit` (the public credit view) from 8 concurrent keep-alive clients,
+  requests/s and p95, next to 1 client: functions run in worker processes (`local/workers.py`), so
+  concurrent requests run concurrently; and the memory of the runtime with its zygote and workers
+  (RSS summed, and PSS, which counts the pages they share once), idle before and after that run;
 - restoration receipt → decision: p50/p95 of 30 sequential `POST /v1/restorations` (kind DISCLOSURE),
   from sending the POST to the first `GET /v1/restorations/{id}` that no longer answers RECEIVED (the
   review runs asynchronously: bus rule → `restoration_review`); polled every 5 ms.
@@ -28,6 +32,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 import zipfile
@@ -39,6 +44,10 @@ REQUESTS = 200
 RESTORATIONS = 30
 RESTORATION_POLL_S = 0.005
 WAITING_EXECUTIONS = 50
+EVENTS_PER_POST = 25
+"""Credit events per POST when filling the feed: a batch of 100 (the API's most) takes the ingestion
+function 8-9 s in the local emulator on a busy 2-core machine, against its 10 s Timeout, which the
+local runtime enforces as Lambda does (the bench measures the feed, not that edge)."""
 TARGETS = {"healthy_s": 15.0, "get_p50_ms": 15.0, "post_p50_ms": 40.0, "rss_idle_mb": 400.0}
 
 CALLBACK_HANDLER = "def lambda_handler(event, context):\n    return {'ok': True}\n"
@@ -128,6 +137,79 @@ def _status(pid: int) -> dict[str, int]:
     return values
 
 
+def _descendants(pid: int) -> list[int]:
+    """The runtime's worker zygote and the workers it forked."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            parents.setdefault(parent, []).append(int(entry.name))
+    found, frontier = [], [pid]
+    while frontier:
+        children = parents.get(frontier.pop(), [])
+        found.extend(children)
+        frontier.extend(children)
+    return found
+
+
+def _tree_memory(pid: int) -> dict[str, float]:
+    """RSS and PSS (MB) of the runtime plus its zygote and workers, and how many processes that is."""
+    rss = pss = 0
+    processes = [pid, *_descendants(pid)]
+    for member in processes:
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                key, _, rest = line.partition(":")
+                if key == "Rss":
+                    rss += int(rest.split()[0])
+                elif key == "Pss":
+                    pss += int(rest.split()[0])
+        except OSError:
+            continue
+    return {"rss_mb": rss / 1024, "pss_mb": pss / 1024, "processes": float(len(processes))}
+
+
+CREDIT_VIEW = "/v1/enterprises/91110000600037341L/credit"
+CONCURRENT_CLIENTS = 8
+REQUESTS_PER_CLIENT = 60
+
+
+def _credit_view_load(port: int, clients: int, per_client: int) -> dict[str, float]:
+    """`clients` keep-alive clients, each sending `per_client` GETs of the credit view back to back."""
+    samples: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+
+    def client() -> None:
+        http = _Http(port)
+        http.call("GET", CREDIT_VIEW)  # this client's connection open, a worker warm
+        barrier.wait()
+        mine = []
+        for _ in range(per_client):
+            started = time.perf_counter()
+            status, _ = http.call("GET", CREDIT_VIEW)
+            mine.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                failures.append(status)
+        with lock:
+            samples.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    assert not failures, failures
+    return {"rps": len(samples) / elapsed, "p50_ms": _percentile(samples, 0.5), "p95_ms": _percentile(samples, 0.95)}
+
+
 def _percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -179,11 +261,11 @@ def _feed_latency(client: _Http, usccs: list[str]) -> dict[str, float]:
                             {"client_id": "demo-events", "client_secret": "demo-events-secret"})
     auth = f"Bearer {events['access_token']}"
     decided = (date.today() - timedelta(days=30)).isoformat()
-    for start in range(0, len(usccs), 100):
+    for start in range(0, len(usccs), EVENTS_PER_POST):
         batch = [{"event_id": f"bench-{uscc}", "uscc": uscc, "type": "SMUGGLING_PENALTY",
                   "business_line": "OWN_ACCOUNT", "decided_on": decided, "penalty_kind": "FINE",
                   "amount_cny": "50000.00", "document_no": "BENCH-1", "authority": "Bench Customs"}
-                 for uscc in usccs[start:start + 100]]
+                 for uscc in usccs[start:start + EVENTS_PER_POST]]
         status, _ = client.call("POST", "/v1/credit-events", {"events": batch},
                                 headers={"Authorization": auth, "Idempotency-Key": str(uuid.uuid4())})
         assert status == 202, status
@@ -332,6 +414,11 @@ def main() -> None:
             time.sleep(3)  # let the background handler warm-up finish before measuring idle memory
             pid = _runtime_pid(port)
             idle = _status(pid)
+            tree_idle = _tree_memory(pid)
+            one_client = _credit_view_load(port, 1, REQUESTS_PER_CLIENT * 2)
+            many_clients = _credit_view_load(port, CONCURRENT_CLIENTS, REQUESTS_PER_CLIENT)
+            time.sleep(1)
+            tree_warm = _tree_memory(pid)
             journal = data / "dynamodb.journal"
             journaled_before = len(journal.read_text().splitlines())
             latency = _latency(port)
@@ -362,6 +449,14 @@ def main() -> None:
           f"{after_requests['VmRSS'] / 1024:.0f} MB   with {WAITING_EXECUTIONS} waiting executions "
           f"{waiting['VmRSS'] / 1024:.0f} MB ({waiting['Threads']} threads)   (target idle ≤ "
           f"{TARGETS['rss_idle_mb']:.0f} MB)")
+    print(f"  GET  /v1/enterprises/{{uscc}}/credit   1 client  {one_client['rps']:6.1f} req/s  "
+          f"p50 {one_client['p50_ms']:6.1f} ms  p95 {one_client['p95_ms']:6.1f} ms")
+    print(f"  GET  /v1/enterprises/{{uscc}}/credit   {CONCURRENT_CLIENTS} clients {many_clients['rps']:6.1f} req/s  "
+          f"p50 {many_clients['p50_ms']:6.1f} ms  p95 {many_clients['p95_ms']:6.1f} ms   "
+          f"({CONCURRENT_CLIENTS} × {REQUESTS_PER_CLIENT} keep-alive; on {os.cpu_count()} cores)")
+    print(f"  runtime + workers  idle after start {tree_idle['rss_mb']:5.0f} MB RSS / {tree_idle['pss_mb']:5.0f} MB "
+          f"PSS ({tree_idle['processes']:.0f} processes)   idle after the concurrent run {tree_warm['rss_mb']:5.0f} MB "
+          f"RSS / {tree_warm['pss_mb']:5.0f} MB PSS ({tree_warm['processes']:.0f} processes)")
     print(f"  restoration receipt → decision  p50 {restoration['restoration_p50_ms']:6.1f} ms  "
           f"p95 {restoration['restoration_p95_ms']:6.1f} ms   ({RESTORATIONS} sequential DISCLOSURE applications, "
           f"{restoration['restoration_outcomes']:.0f} APPROVED; POST sent → GET no longer RECEIVED)")

@@ -65,16 +65,21 @@ ACCESS_LOG_FIELDS = {
     "requestTime": "$context.requestTime",
     "httpMethod": "$context.httpMethod",
     "resourcePath": "$context.resourcePath",
-    "path": "$context.path",
     "status": "$context.status",
     "protocol": "$context.protocol",
     "responseLength": "$context.responseLength",
     "responseLatency": "$context.responseLatency",
     "integrationLatency": "$context.integrationLatency",
-    "errorMessage": "$context.error.message",
-    "authorizerError": "$context.authorizer.error",
+    "errorType": "$context.error.responseType",
 }
-"""One JSON line per request: who (client_id claim, ip), what (method, resource), outcome, timing."""
+"""One JSON line per request: who (client_id claim, ip), what (method, resource), outcome, timing.
+
+API Gateway puts access-log variables in as they are, unescaped, so only values it generates itself
+go in (ids, times, numbers, the gateway-response type, the route from this template): the raw
+`$context.path` is the client's, and a `"` or a control character in it would inject keys into or
+break the line. The route is `resourcePath`; the path itself is in the function's log line with the
+same request id. (The error message is left out for the same reason: API Gateway quotes some
+client input in it; its type says what happened.)"""
 
 
 def problem_template(status: int | None, slug: str, title: str) -> str:

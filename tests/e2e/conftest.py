@@ -91,6 +91,17 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def descendants_of(pid: int) -> list[int]:
+    """Children, their children, ...: the runtime's function workers are children of its zygote."""
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        children = children_of(frontier.pop())
+        found.extend(children)
+        frontier.extend(children)
+    return found
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -101,7 +112,7 @@ def alive(pid: int) -> bool:
 
 def stop(running: Running, sig: int = signal.SIGTERM) -> int:
     """Signal the runtime by PID, wait, and assert that nothing it started is left."""
-    children = children_of(running.process.pid) if sys.platform == "linux" else []
+    children = descendants_of(running.process.pid) if sys.platform == "linux" else []
     running.process.send_signal(sig)
     try:
         code = running.process.wait(timeout=30)

@@ -9,12 +9,13 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import REPO, alive, start, stop
+from tests.e2e.conftest import REPO, alive, descendants_of, start, stop
 from tests.e2e.test_partner_journey import new_uscc, register
 
 pytestmark = pytest.mark.e2e
@@ -31,10 +32,17 @@ def test_acknowledged_registrations_survive_kill_9(tmp_path: Path) -> None:
         for uscc in usccs:
             assert register(first.api, uscc).status == 201
     finally:
-        # When it is killed with SIGKILL (no chance to save anything)
+        # When it is killed with SIGKILL (no chance to save anything, nor to stop its workers)
+        workers = descendants_of(first.process.pid)
         first.process.send_signal(signal.SIGKILL)
         first.process.wait(timeout=HANG_GUARD_S)
     assert first.process.returncode == -signal.SIGKILL
+    # Then its worker processes (a zygote and the registry function's worker at least) end with it
+    assert len(workers) >= 2
+    deadline = time.monotonic() + HANG_GUARD_S
+    while [pid for pid in workers if _running(pid)] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in workers if _running(pid)] == []
     # Then, started again on the same data folder, all five are there
     second = start(data)
     try:
@@ -51,6 +59,14 @@ def test_acknowledged_registrations_survive_kill_9(tmp_path: Path) -> None:
         assert (data / "dynamodb.journal").read_text() == ""
     finally:
         assert stop(third) == 0
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie waits for whichever process adopts it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return alive(pid) and sys.platform != "linux"
 
 
 def _runtime_command(data: Path, *args: str) -> list[str]:

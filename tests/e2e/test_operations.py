@@ -16,7 +16,7 @@ import boto3
 import pytest
 
 from tests.e2e.client import Api
-from tests.e2e.conftest import Running, start, stop
+from tests.e2e.conftest import Running, descendants_of, start, stop
 
 pytestmark = pytest.mark.e2e
 
@@ -108,8 +108,10 @@ def test_data_survives_a_restart_and_fresh_starts_empty(tmp_path: Path) -> None:
             "business_types": ["CUSTOMS_BROKER"], "registered_on": "2021-01-01"},
             token=api.token("demo-registry"), headers={"Idempotency-Key": "restart-1"})
         assert created.status == 201, created.text
+        # (the registration ran in a worker process forked by the runtime's zygote)
+        assert len(descendants_of(first.process.pid)) >= 2
     finally:
-        # When it is stopped with Ctrl-C
+        # When it is stopped with Ctrl-C (stop() also checks that none of its processes is left)
         assert stop(first, signal.SIGINT) == 0, first.output()[-3000:]
     # Then it said so, and the tables were saved
     assert "stopped." in first.output()

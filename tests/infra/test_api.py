@@ -111,6 +111,34 @@ def test_authorizer_is_the_token_function_trusting_the_user_pool(synthesized: Sy
     assert '"token_use":"access"' in json.dumps(issuers["Fn::Join"][1]).replace("\\", "")
 
 
+GENERATED_BY_API_GATEWAY = {
+    # ids, times, numbers, enums and the route from the template: nothing a client writes
+    "$context.requestId": "c0ffee00-0000-4000-8000-000000000000", "$context.identity.sourceIp": "203.0.113.9",
+    "$context.identity.caller": "-", "$context.identity.user": "-", "$context.authorizer.claims.client_id": "7abc",
+    "$context.requestTime": "03/Dec/2026:13:00:00 +0000", "$context.httpMethod": "GET",
+    "$context.resourcePath": "/v1/enterprises/{uscc}", "$context.status": "401", "$context.protocol": "HTTP/1.1",
+    "$context.responseLength": "120", "$context.responseLatency": "3", "$context.integrationLatency": "-",
+    "$context.error.responseType": "UNAUTHORIZED",
+}
+_VARIABLE = re.compile(r"\$context\.[A-Za-z_.]+")
+
+
+def test_access_log_lines_are_json_for_any_request(synthesized: Synthesized) -> None:
+    # Given the stage's access-log format
+    (stage,) = synthesized.resources("AWS::ApiGateway::Stage").values()
+    log_format = stage["Properties"]["AccessLogSetting"]["Format"]
+    # Then it holds no variable a client can shape: not the raw path, not a free-text message
+    used = set(_VARIABLE.findall(log_format))
+    assert "$context.path" not in used
+    assert used <= set(GENERATED_BY_API_GATEWAY), used - set(GENERATED_BY_API_GATEWAY)
+    # And substituted as API Gateway does (as they are), each line is one JSON object with exactly
+    # the documented fields
+    line = _VARIABLE.sub(lambda m: GENERATED_BY_API_GATEWAY[m.group(0)], log_format)
+    parsed = json.loads(line)
+    assert set(parsed) == set(ACCESS_LOG_FIELDS)
+    assert parsed["resourcePath"] == "/v1/enterprises/{uscc}"
+
+
 def test_stage_logs_traces_and_throttles(synthesized: Synthesized) -> None:
     # Given the one stage / When reading its settings
     (stage,) = synthesized.resources("AWS::ApiGateway::Stage").values()

@@ -6,18 +6,27 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 from urllib.parse import unquote
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from werkzeug import Request
+from werkzeug.test import EnvironBuilder
 
 from infra.constructs.api import problem_template
 from local.api_model import GatewayResponse
+from local.gateway import Gateway
+from local.lambdas import Invocation
 from local.runtime import Runtime
 from local.tokens import TokenIssuer
+from local.workers import process_exists
 from tests.e2e.client import Api
+from tests.integration.local_runtime.conftest import wait_until
 
 
 def _reader(api: Api, runtime: Runtime) -> str:
@@ -157,6 +166,56 @@ def test_function_error_is_502(api: Api) -> None:
     # Then the gateway answers 502 and does not leak the error
     assert reply.status == 502
     assert reply.json == {"message": "Internal server error"}
+
+
+def test_two_slow_requests_run_at_the_same_time(api: Api) -> None:
+    # Given a function that sleeps before it answers, and two clients calling it at once
+    with ThreadPoolExecutor(2) as clients:
+        replies = list(clients.map(lambda _: api.get("/v1/public/slow", query={"seconds": "0.5"}), range(2)))
+    # Then each ran in a worker of its own, and the two runs overlapped in time
+    assert [r.status for r in replies] == [200, 200]
+    first, second = (r.json for r in replies)
+    assert first["pid"] != second["pid"]
+    assert first["started"] < second["ended"]
+    assert second["started"] < first["ended"]
+
+
+def test_function_over_its_timeout_is_stopped_and_answered_502(
+        api: Api, aws: Callable[[str], Any], runtime: Runtime) -> None:
+    # Given the function behind the API with a one-second timeout
+    assert runtime.stack is not None
+    name = runtime.stack.physical_id("Worker")
+    lam = aws("lambda")
+    lam.update_function_configuration(FunctionName=name, Timeout=1)
+    try:
+        # When a request makes it run for a minute
+        reply = api.get("/v1/public/slow", query={"seconds": "60", "marker": "over-timeout"})
+    finally:
+        lam.update_function_configuration(FunctionName=name, Timeout=10)
+    # Then the gateway answers as API Gateway does for a failed function
+    assert reply.status == 502
+    assert reply.json == {"message": "Internal server error"}
+    # And the worker that ran it was stopped
+    table = runtime.stack.physical_id("Table")
+    items = aws("dynamodb").scan(TableName=table)["Items"]
+    [pid] = [int(i["pid"]["N"]) for i in items if "over-timeout" in i["event"]["S"]]
+    wait_until(lambda: not process_exists(pid), timeout=5)
+
+
+def test_function_outliving_api_gateways_29_seconds_is_504(runtime: Runtime) -> None:
+    # Given the fixture API in front of a function that answers after 30 s (a fake: nothing waits)
+    assert runtime.model is not None
+    assert runtime.services.tokens is not None
+
+    def slow(_function: str, _event: dict[str, Any]) -> Invocation:
+        return Invocation("r-1", json.dumps({"statusCode": 200, "body": "late"}).encode(), None, 30_000.0)
+
+    gateway = Gateway(runtime.model, runtime.services.tokens, slow, runtime.emulator.account, runtime.clock.now)
+    # When a request reaches it
+    reply = gateway.handle(Request(EnvironBuilder(method="GET", path="/v1/public/anything").get_environ()))
+    # Then the client gets API Gateway's integration timeout, not the late answer
+    assert reply.status_code == 504
+    assert json.loads(reply.get_data()) == {"message": "Endpoint request timed out"}
 
 
 INJECTING_PATHS = ["/v1/items/a%22,%22x%22:%221", "/v1/items/a%01%0A%1F%5C%22", "/v1/nothing/%22%7D%5D"]

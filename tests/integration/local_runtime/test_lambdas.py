@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from local.lambdas import CodeLocator, FunctionConfig, LambdaRunner
+from local.workers import WorkerPool, process_exists
 
 HANDLER = '''
 import os
@@ -115,3 +116,21 @@ def test_process_caches_reset_when_another_function_runs(code_dir: Path, tmp_pat
     runner.invoke(second, {"kind": "ok"})
     # Then caches were reset on each change of function only
     assert resets == ["r", "r"]
+
+
+def test_workers_run_the_function_and_none_outlives_the_pools_stop(code_dir: Path, tmp_path: Path) -> None:
+    # Given the worker pool (what the runtime runs functions in) and an invocation through it
+    pool = WorkerPool(CodeLocator({"abc.zip": code_dir}, tmp_path / "x"))
+    try:
+        result = pool.invoke(config("abc.zip"), {"kind": "ok"})
+        raised = pool.invoke(config("abc.zip"), {"kind": "raise"})
+        started = pool.process_ids()
+    finally:
+        # When the pool stops
+        pool.stop()
+    # Then the handler ran in a worker with the function's environment, its errors shaped as Lambda's
+    assert result.json() == {"env": "ni hao", "helper": 7, "amount": 1.5, "name": "fn-1", "remaining": True}
+    assert raised.error_type == "KeyError"
+    # And the zygote and the worker it forked are gone
+    assert len(started) == 2
+    assert [pid for pid in started if process_exists(pid)] == []

@@ -4,12 +4,15 @@ retries and DLQ, Step Functions with a `.waitForTaskToken` callback, and schedul
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from local.runtime import Runtime
+from local.workers import process_exists
 from tests.e2e.client import Api
 from tests.integration.local_runtime.conftest import Calls, wait_until
 
@@ -209,6 +212,64 @@ def test_lambda_api_invocations(aws: Callable[[str], Any], runtime: Runtime, cal
     assert json.loads(failed["Payload"].read())["errorType"] == "RuntimeError"
     assert queued["StatusCode"] == 202
     calls.wait_for(lambda e: isinstance(e, dict) and e.get("marker") == "async")
+
+
+def test_lambda_api_answers_a_timeout_as_lambda_does(aws: Callable[[str], Any], runtime: Runtime) -> None:
+    # Given the fixture function with a one-second timeout
+    assert runtime.stack is not None
+    name = runtime.stack.physical_id("Worker")
+    lam = aws("lambda")
+    lam.update_function_configuration(FunctionName=name, Timeout=1)
+    try:
+        # When an invocation runs for a minute
+        answer = lam.invoke(FunctionName=name, Payload=json.dumps({"sleep": 60, "marker": "lambda-timeout"}))
+    finally:
+        lam.update_function_configuration(FunctionName=name, Timeout=10)
+    # Then Lambda's answer: an Unhandled function error naming the timeout
+    assert answer["FunctionError"] == "Unhandled"
+    error = json.loads(answer["Payload"].read())
+    assert error["errorType"] == "Sandbox.Timedout"
+    assert "Task timed out after 1.00 seconds" in error["errorMessage"]
+    # And the worker was stopped, not left sleeping
+    items = aws("dynamodb").scan(TableName=runtime.stack.physical_id("Table"))["Items"]
+    [pid] = [int(i["pid"]["N"]) for i in items if "lambda-timeout" in i["event"]["S"]]
+    wait_until(lambda: not process_exists(pid), timeout=5)
+
+
+LOGGING_HANDLER = """
+from aws_lambda_powertools import Logger
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def lambda_handler(event, context):
+    if "uscc" in event:
+        logger.append_keys(uscc=event["uscc"])
+    logger.warning("handled")  # the suite runs Powertools at WARNING
+    return {"ok": True}
+"""
+
+
+def test_log_lines_carry_their_own_functions_context(aws: Callable[[str], Any], runtime: Runtime) -> None:
+    # Given two functions logging through Powertools loggers of the same service; one adds a uscc key
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("app.py", LOGGING_HANDLER)
+    lam = aws("lambda")
+    role = aws("iam").create_role(RoleName="log-context", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    for name in ("log-evaluation", "log-view"):
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.lambda_handler",
+                            Code={"ZipFile": code.getvalue()})
+    # When the first runs with a uscc, then the second
+    lam.invoke(FunctionName="log-evaluation", Payload=json.dumps({"uscc": "91350200MA2XYZ0001"}))
+    lam.invoke(FunctionName="log-view", Payload=json.dumps({}))
+    # Then each function's lines name that function, and the uscc stays on the first one's lines
+    lines = {name: [json.loads(line) for line in runtime.runner.logs(name) if line.startswith("{")]
+             for name in ("log-evaluation", "log-view")}
+    assert [(line["function_name"], line.get("uscc")) for line in lines["log-evaluation"]] == [
+        ("log-evaluation", "91350200MA2XYZ0001")]
+    assert [(line["function_name"], line.get("uscc")) for line in lines["log-view"]] == [("log-view", None)]
 
 
 def test_in_process_transport_answers_without_a_network(runtime: Runtime) -> None:

@@ -4,6 +4,7 @@ can see asynchronous deliveries arrive) and answers according to the event it ge
 import base64
 import json
 import os
+import time
 import uuid
 
 import boto3
@@ -13,8 +14,11 @@ def lambda_handler(event, context):
     boto3.client("dynamodb").put_item(
         TableName=os.environ["TABLE_NAME"],
         Item={"pk": {"S": f"CALL#{uuid.uuid4()}"}, "event": {"S": json.dumps(event)},
-              "function": {"S": context.function_name}, "flag": {"S": os.environ.get("FIXTURE_FLAG", "")}},
+              "function": {"S": context.function_name}, "flag": {"S": os.environ.get("FIXTURE_FLAG", "")},
+              "pid": {"N": str(os.getpid())}},
     )
+    if isinstance(event, dict) and event.get("sleep"):
+        time.sleep(float(event["sleep"]))
     if isinstance(event, dict) and "Records" in event:  # an SQS batch: report the records asked to fail
         bodies = [(r["messageId"], json.loads(r["body"])) for r in event["Records"]]
         return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id, body in bodies
@@ -27,6 +31,11 @@ def lambda_handler(event, context):
                     "body": base64.b64encode(bytes(range(256))).decode(), "isBase64Encoded": True}
         if event.get("path", "").endswith("/raise"):
             raise RuntimeError("asked to fail")
+        if event.get("path", "").endswith("/slow"):
+            started = time.time()
+            time.sleep(float((event.get("queryStringParameters") or {}).get("seconds", "0.5")))
+            return {"statusCode": 200, "headers": {"Content-Type": "application/json"},
+                    "body": json.dumps({"started": started, "ended": time.time(), "pid": os.getpid()})}
         if event.get("path", "").endswith("/broken"):
             return {"no": "statusCode"}
         return {"statusCode": 200, "headers": {"Content-Type": "application/json", "X-Single": "one"},
