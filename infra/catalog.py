@@ -8,7 +8,7 @@ triggers (bus rules, schedules) are listed on the row.
     FunctionSpec(
         "arrears_watch",
         "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold",
-        main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+        main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
         triggers=(SCHEDULES["arrears-watch"],),
     )
 """
@@ -43,6 +43,9 @@ class Access(StrEnum):
     SendTaskFailure), on that state machine and its executions only."""
     CALLBACK = "callback"
     """A workflow: the task responses and StopExecution only (no new executions)."""
+    RELAY = "relay"
+    """Outbox table: mark items delivered (UpdateItem) and read the undelivered index (Query). Its stream
+    reaches the function through the pipe, whose role reads it."""
 
 
 CERTIFICATION_WORKFLOW: Final = "certification"
@@ -96,7 +99,19 @@ class AuditStream:
         return "OnAuditStream"
 
 
-Trigger = BusRule | Schedule | AuditStream
+@dataclass(frozen=True)
+class OutboxStream:
+    """New items of the outbox table (events written with state changes), delivered in stream order by
+    an EventBridge Pipe that retries, bisects a failing batch and parks it in a DLQ."""
+
+    batch_size: int = 10
+
+    @property
+    def id(self) -> str:
+        return "OnOutboxStream"
+
+
+Trigger = BusRule | Schedule | AuditStream | OutboxStream
 
 SCHEDULES: Final[dict[str, Schedule]] = {
     s.name: s
@@ -128,7 +143,9 @@ class FunctionSpec:
     audit: Access = Access.NONE
     """Audit table: NONE | READ (Query, GetItem: chain verification) | APPEND."""
     bus: Access = Access.NONE
-    """`credit` event bus: NONE | PUT."""
+    """`credit` event bus: NONE | PUT (only the outbox relay: everyone else announces through the outbox)."""
+    outbox: Access = Access.NONE
+    """Outbox table: NONE | APPEND (PutItem: events written in the state change's transaction) | RELAY."""
     workflow: Access = Access.NONE
     """The certification state machine: NONE | OPERATE | CALLBACK."""
     objection_workflow: Access = Access.NONE
@@ -160,6 +177,10 @@ class FunctionSpec:
         return next((t for t in self.triggers if isinstance(t, AuditStream)), None)
 
     @property
+    def outbox_stream(self) -> OutboxStream | None:
+        return next((t for t in self.triggers if isinstance(t, OutboxStream)), None)
+
+    @property
     def is_async_target(self) -> bool:
         """Invoked asynchronously (by EventBridge or Scheduler): needs an on-failure DLQ. (A pipe
         invokes synchronously and keeps its own retries and DLQ.)"""
@@ -170,39 +191,41 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("registry", "Enterprise registry: register enterprises, read full records, verify audit chains",
                  main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.READ),
     FunctionSpec("ingestion", "Report ingestion: credit events, declaration volumes, personnel, annual reports",
-                 main=Access.READWRITE, idempotency=Access.READWRITE, bus=Access.PUT),
+                 main=Access.READWRITE, idempotency=Access.READWRITE, outbox=Access.APPEND),
     FunctionSpec("evaluation", "Tier evaluation: runs the rule pack, records decisions, emits TierChanged",
-                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+                 main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
                  triggers=(BusRule(("CreditFactsRecorded", "ReevaluationRequested")),)),
     FunctionSpec("arrears_watch", "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["arrears-watch"],)),
+                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300, triggers=(SCHEDULES["arrears-watch"],)),
     FunctionSpec("disclosure_expiry", "Ends disclosures whose maximum period has passed (EXPIRED)",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["disclosure-expiry"],)),
+                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300, triggers=(SCHEDULES["disclosure-expiry"],)),
     FunctionSpec("clean_period_upgrades", "Automatic upgrades after the clean period (re-evaluation requests)",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300,
+                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300,
                  triggers=(SCHEDULES["clean-period-upgrades"],)),
     FunctionSpec("annual_report_overdue", "Marks enterprises that have not filed last year's annual report",
                  main=Access.READWRITE, timeout_s=300, triggers=(SCHEDULES["annual-report-overdue"],)),
     FunctionSpec("case_deadlines", "Marks cases past their deadline overdue (DeadlineMissed once per deadline)",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["case-deadlines"],)),
+                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300, triggers=(SCHEDULES["case-deadlines"],)),
     FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ),
     FunctionSpec("restorations", "Restoration and upgrade applications: receipt, reads, officer decisions",
-                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT),
+                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND),
     FunctionSpec("restoration_review", "Reviews restoration and upgrade applications (Arts 29-30, 36-40)",
-                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+                 main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
                  triggers=(BusRule(("RestorationReceived",)),)),
     FunctionSpec("certifications", "Certification cases: applications, reads, officers' steps, withdrawal, the "
                  "certifiers' roster", main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND,
-                 bus=Access.PUT, workflow=Access.OPERATE),
+                 outbox=Access.APPEND, workflow=Access.OPERATE),
     FunctionSpec("certification_steps", "Steps of the certification state machine; terminates open cases when "
-                 "the enterprise becomes DISCREDITED/SD", main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT,
+                 "the enterprise becomes DISCREDITED/SD", main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND,
                  workflow=Access.CALLBACK, timeout_s=60, triggers=(BusRule(("TierChanged",)),)),
     FunctionSpec("objections", "Objections (Art 39): filing, reads, the officer's decision",
                  main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND,
                  objection_workflow=Access.OPERATE),
     FunctionSpec("objection_steps", "Steps of the objection state machine: apply the outcome, re-evaluate, notify",
-                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60),
+                 main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
+    FunctionSpec("outbox_relay", "Delivers the events written with state changes (the outbox) to the credit bus",
+                 bus=Access.PUT, outbox=Access.RELAY, memory_mb=256, timeout_s=60, triggers=(OutboxStream(),)),
     FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
                  archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
 )
@@ -212,6 +235,7 @@ _ALLOWED: Final[dict[str, frozenset[Access]]] = {
     "idempotency": frozenset({Access.NONE, Access.READWRITE}),
     "audit": frozenset({Access.NONE, Access.READ, Access.APPEND}),
     "bus": frozenset({Access.NONE, Access.PUT}),
+    "outbox": frozenset({Access.NONE, Access.APPEND, Access.RELAY}),
     "workflow": frozenset({Access.NONE, Access.OPERATE, Access.CALLBACK}),
     "objection_workflow": frozenset({Access.NONE, Access.OPERATE, Access.CALLBACK}),
     "archive": frozenset({Access.NONE, Access.APPEND}),

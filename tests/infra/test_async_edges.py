@@ -108,10 +108,10 @@ def test_every_queue_is_encrypted_tls_only_and_watched(extended: Synthesized) ->
     queues = extended.resources("AWS::SQS::Queue")
     policies = extended.resources("AWS::SQS::QueuePolicy").values()
     # one DLQ per async function (failed invocations) plus one per rule or schedule target, plus
-    # one per pipe (the audit stream's)
+    # one per pipe (the audit stream's, the outbox stream's)
     rows = (*FUNCTIONS, probe_row())
     assert len(queues) == (sum(1 + len(spec.triggers) for spec in rows if spec.is_async_target)
-                           + sum(1 for spec in rows if spec.audit_stream is not None))
+                           + sum(1 for spec in rows if spec.audit_stream is not None or spec.outbox_stream is not None))
     for queue_id, queue in queues.items():
         # Then it is encrypted at rest, refuses plain HTTP and raises an alarm when not empty
         assert queue["Properties"]["SqsManagedSseEnabled"] is True
