@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-
-Record = TypeVar("Record")
+from typing import Any
 
 
 @dataclass
-class StreamPipe(Generic[Record]):
+class StreamPipe[Record]:
     invoke: Callable[[Sequence[Record]], list[str]]
     """Deliver a batch; returns the sequence numbers the target reported failed (raise: the whole batch)."""
     sequence_of: Callable[[Record], str]

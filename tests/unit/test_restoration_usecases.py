@@ -5,11 +5,9 @@ nothing."""
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
