@@ -8,7 +8,8 @@ from shared.domain.enterprise import BusinessType, RegistrationStatus
 from shared.domain.tiers import Tier
 
 TIER_SINCE = Field(description="When the tier took effect: the `effective_at` of the decision that set it (the "
-                              "registration instant before any decision), UTC")
+                              "start of the first managed day before any decision: 00:00 China Standard Time of "
+                              "`registered_on`, or of the day the enterprise became known when that is earlier), UTC")
 GROUNDS_SINCE = Field(description="When what that decision cites arose, e.g. the day its ground arose (the rules "
                                   "date the tier from then; the decision takes effect later, at `tier_since`); "
                                   "null before any decision, UTC")

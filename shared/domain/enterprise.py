@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_serializer
 
-from shared.domain.clock import china_date, iso_instant
+from shared.domain.clock import CHINA_TZ, china_date, iso_instant
 from shared.domain.tiers import INITIAL_TIER, Tier
 from shared.domain.time_types import CalendarDate
 from shared.domain.uscc import USCC_PATTERN, validate_uscc
@@ -116,9 +116,11 @@ class Enterprise(BaseModel):
 
 
 def new_enterprise(data: RegistrationData, now: datetime) -> Enterprise:
-    """A newly managed enterprise starts REGULAR (Art 4: new enterprises start REGULAR)."""
+    """A newly managed enterprise starts REGULAR (Art 4: new enterprises start REGULAR), since 00:00 CST of
+    its first managed day — the same instant the credit view answers before any decision."""
+    first_day = datetime.combine(min(data.registered_on, china_date(now)), time(), CHINA_TZ)
     return Enterprise(
-        **data.model_dump(), tier=INITIAL_TIER, tier_since=now, created_at=now, updated_at=now, version=1,
+        **data.model_dump(), tier=INITIAL_TIER, tier_since=first_day, created_at=now, updated_at=now, version=1,
         decisions_made=0,
     )
 

@@ -42,7 +42,9 @@ def test_registration_creates_a_regular_enterprise(invoke: Any, aws: Any) -> Non
     assert response["statusCode"] == 201, response["body"]
     body = json_body(response)
     assert body["uscc"] == USCC
-    assert body["credit"] == {"tier": "REGULAR", "is_aeo": False, "tier_since": "2026-11-20T02:00:00.000Z"}
+    # REGULAR since 00:00 CST of registered_on (2019-05-20), as the credit view says before any decision
+    assert body["credit"] == {"tier": "REGULAR", "is_aeo": False, "tier_since": "2019-05-19T16:00:00.000Z"}
+    assert body["created_at"] == "2026-11-20T02:00:00.000Z"
     assert header_of(response, "Location") == f"/v1/enterprises/{USCC}"
     assert header_of(response, "x-correlation-id") == "corr-registry-post-1"
     assert len(scan_main(aws)) == 1

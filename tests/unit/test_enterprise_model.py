@@ -24,7 +24,15 @@ def test_a_new_enterprise_starts_regular_and_is_not_an_aeo() -> None:
     enterprise = new_enterprise(RegistrationData.model_validate(VALID), now)
     assert enterprise.tier is Tier.REGULAR
     assert not enterprise.is_aeo
-    assert (enterprise.tier_since, enterprise.version) == (now, 1)
+    # REGULAR since 00:00 CST of registered_on, the instant the credit view answers before any decision
+    assert (enterprise.tier_since.isoformat(), enterprise.version) == ("2021-03-04T00:00:00+08:00", 1)
+    assert enterprise.created_at == now
+
+
+def test_an_enterprise_registered_with_a_future_day_is_regular_from_the_day_it_became_known() -> None:
+    now = datetime(2026, 5, 1, 17, tzinfo=UTC)  # 2026-05-02 01:00 CST
+    enterprise = new_enterprise(RegistrationData.model_validate({**VALID, "registered_on": "2026-06-01"}), now)
+    assert enterprise.tier_since.isoformat() == "2026-05-02T00:00:00+08:00"
 
 
 @pytest.mark.parametrize(
