@@ -39,10 +39,10 @@ class Access(StrEnum):
     PUT = "put"
     """Event bus only: events:PutEvents."""
     OPERATE = "operate"
-    """A workflow (state machine): StartExecution, StopExecution and the task responses (SendTaskSuccess,
-    SendTaskFailure), on that state machine and its executions only."""
+    """A workflow (state machine): starts executions; the row's `workflow_actions` (StartExecution and the
+    task responses or StopExecution its code calls), on that state machine and its executions only."""
     CALLBACK = "callback"
-    """A workflow: the task responses and StopExecution only (no new executions)."""
+    """A workflow: the task responses and StopExecution its code calls, never StartExecution."""
     RELAY = "relay"
     """Outbox table: mark items delivered (UpdateItem) and read the undelivered index (Query). Its stream
     reaches the function through the pipe, whose role reads it."""
@@ -113,6 +113,22 @@ class OutboxStream:
 
 Trigger = BusRule | Schedule | AuditStream | OutboxStream
 
+
+@dataclass(frozen=True)
+class QueueDelivery:
+    """How bus events reach a function that has `BusRule` triggers: the rules target the function's
+    inbox queue, and Lambda polls it (an event source mapping) in batches, at most `max_concurrency`
+    batches at a time, so a burst waits in the queue instead of taking the account's concurrency.
+    A record the function reports as failed (partial batch response) comes back after the visibility
+    timeout; after `max_receive_count` receives it moves to the inbox's dead-letter queue."""
+
+    batch_size: int = 10
+    max_concurrency: int = 5
+    """Lambda's `ScalingConfig.MaximumConcurrency` (2-1000): concurrent invocations from this queue."""
+    max_receive_count: int = 3
+    max_batching_window_s: int = 0
+    """0: a batch is handed over as soon as messages are there (latency first; bursts fill batches anyway)."""
+
 SCHEDULES: Final[dict[str, Schedule]] = {
     s.name: s
     for s in (
@@ -138,6 +154,10 @@ class FunctionSpec:
     description: str
     main: Access = Access.NONE
     """Main table: NONE | READ | READWRITE."""
+    main_actions: tuple[str, ...] = ()
+    """The DynamoDB actions on the main table (and its indexes) the code calls, exactly: `GetItem`, `Query`,
+    `PutItem`, ... A transaction needs the action of each item (`Delete` → `DeleteItem`). The infra tests
+    derive them from the function's code and fail on any extra or missing one."""
     idempotency: Access = Access.NONE
     """Powertools idempotency table: NONE | READWRITE."""
     audit: Access = Access.NONE
@@ -150,6 +170,9 @@ class FunctionSpec:
     """The certification state machine: NONE | OPERATE | CALLBACK."""
     objection_workflow: Access = Access.NONE
     """The objection state machine: NONE | OPERATE | CALLBACK."""
+    workflow_actions: tuple[str, ...] = ()
+    """The Step Functions actions the code calls on the state machine the row names (`StartExecution`,
+    `SendTaskSuccess`, `SendTaskFailure` on the machine; `StopExecution` on its executions), exactly."""
     archive: Access = Access.NONE
     """Write-once audit archive bucket: NONE | APPEND (PutObject only)."""
     memory_mb: int = 512
@@ -159,6 +182,11 @@ class FunctionSpec:
     handler: str = "handler.lambda_handler"
     code_dir: str | None = None
     """Folder of the function's code, relative to the repository root; default `functions/<name>`."""
+    delivery: QueueDelivery = QueueDelivery()
+    """Batching and concurrency of the inbox queue (only for rows with `BusRule` triggers)."""
+    reserved_concurrency: int | None = None
+    """Concurrency reserved for this function (API functions): bus and schedule work cannot starve it,
+    and it cannot starve them. Off with the `reserved_concurrency=false` context (small accounts)."""
 
     @property
     def code_path(self) -> str:
@@ -182,49 +210,73 @@ class FunctionSpec:
 
     @property
     def is_async_target(self) -> bool:
-        """Invoked asynchronously (by EventBridge or Scheduler): needs an on-failure DLQ. (A pipe
-        invokes synchronously and keeps its own retries and DLQ.)"""
-        return bool(self.bus_rules or self.schedules)
+        """Invoked asynchronously (by Scheduler): needs an on-failure DLQ. (Bus events arrive through the
+        inbox queue, whose poller invokes synchronously; a pipe too; both keep their own DLQ.)"""
+        return bool(self.schedules)
+
+    @property
+    def is_queue_fed(self) -> bool:
+        """Fed by the bus through its inbox queue (`QueueDelivery`)."""
+        return bool(self.bus_rules)
 
 
 FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("registry", "Enterprise registry: register enterprises, read full records, verify audit chains",
-                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.READ),
+                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.READ,
+                 main_actions=("GetItem", "PutItem", "Query"), reserved_concurrency=20),
     FunctionSpec("ingestion", "Report ingestion: credit events, declaration volumes, personnel, annual reports",
-                 main=Access.READWRITE, idempotency=Access.READWRITE, outbox=Access.APPEND),
+                 main=Access.READWRITE, idempotency=Access.READWRITE, outbox=Access.APPEND,
+                 reserved_concurrency=100,
+                 main_actions=("BatchGetItem", "GetItem", "PutItem")),
     FunctionSpec("evaluation", "Tier evaluation: runs the rule pack, records decisions, emits TierChanged",
                  main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
-                 triggers=(BusRule(("CreditFactsRecorded", "ReevaluationRequested")),)),
+                 triggers=(BusRule(("CreditFactsRecorded", "ReevaluationRequested")),),
+                 main_actions=("GetItem", "PutItem", "Query", "UpdateItem"),
+                 delivery=QueueDelivery(max_concurrency=50)),
     FunctionSpec("arrears_watch", "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold",
-                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300, triggers=(SCHEDULES["arrears-watch"],)),
+                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300, triggers=(SCHEDULES["arrears-watch"],),
+                 main_actions=("Query", "UpdateItem")),
     FunctionSpec("disclosure_expiry", "Ends disclosures whose maximum period has passed (EXPIRED)",
                  main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300,
-                 triggers=(SCHEDULES["disclosure-expiry"],)),
+                 triggers=(SCHEDULES["disclosure-expiry"],),
+                 main_actions=("Query", "UpdateItem")),
     FunctionSpec("clean_period_upgrades", "Automatic upgrades after the clean period (re-evaluation requests)",
                  main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300,
-                 triggers=(SCHEDULES["clean-period-upgrades"],)),
+                 triggers=(SCHEDULES["clean-period-upgrades"],), main_actions=("Query", "UpdateItem")),
     FunctionSpec("annual_report_overdue", "Marks enterprises that have not filed last year's annual report",
-                 main=Access.READWRITE, timeout_s=300, triggers=(SCHEDULES["annual-report-overdue"],)),
+                 main=Access.READWRITE, timeout_s=300, triggers=(SCHEDULES["annual-report-overdue"],),
+                 main_actions=("GetItem", "PutItem", "Query")),
     FunctionSpec("case_deadlines", "Marks cases past their deadline overdue (DeadlineMissed once per deadline)",
-                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300, triggers=(SCHEDULES["case-deadlines"],)),
-    FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ),
+                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300, triggers=(SCHEDULES["case-deadlines"],),
+                 main_actions=("GetItem", "PutItem", "Query")),
+    FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ, reserved_concurrency=200,
+                 main_actions=("GetItem", "Query")),
     FunctionSpec("restorations", "Restoration and upgrade applications: receipt, reads, officer decisions",
-                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND),
+                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND,
+                 reserved_concurrency=20, main_actions=("BatchGetItem", "DeleteItem", "GetItem", "PutItem", "Query")),
     FunctionSpec("restoration_review", "Reviews restoration and upgrade applications (Arts 29-30, 36-40)",
                  main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
-                 triggers=(BusRule(("RestorationReceived",)),)),
+                 triggers=(BusRule(("RestorationReceived",)),),
+                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query")),
     FunctionSpec("certifications", "Certification cases: applications, reads, officers' steps, withdrawal, the "
                  "certifiers' roster", main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND,
-                 outbox=Access.APPEND, workflow=Access.OPERATE),
+                 outbox=Access.APPEND, workflow=Access.OPERATE, reserved_concurrency=20,
+                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query"),
+                 workflow_actions=("SendTaskSuccess", "StartExecution", "StopExecution")),
     FunctionSpec("certification_steps", "Steps of the certification state machine; terminates open cases when "
                  "the enterprise becomes DISCREDITED/SD", main=Access.READWRITE, audit=Access.APPEND,
-                 outbox=Access.APPEND, workflow=Access.CALLBACK, timeout_s=60, triggers=(BusRule(("TierChanged",)),)),
+                 outbox=Access.APPEND, workflow=Access.CALLBACK, timeout_s=60, triggers=(BusRule(("TierChanged",)),),
+                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query"),
+                 workflow_actions=("SendTaskSuccess", "StopExecution")),
     FunctionSpec("objections", "Objections (Art 39): filing, reads, the officer's decision",
                  main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND,
-                 objection_workflow=Access.OPERATE),
+                 objection_workflow=Access.OPERATE, reserved_concurrency=20,
+                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query"),
+                 workflow_actions=("SendTaskSuccess", "StartExecution")),
     FunctionSpec("objection_steps", "Steps of the objection state machine: apply the outcome, re-evaluate, notify",
-                 main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60),
-    FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256),
+                 main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
+                 main_actions=("DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem")),
+    FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256, reserved_concurrency=5),
     FunctionSpec("outbox_relay", "Delivers the events written with state changes (the outbox) to the credit bus",
                  bus=Access.PUT, outbox=Access.RELAY, memory_mb=256, timeout_s=60, triggers=(OutboxStream(),)),
     FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
@@ -243,10 +295,17 @@ _ALLOWED: Final[dict[str, frozenset[Access]]] = {
 }
 
 
+ACCOUNT_CONCURRENCY: Final = 1000
+"""Lambda's default concurrency quota per account and region."""
+UNRESERVED_MINIMUM: Final = 100
+"""Lambda keeps at least this much unreserved: reservations beyond quota minus this fail the deploy."""
+
+
 def validate(functions: tuple[FunctionSpec, ...]) -> None:
     """Fail synthesis on a catalog that cannot be right: duplicate names, a route whose function
     is missing, an access level a resource does not have, a schedule not in `SCHEDULES` or
-    used twice."""
+    used twice, an API function without reserved concurrency, or reservations and queue
+    concurrency that do not fit the default account quota."""
     names = [f.name for f in functions]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -266,3 +325,40 @@ def validate(functions: tuple[FunctionSpec, ...]) -> None:
             if schedule.name in seen_schedules:
                 raise ValueError(f"schedule {schedule.name!r} targets more than one function")
             seen_schedules.add(schedule.name)
+        _validate_actions(spec)
+    _validate_concurrency(functions)
+
+
+MAIN_READ_ACTIONS: Final = frozenset({"GetItem", "Query", "BatchGetItem", "Scan", "ConditionCheckItem"})
+WORKFLOW_ACTIONS: Final = frozenset({"StartExecution", "SendTaskSuccess", "SendTaskFailure", "StopExecution"})
+
+
+def _validate_actions(spec: FunctionSpec) -> None:
+    actions = set(spec.main_actions)
+    if (spec.main == Access.NONE) != (not actions):
+        raise ValueError(f"{spec.name}: main_actions are listed exactly when the row names the main table")
+    if spec.main == Access.READ and not actions <= MAIN_READ_ACTIONS:
+        raise ValueError(f"{spec.name}: main=READ cannot {sorted(actions - MAIN_READ_ACTIONS)}")
+    flows = set(spec.workflow_actions)
+    levels = {spec.workflow, spec.objection_workflow} - {Access.NONE}
+    if not flows <= WORKFLOW_ACTIONS or bool(flows) != bool(levels):
+        raise ValueError(f"{spec.name}: workflow_actions must be Step Functions task/execution actions, listed "
+                         "exactly when the row names a workflow")
+    if ("StartExecution" in flows) != (Access.OPERATE in levels):
+        raise ValueError(f"{spec.name}: StartExecution is what OPERATE means (CALLBACK never starts executions)")
+
+
+def _validate_concurrency(functions: tuple[FunctionSpec, ...]) -> None:
+    api_functions = {r.function for r in ROUTES}
+    unreserved = sorted(s.name for s in functions if s.name in api_functions and not s.reserved_concurrency)
+    if unreserved:
+        raise ValueError(f"API functions need reserved_concurrency (a burst of bus work must not starve them): "
+                         f"{unreserved}")
+    reserved = sum(s.reserved_concurrency or 0 for s in functions)
+    queued = sum(s.delivery.max_concurrency for s in functions if s.is_queue_fed)
+    if reserved + queued > ACCOUNT_CONCURRENCY - UNRESERVED_MINIMUM:
+        raise ValueError(f"reserved concurrency ({reserved}) plus the inbox queues' maximum concurrency "
+                         f"({queued}) exceed the default quota {ACCOUNT_CONCURRENCY} minus {UNRESERVED_MINIMUM}")
+    for spec in functions:
+        if spec.is_queue_fed and not 2 <= spec.delivery.max_concurrency <= 1000:
+            raise ValueError(f"{spec.name}: Lambda's maximum concurrency for SQS is 2-1000")

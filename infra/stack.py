@@ -17,6 +17,7 @@ from infra.constructs.events import Events
 from infra.constructs.functions import Functions
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.outbox import Outbox
+from infra.constructs.queues import BusDelivery
 from infra.constructs.schedules import Schedules
 from infra.constructs.tables import Tables
 from infra.constructs.workflows import Workflows
@@ -34,9 +35,12 @@ class CustomsCreditStack(Stack):
         self.events = Events(self, "Events", stage=stage)
         self.functions = Functions(self, "Functions", specs=specs, tables=self.tables,
                                    bus=self.events.bus, bus_name=self.events.bus_name, root=root,
-                                   snap_start=bool(self.node.try_get_context("snap_start")))
+                                   snap_start=bool(self.node.try_get_context("snap_start")),
+                                   reserve_concurrency=self.node.try_get_context("reserved_concurrency")
+                                   not in (False, "false"))
         functions = dict(self.functions.invocation_targets)
-        self.events.subscribe(specs, functions)
+        self.bus_delivery = BusDelivery(self, "Queues", specs=specs, functions=functions)
+        self.events.subscribe(specs, self.bus_delivery.inboxes)
         self.workflows = Workflows(self, "Workflows", steps=functions["certification_steps"],
                                    objection_steps=functions["objection_steps"])
         self.api = Api(self, "Api", user_pool=self.auth.user_pool, functions=functions,
@@ -50,7 +54,9 @@ class CustomsCreditStack(Stack):
             functions=self.functions.functions,
             stage=stage,
             alarm_email=self.node.try_get_context("alarm_email"),
+            work_queues=self.bus_delivery.inboxes,
             dead_letter_queues={**self.functions.dead_letter_queues, **self.events.dead_letter_queues,
+                                **self.bus_delivery.dead_letter_queues,
                                 **self.schedules.dead_letter_queues, **self.audit_archive.dead_letter_queues,
                                 **self.outbox.dead_letter_queues},
             rest_api=self.api.rest_api,

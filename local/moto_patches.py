@@ -7,6 +7,11 @@ cannot do without Docker or does not do at all is filled in here, and only here:
 |-----------------------------------------|------------------------------------------------------------|
 | `LambdaSimpleBackend.invoke`            | without Docker moto returns canned payloads; run the real  |
 |                                         | handler in-process instead (`local.lambdas`)               |
+| `LambdaBackend.create_event_source_mapping` | moto invokes an SQS mapping's function inside     |
+|                                         | SendMessage, deletes the whole batch on success (no partial |
+|                                         | batch response, no concurrency cap) and makes the sender   |
+|                                         | wait; detach it so the runtime's pollers deliver          |
+|                                         | (`local.queue_pollers`)                                    |
 | `events Rule.send_to_targets`           | moto raises for Lambda and Step Functions targets and      |
 |                                         | ignores InputPath/Input; deliver them (`local.delivery`)   |
 | `StateMachine` CloudFormation handlers  | the template's state machines would land in moto's         |
@@ -49,7 +54,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from moto.awslambda.models import LambdaFunction
+from moto.awslambda.models import EventSourceMapping, LambdaBackend, LambdaFunction
 from moto.awslambda_simple.models import LambdaSimpleBackend, lambda_simple_backends
 from moto.cloudformation import parsing as cfn_parsing
 from moto.cloudformation.models import cloudformation_backends
@@ -119,6 +124,21 @@ def _invoke(self: LambdaSimpleBackend, function_name: str, qualifier: str | None
 def lambda_function(account_id: str, region: str, name_or_arn: str) -> LambdaFunction:
     """The function as moto stores it (code location, handler, environment, timeout)."""
     return lambda_simple_backends[account_id][region].get_function(name_or_arn, None)
+
+
+_original_create_event_source_mapping: Callable[..., EventSourceMapping] = LambdaBackend.create_event_source_mapping
+
+
+def _create_event_source_mapping(self: LambdaBackend, spec: dict[str, Any]) -> EventSourceMapping:
+    """Create the mapping (listed by the Lambda API), but detached from moto's SQS queue, which would
+    otherwise invoke the function inside SendMessage."""
+    from moto.sqs.models import sqs_backends
+
+    mapping = _original_create_event_source_mapping(self, spec)
+    for queue in sqs_backends[self.account_id][self.region_name].queues.values():
+        if queue.lambda_event_source_mappings.get(mapping.function_arn) is mapping:
+            del queue.lambda_event_source_mappings[mapping.function_arn]
+    return mapping
 
 
 # --- EventBridge ------------------------------------------------------------------------------
@@ -451,6 +471,8 @@ def unsupported_resource_types(types: set[str]) -> list[str]:
 def patches() -> list[Patch]:
     return [
         Patch(LambdaSimpleBackend, "invoke", _invoke, "run the function's handler in-process"),
+        Patch(LambdaBackend, "create_event_source_mapping", _create_event_source_mapping,
+              "SQS mappings are polled by the runtime (local.queue_pollers), not invoked inside SendMessage"),
         Patch(Rule, "send_to_targets", _send_to_targets,
               "deliver to Lambda, Step Functions and SQS targets with InputPath/Input/InputTransformer"),
         Patch(StateMachine, "create_from_cloudformation_json", classmethod(_sfn_create_from_cfn),

@@ -33,6 +33,7 @@ from local.journal import WriteJournal
 from local.lambdas import CodeLocator, FunctionConfig, Invocation, LambdaRunner
 from local.local_api import LocalApi, LocalServices
 from local.persistence import TableSnapshots
+from local.queue_pollers import QueuePollers
 from local.schedules import Scheduler
 from local.stack import AsyncPolicy, DeployedStack
 from local.stream_pipes import StreamPipes
@@ -120,6 +121,9 @@ class Runtime:
         self.journal: WriteJournal | None = None
         self.scheduler: Scheduler | None = None
         self.pipes: StreamPipes | None = None
+        self.queues = QueuePollers(lambda: self.emulator.client("lambda"), lambda: self.emulator.client("sqs"),
+                                   self.invoke)
+        """Lambda's SQS event source mappings (bus → inbox queue → function)."""
         self.not_emulated: list[str] = []
         self.startup_s: float | None = None
         self.clock_restored = False
@@ -181,6 +185,7 @@ class Runtime:
         self.not_emulated = moto_patches.unsupported_resource_types(
             {r.get("Type", "") for r in cloud.resources.values()})
         self.stack = DeployedStack(cloud, self.emulator.account, self.emulator.region, deployed["resources"])
+        self.queues.start()
 
         tables = {logical: physical for logical, physical in deployed["resources"].items()
                   if deployed["types"].get(logical) == "AWS::DynamoDB::Table" and physical}
@@ -288,6 +293,7 @@ class Runtime:
             self.pipes.stop()
         if self.snapshots is not None:
             self.snapshots.stop()
+        self.queues.stop()
         self.invoker.stop()
         if self.snapshots is not None:
             try:

@@ -1,5 +1,5 @@
 """The `credit` event bus (source `customs.credit`), its archive, and the rules that route bus events to
-catalog functions (`BusRule` triggers)."""
+catalog functions (`BusRule` triggers) through each function's inbox queue (`queues.BusDelivery`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import cast
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -50,9 +49,10 @@ class Events(Construct):
         event bus resolves to an object's repr instead of the name."""
         return cast(events.CfnEventBus, self.bus.node.default_child).attr_name
 
-    def subscribe(self, specs: tuple[FunctionSpec, ...], functions: Mapping[str, lambda_.IFunction]) -> None:
-        """One rule per `BusRule` trigger; each target retries and then parks the event in a DLQ
-        (delivery failures: the function's own errors go to its async-invocation DLQ)."""
+    def subscribe(self, specs: tuple[FunctionSpec, ...], inboxes: Mapping[str, sqs.IQueue]) -> None:
+        """One rule per `BusRule` trigger, targeting the function's inbox queue; each target retries and
+        then parks the event in a DLQ (delivery failures: the function's own failures go to the
+        inbox's dead-letter queue after its receives)."""
         for spec in specs:
             for rule_spec in spec.bus_rules:
                 construct_id = f"{camel(spec.name)}{rule_spec.id}"
@@ -65,8 +65,8 @@ class Events(Construct):
                     description=f"Routes {', '.join(rule_spec.detail_types)} events to {spec.name}",
                     event_pattern=events.EventPattern(
                         source=[rule_spec.source], detail_type=list(rule_spec.detail_types)),
-                    targets=[targets.LambdaFunction(
-                        functions[spec.name],
+                    targets=[targets.SqsQueue(
+                        inboxes[spec.name],
                         dead_letter_queue=dlq,
                         retry_attempts=TARGET_RETRY_ATTEMPTS,
                         max_event_age=TARGET_MAX_EVENT_AGE,

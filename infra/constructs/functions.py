@@ -39,9 +39,11 @@ ASYNC_MAX_EVENT_AGE = Duration.hours(6)
 
 class Functions(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, specs: tuple[FunctionSpec, ...],
-                 tables: Tables, bus: events.IEventBus, bus_name: str, root: Path, snap_start: bool = False) -> None:
+                 tables: Tables, bus: events.IEventBus, bus_name: str, root: Path, snap_start: bool = False,
+                 reserve_concurrency: bool = True) -> None:
         super().__init__(scope, construct_id)
         self.snap_start = snap_start
+        self.reserve_concurrency = reserve_concurrency
         layer_dir = root / ".layer"
         if not (layer_dir / "python").is_dir():
             raise FileNotFoundError(f"{layer_dir}/python is missing: run `make layer` (scripts/build-layer.sh)")
@@ -129,6 +131,8 @@ class Functions(Construct):
             retry_attempts=ASYNC_RETRY_ATTEMPTS if async_dlq else None,
             max_event_age=ASYNC_MAX_EVENT_AGE if async_dlq else None,
             snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if self.snap_start else None,
+            # API functions: capacity no burst of bus or schedule work can take (catalog.validate checks it fits).
+            reserved_concurrent_executions=spec.reserved_concurrency if self.reserve_concurrency else None,
         )
         acknowledge(default_policy(role), "AwsSolutions-IAM5[Resource::*]",
                     "Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no "
@@ -139,8 +143,9 @@ class Functions(Construct):
         acknowledge(function, "Serverless-LambdaLatestVersion", pinned_runtime)
         if async_dlq is None:
             acknowledge(function, "Serverless-LambdaDLQ",
-                        "Invoked only synchronously (API Gateway proxy integration): the caller gets the "
-                        "error as a problem response, and a DLQ applies to asynchronous invocations only.")
+                        "Invoked only synchronously (API Gateway proxy integration, the inbox queue's event "
+                        "source mapping, Step Functions tasks): the caller gets the error (the inbox queue "
+                        "redrives to its own DLQ), and a function DLQ applies to asynchronous invocations only.")
         else:
             invoke_config = function.node.find_child("EventInvokeConfig")
             acknowledge(invoke_config, "Serverless-LambdaAsyncFailureDestination",
@@ -151,47 +156,46 @@ class Functions(Construct):
 
 
 def _grant_workflow(spec: FunctionSpec, role: iam.Role) -> dict[str, str]:
-    """States actions on each state machine the row names (by its fixed name) and its executions only."""
+    """The row's Step Functions actions on each state machine it names (by its fixed name) and its executions."""
     environment: dict[str, str] = {}
     for name, access, variable in ((CERTIFICATION_WORKFLOW, spec.workflow, "CERTIFICATION_STATE_MACHINE_ARN"),
                                    (OBJECTION_WORKFLOW, spec.objection_workflow, "OBJECTION_STATE_MACHINE_ARN")):
         if access != Access.NONE:
-            environment[variable] = _grant_machine(role, name, access)
+            environment[variable] = _grant_machine(role, name, spec.workflow_actions)
     return environment
 
 
-def _grant_machine(role: iam.Role, name: str, access: Access) -> str:
+def _grant_machine(role: iam.Role, name: str, actions: tuple[str, ...]) -> str:
     stack = Stack.of(role)
     machine = stack.format_arn(service="states", resource="stateMachine", resource_name=name,
                                arn_format=ArnFormat.COLON_RESOURCE_NAME)
     executions = stack.format_arn(service="states", resource="execution",
                                   resource_name=f"{name}:*", arn_format=ArnFormat.COLON_RESOURCE_NAME)
-    on_machine = ["states:SendTaskSuccess", "states:SendTaskFailure"]
-    if access == Access.OPERATE:
-        on_machine.append("states:StartExecution")
-    role.add_to_policy(iam.PolicyStatement(actions=on_machine, resources=[machine]))
-    role.add_to_policy(iam.PolicyStatement(actions=["states:StopExecution"], resources=[executions]))
-    nag_executions = f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{name}:*"
-    acknowledge(default_policy(role), f"AwsSolutions-IAM5[Resource::{nag_executions}]",
-                f"StopExecution names an execution, and execution names are per case: the grant is every "
-                f"execution of the {name} state machine and nothing else.")
+    on_machine = sorted(f"states:{a}" for a in actions if a != "StopExecution")
+    if on_machine:
+        role.add_to_policy(iam.PolicyStatement(actions=on_machine, resources=[machine]))
+    if "StopExecution" in actions:
+        role.add_to_policy(iam.PolicyStatement(actions=["states:StopExecution"], resources=[executions]))
+        nag_executions = f"arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{name}:*"
+        acknowledge(default_policy(role), f"AwsSolutions-IAM5[Resource::{nag_executions}]",
+                    f"StopExecution names an execution, and execution names are per case: the grant is every "
+                    f"execution of the {name} state machine and nothing else.")
     return machine
 
 
 def _grant_tables(spec: FunctionSpec, tables: Tables, role: iam.Role) -> dict[str, str]:
     """Grants for the tables the row names; returns the env vars that tell the code their names."""
     env: dict[str, str] = {}
-    if spec.main == Access.READ:
-        tables.main.grant_read_data(role)
-    elif spec.main == Access.READWRITE:
-        tables.main.grant_read_write_data(role)
     if spec.main != Access.NONE:
+        # Exactly the actions the row lists (derived from the code by the infra tests): no Scan, no
+        # DescribeTable, no stream reads, no batch writes unless the code makes them.
+        tables.main.grant(role, *(f"dynamodb:{action}" for action in spec.main_actions))
         env["TABLE_NAME"] = tables.main.table_name
         main_table = cast(CfnElement, tables.main.node.default_child)
         index_arns = f"<{Stack.of(role).get_logical_id(main_table)}.Arn>/index/*"
         acknowledge(default_policy(role), f"AwsSolutions-IAM5[Resource::{index_arns}]",
                     "Queries on the main table's sparse GSIs (gsi1 public lists, gsi2 due index, gsi3 feed): "
-                    "grant_*_data names the indexes as <table>/index/*, and this table has only those three.")
+                    "Table.grant names the indexes as <table>/index/*, and this table has only those three.")
     if spec.idempotency == Access.READWRITE:
         # Exactly what Powertools' DynamoDBPersistenceLayer calls (no Scan, no batch writes).
         tables.idempotency.grant(role, "dynamodb:GetItem", "dynamodb:PutItem",
@@ -201,8 +205,8 @@ def _grant_tables(spec: FunctionSpec, tables: Tables, role: iam.Role) -> dict[st
         # PutItem only (also covers Put inside TransactWriteItems). Never Update/Delete.
         tables.audit.grant(role, "dynamodb:PutItem")
     elif spec.audit == Access.READ:
-        # The chain verification reads one enterprise's entries; no Scan, no write.
-        tables.audit.grant(role, "dynamodb:Query", "dynamodb:GetItem")
+        # The chain verification queries one enterprise's entries (its head is in the main table).
+        tables.audit.grant(role, "dynamodb:Query")
     if spec.audit != Access.NONE:
         env["AUDIT_TABLE_NAME"] = tables.audit.table_name
     return env

@@ -6,7 +6,8 @@ customer-managed KMS key: CloudWatch cannot publish to a topic under the AWS-man
 Operators subscribe their pager to the topic (`alarm_email` context adds an e-mail subscription).
 
 What is watched, each a page-worthy event in a system whose outputs are legal decisions:
-function errors and throttles, p99 duration near the timeout, DLQ depth, async event age,
+function errors and throttles, p99 duration near the timeout, DLQ depth, async event age, age of
+the oldest message in each inbox queue (bus → queue → function),
 DynamoDB throttling, EventBridge rule failed invocations, Scheduler target errors and dropped
 invocations, Step Functions failed and timed-out executions, API 5xx, and pipes (the outbox's
 delivery: executions failed or partially failed, each retried; the DLQ depth says one was parked).
@@ -46,6 +47,10 @@ DURATION_NEAR_TIMEOUT = 0.8
 ASYNC_EVENT_AGE_MAX = Duration.minutes(15)
 """Lambda's async queue normally hands an event over in seconds; with our two retries and their
 back-off a failing event is a few minutes old. Older means the queue is backing up."""
+INBOX_AGE_MAX = Duration.minutes(30)
+"""Oldest message in a bus-fed function's inbox queue: a burst drains at the mapping's maximum
+concurrency (evaluation: 50 batches of 10 at a time, a few hundred events per second); a message
+older than this means the consumer is failing or the burst exceeds what the cap can absorb."""
 
 CAPABILITIES: Mapping[str, tuple[str, ...]] = {
     "Registry": ("registry",),
@@ -71,6 +76,7 @@ def capability_of(function_name: str) -> str:
 class Monitoring(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, functions: Mapping[str, lambda_.Function],
                  dead_letter_queues: Mapping[str, sqs.IQueue], rest_api: apigw.RestApi,
+                 work_queues: Mapping[str, sqs.IQueue] | None = None,
                  stage: str = DEFAULT_STAGE, alarm_email: str | None = None) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -105,6 +111,8 @@ class Monitoring(Construct):
         self._widgets: dict[str, list[cloudwatch.IWidget]] = {}
         for name, function in functions.items():
             self._function(name, function)
+        for name, queue in (work_queues or {}).items():
+            self._inbox(name, queue)
         self._platform(stack, dead_letter_queues, rest_api)
         # Alarms other constructs defined (created earlier in the stack) page through the topic too.
         for alarm in (c for c in stack.node.find_all() if isinstance(c, cloudwatch.CfnAlarm)):
@@ -148,6 +156,19 @@ class Monitoring(Construct):
             right=[function.metric_duration(period=PERIOD, statistic="p99")],
         ))
 
+    def _inbox(self, name: str, queue: sqs.IQueue) -> None:
+        dashboard = capability_of(name)
+        age = queue.metric_approximate_age_of_oldest_message(period=PERIOD, statistic="Maximum")
+        self._alarm(dashboard, f"{camel(name)}InboxAge", age,
+                    f"The oldest bus event waiting for {name} is older than {INBOX_AGE_MAX.to_minutes():.0f} min: "
+                    "the function is failing or the burst exceeds its maximum concurrency",
+                    threshold=INBOX_AGE_MAX.to_seconds())
+        self._widgets.setdefault(dashboard, []).append(cloudwatch.GraphWidget(
+            title=f"{name} inbox", width=24,
+            left=[queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
+                  queue.metric_approximate_number_of_messages_not_visible(period=PERIOD, statistic="Maximum")],
+            right=[age]))
+
     # -- what the capabilities share ------------------------------------------------------------
 
     def _platform(self, stack: Stack, dead_letter_queues: Mapping[str, sqs.IQueue], rest_api: apigw.RestApi) -> None:
@@ -161,7 +182,7 @@ class Monitoring(Construct):
         for key, queue in dead_letter_queues.items():
             self._alarm(PLATFORM, f"{key}DlqDepth",
                         queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
-                        "A failed async invocation was parked in this dead-letter queue: inspect and redrive")
+                        "A failed delivery or invocation was parked in this dead-letter queue: inspect and redrive")
         found = list(stack.node.find_all())
         for table in (c for c in found if isinstance(c, dynamodb.CfnTable)):
             self._table(table)

@@ -81,6 +81,7 @@ def probe_row() -> FunctionSpec:
     return FunctionSpec(
         PROBE, "Catalog-extension probe (tests only)",
         main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT,
+        main_actions=("GetItem", "PutItem", "Query"),
         triggers=(*free[:1], BusRule(("TierChanged", "DisclosureEnded"))),
         code_dir="functions/credit_views",
     )

@@ -18,6 +18,7 @@ from shared.api import idempotency
 from shared.domain.clock import FixedClock
 from tests.support.bus import WiredBus, bus_name, wire_bus
 from tests.support.lambdas import LambdaContext, handler_module
+from tests.support.sqs_batches import invoke_one, queue_fed_functions
 from tests.support.template import create_tables
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -107,8 +108,13 @@ def requests(aws: Any) -> RequestCounter:
 
 @pytest.fixture
 def invoke(aws: Any, clock: FixedClock) -> Any:
+    fed = queue_fed_functions()
+
     def _invoke(function: str, event: dict[str, Any]) -> dict[str, Any]:
-        return handler_module(function).lambda_handler(event, LambdaContext(function_name=function))
+        context = LambdaContext(function_name=function)
+        if function in fed and "detail-type" in event:  # a bus event arrives in an SQS batch
+            return invoke_one(handler_module(function), event, context)
+        return handler_module(function).lambda_handler(event, context)
 
     return _invoke
 

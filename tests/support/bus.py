@@ -17,7 +17,11 @@ def bus_name() -> str:
 
 
 def _function_of(target_arn: Any) -> str:
+    """The function a rule target feeds: the target itself, or the function polling the target queue."""
     logical_id = target_arn["Fn::GetAtt"][0]
+    for mapping in resources("AWS::Lambda::EventSourceMapping").values():
+        if mapping["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [logical_id, "Arn"]}:
+            logical_id = mapping["Properties"]["FunctionName"]["Ref"]
     function = resources("AWS::Lambda::Function")[logical_id]
     return str(function["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"])
 

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from infra.catalog import FUNCTIONS
 from infra.constructs.functions import ASYNC_RETRY_ATTEMPTS
@@ -40,6 +41,7 @@ from shared.usecases.ports import Stores
 from tests.support.lambdas import LambdaContext, handler_module
 from tests.support.memory_outbox import run_pipe
 from tests.support.memory_stores import Failing, Memory, memory_stores
+from tests.support.sqs_batches import sqs_batch
 from tests.unit.rules.builders import USCC, at, fine, fine_overdue
 from tests.unit.test_restoration_usecases import received, seeded, sent
 
@@ -87,8 +89,12 @@ def registered(memory: Memory) -> tuple[Stores, FixedClock]:
 
 def test_every_async_function_is_retried_then_parked() -> None:
     async_functions = [s.name for s in FUNCTIONS if s.is_async_target]
-    assert {"evaluation", "arrears_watch", "restoration_review"} <= set(async_functions)
+    queue_fed = {s.name: s.delivery for s in FUNCTIONS if s.is_queue_fed}
+    assert {"arrears_watch"} <= set(async_functions)
     assert ASYNC_RETRY_ATTEMPTS == 2  # then the function's DLQ (tests/infra/test_async_edges.py)
+    # bus-fed functions: a failed record is received again, then parked in the inbox's DLQ
+    assert {"evaluation", "restoration_review"} <= set(queue_fed)
+    assert all(delivery.max_receive_count >= 2 for delivery in queue_fed.values())
 
 
 def test_the_evaluation_handler_raises_so_lambda_retries_and_the_redrive_does_the_work_once(
@@ -102,13 +108,15 @@ def test_the_evaluation_handler_raises_so_lambda_retries_and_the_redrive_does_th
     throttled = replace(stores, credit=Failing(stores.credit, {"load": lambda: Throttled("throttled")}))
     monkeypatch.setattr(module, "dynamodb_stores", lambda: throttled)
 
-    with pytest.raises(Throttled):  # not swallowed: Lambda retries, then parks `event` in the DLQ
-        module.lambda_handler(event, LambdaContext(function_name="evaluation"))
+    with pytest.raises(BatchProcessingError) as failed:  # not swallowed: received again, then the inbox DLQ
+        module.lambda_handler(sqs_batch([event]), LambdaContext(function_name="evaluation"))
+    assert isinstance(failed.value.child_exceptions[0][1], Throttled)
     assert memory.profiles[USCC]["tier"] == Tier.REGULAR
 
     monkeypatch.setattr(module, "dynamodb_stores", lambda: memory_stores(memory))
     for _redrive in range(2):  # the DLQ message is the event: redriven, even twice
-        module.lambda_handler(event, LambdaContext(function_name="evaluation"))
+        assert module.lambda_handler(sqs_batch([event]), LambdaContext(function_name="evaluation")) == {
+            "batchItemFailures": []}
     assert memory.profiles[USCC]["tier"] == Tier.DISCREDITED
     assert len(memory.decisions[USCC]) == 1
     assert len(memory.audit) == 1

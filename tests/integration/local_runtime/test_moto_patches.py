@@ -70,6 +70,32 @@ def test_lambda_backend_lookup_signature() -> None:
     assert params(LambdaBackend.get_function)[:3] == ["self", "function_name_or_arn", "qualifier"]
 
 
+def test_sqs_queues_still_invoke_their_mappings_inside_send_message() -> None:
+    # Given the patch detaches each SQS mapping from `queue.lambda_event_source_mappings`, keyed by the
+    # function ARN, because Queue.add_message invokes what it finds there
+    from moto.awslambda.models import EventSourceMapping, LambdaBackend
+    from moto.sqs.models import Queue
+
+    original = moto_patches._original_create_event_source_mapping
+    # When reading moto's code
+    # Then the mapping is still registered that way, and SendMessage still delivers through it
+    assert params(original) == ["self", "spec"] == params(moto_patches._create_event_source_mapping)
+    assert "queue.lambda_event_source_mappings[esm.function_arn] = esm" in inspect.getsource(
+        LambdaBackend.create_event_source_mapping)
+    assert "self.lambda_event_source_mappings.items()" in inspect.getsource(Queue.add_message)
+    assert "self.function_arn" in inspect.getsource(EventSourceMapping.__init__)
+
+
+def test_sqs_receive_applies_the_redrive_policy() -> None:
+    # Given the runtime relies on SQS (moto) to move a message received maxReceiveCount times to the DLQ
+    from moto.sqs.models import SQSBackend
+
+    # When reading receive_message / Then the redrive is still there
+    source = inspect.getsource(SQSBackend.receive_message)
+    assert 'queue.redrive_policy["maxReceiveCount"]' in source
+    assert "queue.dead_letter_queue.add_message(message)" in source
+
+
 def test_events_rule_send_to_targets_signature_and_attributes() -> None:
     # Given the patch replaces Rule.send_to_targets and reads the rule's state, pattern and targets
     from moto.events.models import EventPattern, Rule

@@ -15,6 +15,10 @@ def lambda_handler(event, context):
         Item={"pk": {"S": f"CALL#{uuid.uuid4()}"}, "event": {"S": json.dumps(event)},
               "function": {"S": context.function_name}, "flag": {"S": os.environ.get("FIXTURE_FLAG", "")}},
     )
+    if isinstance(event, dict) and "Records" in event:  # an SQS batch: report the records asked to fail
+        bodies = [(r["messageId"], json.loads(r["body"])) for r in event["Records"]]
+        return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id, body in bodies
+                                      if (body.get("detail") or {}).get("fail")]}
     if isinstance(event, dict) and event.get("fail"):
         raise RuntimeError("asked to fail")
     if isinstance(event, dict) and "httpMethod" in event:
