@@ -32,32 +32,23 @@ RETENTION_S = 90 * 86_400
 the bus archive (a year) and the audit table keep the history beyond that."""
 
 
-def outbox_table() -> str:
-    return settings().outbox_table_name
-
-
-def outbox_writes(events: Iterable[BusEvent], table: str | None = None) -> list[dict[str, Any]]:
+def outbox_writes(events: Iterable[BusEvent], outbox_table: str | None = None) -> list[dict[str, Any]]:
     """TransactWriteItems entries that put each event (once per id) into the outbox."""
-    table = table or outbox_table()
+    outbox_table = outbox_table or settings().outbox_table_name
     seen: dict[str, BusEvent] = {}
     for event in events:
         seen.setdefault(event.id, event)
-    return [{"Put": {"TableName": table, "Item": to_item({
+    return [{"Put": {"TableName": outbox_table, "Item": to_item({
         "id": event_id, "detail_type": event.detail_type, "pending": PENDING,
         "detail": json.dumps(event.delivered_detail(), sort_keys=True, separators=(",", ":"), default=str)})}}
         for event_id, event in seen.items()]
 
 
 def transact_with_outbox(item: dict[str, Any], outbox: Sequence[BusEvent]) -> None:
-    """One write (`{"Put": ...}`, `{"Update": ...}`, `{"Delete": ...}`) and its events, all or nothing.
-    Without events the write goes alone, as the matching single-item call (the same condition
-    failure: ConditionalCheckFailedException)."""
+    """One write (`{"Put": ...}`, `{"Update": ...}` or `{"Delete": ...}`) and its events, all or nothing,
+    in one TransactWriteItems (alone when there are none). A failed condition on the write raises
+    ConditionalCheckFailedException, as the single-item call would (with the item when asked for)."""
     client = dynamodb_client()
-    if not outbox:
-        (kind, params), = item.items()
-        calls: dict[str, Any] = {"Put": client.put_item, "Update": client.update_item, "Delete": client.delete_item}
-        calls[kind](**params)
-        return
     try:
         client.transact_write_items(TransactItems=[item, *outbox_writes(outbox)])  # type: ignore[list-item]
     except Exception as exc:
@@ -75,15 +66,15 @@ def transact_with_outbox(item: dict[str, Any], outbox: Sequence[BusEvent]) -> No
 class DynamoOutbox:
     """What the relay does with the table: mark delivered items, find those still undelivered."""
 
-    def __init__(self, table: str | None = None) -> None:
-        self.table = table or outbox_table()
+    def __init__(self, outbox_table: str | None = None) -> None:
+        self.outbox_table = outbox_table or settings().outbox_table_name
 
     def mark_delivered(self, event_ids: Iterable[str], at: str) -> None:
         client = dynamodb_client()
         for event_id in event_ids:
             try:
                 client.update_item(
-                    TableName=self.table, Key=to_item({"id": event_id}),
+                    TableName=self.outbox_table, Key=to_item({"id": event_id}),
                     UpdateExpression="SET delivered_at = :at, expires_at = :ttl REMOVE pending",
                     ConditionExpression="attribute_exists(id)",
                     ExpressionAttributeValues=to_item({":at": at, ":ttl": int(time.time()) + RETENTION_S}))
@@ -94,7 +85,7 @@ class DynamoOutbox:
     def undelivered(self, limit: int = 100) -> list[BusEvent]:
         """The oldest items not yet marked delivered (what a redrive re-sends)."""
         response = dynamodb_client().query(
-            TableName=self.table, IndexName=UNDELIVERED_INDEX, KeyConditionExpression="pending = :p",
+            TableName=self.outbox_table, IndexName=UNDELIVERED_INDEX, KeyConditionExpression="pending = :p",
             ExpressionAttributeValues=to_item({":p": PENDING}), Limit=limit)
         return [event_of(from_item(i)) for i in response.get("Items", [])]
 

@@ -28,6 +28,9 @@ NOT_CALLED_AT_RUN_TIME: dict[tuple[str, Action], str] = {
         "mark_overdue saves without (an overdue mark is no decision)",
     ("case_deadlines", ("main", "dynamodb:DeleteItem")):
         "DynamoRestorationStore.save deletes guard items only for `release`, which mark_overdue never passes",
+    ("objections", ("outbox", "dynamodb:PutItem")):
+        "transact_with_audit writes outbox items only for the events it is given; the objections function "
+        "files and decides objections without announcing any (ObjectionDecided is objection_steps')",
 }
 """Reachable in the call graph (the derivation follows every branch) but not taken by this function."""
 
@@ -37,6 +40,7 @@ def resource_kinds(synthesized: Synthesized) -> dict[str, str]:
     raw = synthesized.raw
     kinds = {logical_id_of_output(raw, outputs.MAIN_TABLE): "main",
              logical_id_of_output(raw, outputs.AUDIT_TABLE): "audit",
+             logical_id_of_output(raw, outputs.OUTBOX_TABLE): "outbox",
              logical_id_of_output(raw, outputs.IDEMPOTENCY_TABLE): "idempotency",
              logical_id_of_output(raw, outputs.EVENT_BUS): "bus",
              logical_id_of_output(raw, outputs.AUDIT_ARCHIVE_BUCKET): "archive"}
