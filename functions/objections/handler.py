@@ -35,10 +35,14 @@ def _principal() -> Principal:
                   409: {"description": "The subject already has an open objection (`open_objection_id`), or the "
                                        "Idempotency-Key was used with another body"},
                   422: {"description": "`subject_id` is not a subject of this enterprise one may object to (a "
-                                       "record; a published disclosure; a tier decision; a decided restoration); "
+                                       "record; a published disclosure; a tier decision; a refused (REJECTED) "
+                                       "restoration or upgrade application: an approval is what was applied for); "
                                        "an unregistered `uscc`"}},
        description="Own enterprise only. The review runs on the `objection` state machine (execution "
-                   "`objection-<uscc>-<number>`); `review_by` is 20 calendar days after the day of filing (CST).")
+                   "`objection-<uscc>-<number>`); `review_by` is the 20th calendar day after the day of filing "
+                   "(CST), the last day in time. From the next day the `case-deadlines` schedule marks an objection "
+                   "still under review `overdue` and emits `DeadlineMissed` once; it stays UNDER_REVIEW and may "
+                   "still be decided, and the mark stays on it.")
 def file(filing: Annotated[ObjectionFiling, Body()]) -> Response[dict[str, Any]]:
     principal = _principal()
     principal.ensure_may_act_for(filing.uscc)
@@ -61,7 +65,8 @@ def list_objections(uscc: Annotated[Uscc, Query()],
 
 @route(router, "GET", "/v1/objections/{objection_id}",
        responses={200: {"description": "`{objection_id, uscc, subject_type, subject_id, status, filed_at, "
-                                       "review_by, overdue, decision, execution_arn, ...}`"}, **_OBJECTION})
+                                       "review_by, overdue, decision, execution_arn, redecision, history, ...}`"},
+                  **_OBJECTION})
 def read_objection(objection_id: ObjectionId) -> Response[dict[str, Any]]:
     _principal().ensure_may_act_for(uscc_of(objection_id))
     return json_response(200, cases.get(dynamodb_stores(), objection_id, current_clock().now()))
@@ -71,12 +76,20 @@ def read_objection(objection_id: ObjectionId) -> Response[dict[str, Any]]:
        responses={200: {"description": "The objection UPHELD or DISMISSED; the workflow applies the outcome"},
                   **_OBJECTION,
                   409: {"description": "The objection was decided already, or its workflow is not waiting for the "
-                                       "review yet (retry shortly); nothing is stored"},
+                                       "review yet (retry shortly), or (UPHELD, a RESTORATION) another open "
+                                       "application covers the same records (`open_applications`); nothing is "
+                                       "stored"},
                   422: {"description": "A `correction` that does not fit the subject type, or one with DISMISSED"}},
-       description="UPHELD corrects by a new decision citing Art 39 (an EVENT stops counting and its disclosure "
-                   "ends WITHDRAWN; a DISCLOSURE ends WITHDRAWN or takes `correction.disclosure_months`; a "
-                   "DECISION or RESTORATION is decided again), then the tier is re-evaluated. DISMISSED changes "
-                   "nothing but the objection. `ObjectionDecided` goes on the bus either way.")
+       description="UPHELD corrects by a new decision citing Art 39 with the objection as evidence, from the "
+                   "instant the workflow applies it (reads `as_of` earlier, the same day included, answer what was "
+                   "public then): an EVENT stops counting and its disclosure ends WITHDRAWN; a DISCLOSURE ends "
+                   "WITHDRAWN, or takes `correction.disclosure_months` (counted from its start) when that period "
+                   "still runs after the decision day (a shorter one ends it WITHDRAWN); a DECISION is made again "
+                   "on the corrected facts; a refused RESTORATION is reviewed again as a new application "
+                   "(`redecision` on the objection, `redecision_of` on the application; conditions as at the "
+                   "original receipt, its own clock from the re-decision day); then the tier is re-evaluated. "
+                   "Nothing stored before is edited. DISMISSED changes nothing but the objection. "
+                   "`ObjectionDecided` goes on the bus either way.")
 def decide(objection_id: ObjectionId, decision: Annotated[ObjectionDecision, Body()]) -> Response[dict[str, Any]]:
     return json_response(200, cases.decide(dynamodb_stores(), current_clock(), objection_id,
                                            ObjectionStatus(decision.outcome), decision.reasons, decision.correction,

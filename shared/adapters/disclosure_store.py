@@ -24,7 +24,8 @@ from shared.domain.outbox import BusEvent
 
 FEED_INDEX = "gsi3"
 _FILTER = ("published_from <= :day AND published_at <= :instant "
-           "AND (attribute_not_exists(ended_on) OR ended_on > :day)")
+           "AND (attribute_not_exists(ended_on) OR ended_on > :day OR ended_at > :instant)")
+"""`shared.domain.disclosure_feed.on_feed_at` server-side (`ended_at`: an end made at an instant, Art 39)."""
 
 
 def write_items(table: str, writes: Iterable[tuple[Mapping[str, Any], int | None]]) -> list[dict[str, Any]]:

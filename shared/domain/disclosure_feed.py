@@ -34,10 +34,14 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else None
 
 
-def end_at(item: Mapping[str, Any], day: date) -> tuple[str, date] | None:
-    """How and when the disclosure has ended by `day`, from the dates (None: not ended by then)."""
+def end_at(item: Mapping[str, Any], day: date, instant: str | None = None) -> tuple[str, date] | None:
+    """How and when the disclosure has ended by `day`, from the dates (None: not ended by then). An end
+    made at an instant (`ended_at`: an upheld objection's withdrawal, Art 39) has not happened yet for a
+    read at an earlier `instant` of its day."""
     ended_on = _day(item.get("ended_on"))
-    if ended_on is not None and item.get("status") in ENDED and ended_on <= day:
+    ended_at = item.get("ended_at")
+    later = instant is not None and isinstance(ended_at, str) and ended_at > instant
+    if ended_on is not None and item.get("status") in ENDED and ended_on <= day and not later:
         return str(item["status"]), ended_on
     until = _day(item.get("published_until"))
     if item.get("published") and until is not None and until < day:
@@ -50,17 +54,17 @@ def end_at(item: Mapping[str, Any], day: date) -> tuple[str, date] | None:
 def on_feed_at(item: Mapping[str, Any], day: date, instant: str) -> bool:
     """Whether the record was on the public feed on CST `day` as the system knew it at `instant`
     (RFC 3339 UTC, as stored): published by then (`published_at <= instant`), inside its window
-    (`published_from <= day <= published_until`) and not ended on or before `day`."""
+    (`published_from <= day <= published_until`) and not ended on or before `day` (by `instant`)."""
     published_at = item.get("published_at")
     start = _day(item.get("published_from"))
     if not item.get("published") or not isinstance(published_at, str) or published_at > instant or start is None:
         return False
-    return start <= day and end_at(item, day) is None
+    return start <= day and end_at(item, day, instant) is None
 
 
-def status_at(item: Mapping[str, Any], day: date) -> tuple[str, str | None]:
+def status_at(item: Mapping[str, Any], day: date, instant: str | None = None) -> tuple[str, str | None]:
     """(status, ended_on) on `day`, computed from the dates: PUBLISHED, NOT_PUBLISHED or how it ended."""
-    ended = end_at(item, day)
+    ended = end_at(item, day, instant)
     if ended is not None:
         return ended[0], ended[1].isoformat()
     if not item.get("published") or not item.get("published_at"):
@@ -68,9 +72,9 @@ def status_at(item: Mapping[str, Any], day: date) -> tuple[str, str | None]:
     return PUBLISHED, None
 
 
-def public_view(item: Mapping[str, Any], day: date) -> dict[str, Any]:
-    """The public feed item (status and ended_on as of `day`)."""
-    status, ended_on = status_at(item, day)
+def public_view(item: Mapping[str, Any], day: date, instant: str | None = None) -> dict[str, Any]:
+    """The public feed item (status and ended_on as of `day`, at `instant` of it when given)."""
+    status, ended_on = status_at(item, day, instant)
     view = {k: item[k] for k in PUBLIC_FIELDS if item.get(k) is not None}
     view["status"] = status
     if ended_on is not None:

@@ -8,7 +8,8 @@ dismisses it. Upheld means corrected by a new decision, never an edit of what wa
   (`correction.disclosure_months`, counted from its start) when that period still runs after the
   decision day (a shorter one would rewrite what was public: it ends WITHDRAWN instead);
 - DECISION: the tier decision is made again on the corrected facts (a new decision);
-- RESTORATION: the application's result is decided again (the review runs again).
+- RESTORATION: a refused application is decided again: reviewed again as a new application
+  (`shared.usecases.restoration_redecisions`), the refusal kept as it was.
 
 Pure: ids, which subjects an enterprise may object to, which corrections fit a subject, and the
 facts an upheld objection gives the engine."""
@@ -95,9 +96,9 @@ def subject_of(subject_type: SubjectType, subject_id: str, *, events: Iterable[M
             found = None
     elif subject_type is SubjectType.DECISION:
         found = next((d for d in decisions if d["decision_id"] == subject_id), None)
-    else:
+    else:  # an approval is what was applied for: only a refusal is a result one objects to
         found = next((r for r in restorations if r["restoration_id"] == subject_id
-                      and r.get("status") in ("APPROVED", "REJECTED")), None)
+                      and r.get("status") == "REJECTED"), None)
     if found is None:
         raise ValidationFailed(f"{subject_id} is not a {subject_type.value.lower()} of this enterprise one may "
                                f"object to", errors=[{"loc": ["body", "subject_id"],
@@ -158,3 +159,25 @@ def disclosure_overrides(objections: Iterable[Mapping[str, Any]], events: Iterab
             overrides[o["subject_id"]] = DisclosureOverride(basis, withdrawn_on=decided_on,
                                                             withdrawn_at=o["applied_at"])
     return overrides
+
+
+def correction_summary(objection: Mapping[str, Any], events: Iterable[Mapping[str, Any]], day_of: Any) -> str:
+    """What an upheld objection corrected, as the Art 39 ground of the decision it leads to says it."""
+    oid, sid = objection["objection_id"], objection["subject_id"]
+    subject = SubjectType(objection["subject_type"])
+    head = f"Objection {oid} upheld ({ARTICLE})"
+    day = day_of(_at(objection["applied_at"])).isoformat() if objection.get("applied_at") else "the decision day"
+    if subject is SubjectType.EVENT:
+        return (f"{head}: record {sid} is withdrawn from {day}; it no longer counts and its disclosure ends "
+                f"WITHDRAWN")
+    if subject is SubjectType.DISCLOSURE:
+        override = disclosure_overrides([objection], events, day_of).get(sid)
+        if override is not None and override.max_months is not None:
+            return (f"{head}: the disclosure of record {sid} takes the corrected period of {override.max_months} "
+                    f"months; the record still counts")
+        return f"{head}: the disclosure of record {sid} ends WITHDRAWN on {day}; the record still counts"
+    if subject is SubjectType.DECISION:
+        return f"{head}: decision {sid} is made again on the corrected facts"
+    redecision = objection.get("redecision") or {}
+    return (f"{head}: the refusal of application {sid} is decided again as application "
+            f"{redecision.get('restoration_id', '?')} ({redecision.get('status', 'RECEIVED')})")

@@ -168,6 +168,8 @@ def plan_disclosures(uscc: str, name: str, events: Iterable[Mapping[str, Any]], 
                         history=[*old.get("history", []), {"status": PUBLISHED, "on": today.isoformat(), "at": at}])
             emitted.append(_published_event(item))
         elif ending is not None:
+            if ending[0] == WITHDRAWN and record.withdrawn_at:  # an upheld objection's instant (Art 39)
+                item["ended_at"] = record.withdrawn_at
             item.update(status=ending[0], ended_on=ending[1].isoformat(),
                         history=[*old.get("history", []), {"status": ending[0], "on": ending[1].isoformat(),
                                                            "at": at}])

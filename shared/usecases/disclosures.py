@@ -54,7 +54,7 @@ def feed(uscc: str | None, severity: str | None, as_of: datetime | None, limit: 
         if len(found) >= limit or start is None:
             break
     last = start  # the last key read: items skipped by the filter before it are not on this feed
-    return {"items": [public_view(i, day) for i in found],
+    return {"items": [public_view(i, day, instant) for i in found],
             "next_token": encode_token({"k": last, "as_of": instant}) if last else None}
 
 

@@ -99,7 +99,7 @@ def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, t
         "rule_pack": evaluation.rule_pack,
         "grounds": evaluation.citations() + upgrade_citations(evaluation, pack_for(now))
         + [{"rule_id": "CORRECTION", "article": "Art 39", "evidence": [c.revocation_event_id, c.revoked_event_id],
-            "summary": f"{c.revoked_event_id} revoked by {c.revocation_event_id} on {c.revoked_on.isoformat()}: "
+            "summary": f"{c.revoked_event_id} {c.withdrawn_by} on {c.revoked_on.isoformat()}: "
                        f"what it grounded ({', '.join(c.rule_ids)}) no longer counts"}
            for c in evaluation.corrections],
         "explanation": evaluation.explanation,
@@ -110,11 +110,12 @@ def decision_of(enterprise: Enterprise, evaluation: Evaluation, now: datetime, t
     }
 
 
-def _objection_ground(objection: Mapping[str, Any]) -> dict[str, Any]:
+def _objection_ground(objection: Mapping[str, Any], items: EnterpriseItems) -> dict[str, Any]:
+    """The Art 39 ground: the objection and its subject as evidence (and a re-decided application)."""
+    redecided = (objection.get("redecision") or {}).get("restoration_id")
     return {"rule_id": "OBJECTION", "article": "Art 39",
-            "evidence": [objection["objection_id"], objection["subject_id"]],
-            "summary": f"objection {objection['objection_id']} against {objection['subject_type']} "
-                       f"{objection['subject_id']} upheld: decided again on the corrected facts"}
+            "evidence": [objection["objection_id"], objection["subject_id"], *([redecided] if redecided else [])],
+            "summary": objections.correction_summary(objection, items.events, china_date)}
 
 
 def _remade_for(items: EnterpriseItems, objection_id: str) -> bool:
@@ -147,7 +148,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
         if evaluation.tier is not enterprise.tier or remake:
             decision = decision_of(enterprise, evaluation, now, trigger)
             if objection is not None:
-                decision["grounds"] = [*decision["grounds"], _objection_ground(objection)]
+                decision["grounds"] = [*decision["grounds"], _objection_ground(objection, items)]
                 decision["correction_of"] = decision["correction_of"] or objection["objection_id"]
             changed = evaluation.tier is not enterprise.tier
             profile = enterprise.model_copy(update={"tier": evaluation.tier, "updated_at": now,
@@ -155,6 +156,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
                                                     "version": enterprise.version + 1, "restoration": restoration,
                                                     "decisions_made": enterprise.next_decision_number()})
             audit = {"action": TIER_CHANGED if changed else "DecisionRemade", "actor": "evaluation",
+                     **({"objection_id": objection["objection_id"]} if objection is not None else {}),
                      "decision_id": decision["decision_id"],
                      "from_tier": decision["from_tier"], "to_tier": decision["to_tier"], "trigger": trigger,
                      "rule_pack": decision["rule_pack"]}

@@ -135,7 +135,8 @@ def _review(stores: Stores, application: dict[str, Any], now: datetime, *, offic
         raise NotFound(f"no enterprise with uscc {application['uscc']}")
     return review(_pack(now), facts_from(items), RestorationKind(application["kind"]),
                   application.get("event_ids") or (), [Document(**d) for d in application.get("documents", [])],
-                  date.fromisoformat(application["received_on"]), now, officer_approval=officer_approval)
+                  date.fromisoformat(application.get("conditions_on") or application["received_on"]), now,
+                  officer_approval=officer_approval)  # `conditions_on`: a re-decision (Art 39) is judged as filed
 
 
 def _decided(application: dict[str, Any], status: RestorationStatus, reasons: Sequence[Reason], now: datetime,
@@ -268,6 +269,7 @@ def restoration_view(application: dict[str, Any], now: datetime) -> dict[str, An
                   "extended": None if not extended else {k: extended[k] for k in _EXTENSION_FIELDS}},
         "decided_at": application.get("decided_at"), "decided_by": application.get("decided_by"),
         "overdue": bool(application.get("overdue")), "history": application.get("history", []),
+        "redecision_of": application.get("redecision_of"),  # {restoration_id, objection_id} (Art 39)
     }
 
 

@@ -205,6 +205,7 @@ def test_an_upheld_disclosure_objection_ends_the_disclosure_but_the_record_still
     assert len(credit_view(stores, USCC, FILED, decided_at)["disclosures"]) == 1
 
 
+@pytest.mark.pins("CHOICE-OBJECTION-CORRECTION-INSTANT")
 def test_a_corrected_disclosure_period_re_times_the_disclosure() -> None:
     memory = Memory()
     event_id, _ = _discredited(memory)

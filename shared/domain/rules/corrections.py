@@ -23,11 +23,12 @@ def find_corrections(pack: RulePack, facts: EnterpriseFacts, counted: Counted, a
     occurrences = find_occurrences(pack, uncorrected, facts)
     grounded = Grounded(occurrences, pack)
     without = replay(pack, occurrences, facts.tier_facts, as_of)
+    objections = {w.objection_id for w in facts.withdrawals}
     corrections = []
     for event_id, revocation in sorted(counted.revocations.items(), key=lambda kv: (kv[1].decided_on, kv[0])):
         rule_ids = grounded.rule_ids(event_id)
         if not rule_ids:
             continue
         corrections.append(Correction(revocation.event_id, event_id, revocation.decided_on, rule_ids,
-                                      without.tier))
+                                      without.tier, by_objection=revocation.event_id in objections))
     return tuple(corrections), grounded

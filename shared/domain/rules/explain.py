@@ -41,8 +41,9 @@ def explanation(facts: EnterpriseFacts, as_of_day: date, selection: PackSelectio
     else:
         text.append(" No ground of Art 15 or Art 16 has arisen.")
     for correction in corrections:
-        text.append(f" Correction: {correction.revoked_event_id} was revoked by {correction.revocation_event_id} on "
+        text.append(f" Correction: {correction.revoked_event_id} {correction.withdrawn_by} on "
                     f"{correction.revoked_on.isoformat()}, so what it grounded ({', '.join(correction.rule_ids)}) no "
-                    f"longer counts; without the revocation the tier would be "
+                    f"longer counts; without the {'withdrawal' if correction.by_objection else 'revocation'} the "
+                    f"tier would be "
                     f"{correction.tier_without_correction.value}.")
     return "".join(text)

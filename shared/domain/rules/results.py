@@ -100,11 +100,19 @@ class Correction:
     revoked_on: date
     rule_ids: tuple[str, ...]  # what the revoked event grounded
     tier_without_correction: Tier  # the tier the enterprise would hold if no revocation counted
+    by_objection: bool = False  # the "revocation" is an upheld objection against the record (Art 39)
+
+    @property
+    def withdrawn_by(self) -> str:
+        """How the record was taken away, as decisions and explanations say it."""
+        if self.by_objection:
+            return f"was withdrawn by the upheld objection {self.revocation_event_id} (Art 39)"
+        return f"was revoked by {self.revocation_event_id}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"revocation_event_id": self.revocation_event_id, "revoked_event_id": self.revoked_event_id,
                 "revoked_on": self.revoked_on.isoformat(), "rule_ids": list(self.rule_ids),
-                "tier_without_correction": self.tier_without_correction.value}
+                "tier_without_correction": self.tier_without_correction.value, "by_objection": self.by_objection}
 
 
 @dataclass(frozen=True, eq=False)

@@ -26,8 +26,10 @@ from shared.domain.objection import (
     subject_key,
     subject_of,
 )
+from shared.usecases.objection_deadlines import with_deadline_entry
 from shared.usecases.objections.common import change, history, load, view
 from shared.usecases.ports import Stores
+from shared.usecases.restoration_redecisions import open_applications_covering
 
 
 def file(stores: Stores, clock: Clock, uscc: str, subject_type: SubjectType, subject_id: str, grounds: str,
@@ -51,6 +53,7 @@ def file(stores: Stores, clock: Clock, uscc: str, subject_type: SubjectType, sub
         "failure": None, "overdue": False, "version": 1,
     }
     item["history"] = history(item, now, filed_by, "objection filed")
+    item = with_deadline_entry(item)  # on the case-deadlines index until decided or marked overdue
     stores.objections.create(item, subject_key(subject_type, subject_id))
     stores.objection_workflow.start(name, {"uscc": uscc, "objection_id": objection_id})
     return {"objection_id": objection_id, "execution_arn": item["execution_arn"], "review_by": item["review_by"]}
@@ -68,6 +71,20 @@ def page(stores: Stores, uscc: str, limit: int, start: dict[str, Any] | None,
     return [view(i, now) for i in items], last
 
 
+def _check_redecidable(stores: Stores, objection: Mapping[str, Any]) -> None:
+    """A refused application is decided again as a new application, which needs its records (or TIER)
+    free: while another application on them is open, upholding is refused (409), nothing stored."""
+    if objection["status"] != ObjectionStatus.UNDER_REVIEW.value:
+        return  # the decision itself answers 409
+    restorations = stores.credit.load(objection["uscc"]).restorations
+    original = next((r for r in restorations if r["restoration_id"] == objection["subject_id"]), None)
+    holders = [] if original is None else open_applications_covering(restorations, original)
+    if holders:
+        raise Conflict(f"application(s) {', '.join(holders)} on the same records are open: decide them before "
+                       f"upholding, the refused application is decided again as a new one",
+                       extra={"open_applications": holders})
+
+
 def decide(stores: Stores, clock: Clock, objection_id: str, outcome: ObjectionStatus, reasons: Sequence[str],
            correction: Mapping[str, Any] | None, officer: str) -> dict[str, Any]:
     """`POST /v1/objections/{id}/decision`: UPHELD or DISMISSED, then the workflow applies it."""
@@ -76,6 +93,10 @@ def decide(stores: Stores, clock: Clock, objection_id: str, outcome: ObjectionSt
     if outcome is ObjectionStatus.UNDER_REVIEW:
         raise ValidationFailed("the outcome is UPHELD or DISMISSED",
                                errors=[{"loc": ["body", "outcome"], "msg": "UPHELD or DISMISSED"}])
+
+    subject = load(stores, objection_id)
+    if outcome is ObjectionStatus.UPHELD and subject["subject_type"] == SubjectType.RESTORATION.value:
+        _check_redecidable(stores, subject)
 
     def decided(item: dict[str, Any]) -> dict[str, Any]:
         if item["status"] != ObjectionStatus.UNDER_REVIEW.value:

@@ -16,6 +16,7 @@ from shared.domain.clock import china_date, iso_instant
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.objection import ObjectionStatus, SubjectType, subject_key, uscc_of
 from shared.domain.outbox import BusEvent
+from shared.usecases.case_deadlines import without_entry
 from shared.usecases.ports import Stores
 
 MAX_ATTEMPTS = 5
@@ -39,8 +40,11 @@ def history(item: Mapping[str, Any], at: datetime, by: str, what: str) -> list[d
 def save(stores: Stores, item: Mapping[str, Any], changes: Mapping[str, Any], at: datetime, by: str,
          what: str, outbox: Sequence[BusEvent] = ()) -> dict[str, Any]:
     """The item with `changes`, one version and one history line more, saved on its version (Conflict),
-    with the events it announces (the outbox: same transaction)."""
+    with the events it announces (the outbox: same transaction). A decided objection leaves the
+    `case-deadlines` index in the same write."""
     updated = {**item, **changes, "version": int(item["version"]) + 1}
+    if updated["status"] != ObjectionStatus.UNDER_REVIEW.value:
+        updated = without_entry(updated)
     updated["history"] = history(updated, at, by, what)
     stores.objections.save(updated, int(item["version"]), key_of(updated), outbox=outbox)
     return updated
@@ -61,7 +65,8 @@ def change(stores: Stores, objection_id: str, at: datetime, by: str, what: str,
 
 
 def is_overdue(item: Mapping[str, Any], today: date) -> bool:
-    """Still under review after `review_by`. (Marking by `case-deadlines` with `DeadlineMissed` is for later.)"""
+    """Marked by `case-deadlines` (`shared.usecases.objection_deadlines`), or still under review after
+    `review_by` before the schedule's next run."""
     return bool(item.get("overdue")) or (item["status"] == ObjectionStatus.UNDER_REVIEW.value
                                          and today > date.fromisoformat(item["review_by"]))
 
@@ -76,5 +81,6 @@ def view(item: Mapping[str, Any], now: datetime) -> dict[str, Any]:
         "overdue": is_overdue(item, china_date(now)),
         "decision": None if not decision else {**decision, "decision_id": item.get("decision_id")},
         "execution_arn": item.get("execution_arn"), "failure": item.get("failure"),
+        "redecision": item.get("redecision"),  # RESTORATION upheld: the new application and its status
         "history": item.get("history", []),
     }

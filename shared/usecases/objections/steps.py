@@ -4,9 +4,10 @@ may run it twice): it reads the objection and does only what is still to do.
 - `filed`: the objection is there and under review;
 - `wait`: store the token of the task waiting for the officer's decision;
 - `apply`: an UPHELD objection's correction takes effect now (`applied_at`: from this instant the
-  engine reads it: an EVENT withdrawn, a DISCLOSURE withdrawn or re-timed); DISMISSED: nothing;
+  engine reads it: an EVENT withdrawn, a DISCLOSURE withdrawn or re-timed; a refused RESTORATION
+  reviewed again as a new application, `redecision`); DISMISSED: nothing;
 - `reevaluate`: the tier decided again through the evaluation path: a new decision citing Art 39
-  with the objection as evidence (a RESTORATION's result is thus decided again on the corrected facts);
+  with the objection as evidence (and the re-decided application, whose approval it applies);
 - `notify`: `ObjectionDecided` on the bus, once;
 - `failure`: why the workflow failed, recorded on the objection."""
 
@@ -16,11 +17,13 @@ from typing import Any
 
 from shared.domain.bus_events import OBJECTION_DECIDED, ObjectionDecided
 from shared.domain.clock import Clock, iso_instant
-from shared.domain.objection import ObjectionStatus
+from shared.domain.errors import Conflict
+from shared.domain.objection import ObjectionStatus, SubjectType
 from shared.domain.outbox import announce
 from shared.usecases.evaluation import evaluate_enterprise
 from shared.usecases.objections.common import change, load
 from shared.usecases.ports import Stores
+from shared.usecases.restoration_redecisions import redecide
 
 WORKFLOW = "workflow"
 
@@ -30,8 +33,9 @@ class StepFailed(Exception):
 
 
 def filed(stores: Stores, objection_id: str) -> dict[str, Any]:
+    """`review_by` in the output: the operators' console shows the waiting review's deadline from it."""
     item = load(stores, objection_id)
-    return {"status": item["status"]}
+    return {"status": item["status"], "review_by": item["review_by"]}
 
 
 def wait(stores: Stores, clock: Clock, objection_id: str, token: str) -> dict[str, Any]:
@@ -58,7 +62,17 @@ def apply(stores: Stores, clock: Clock, objection_id: str) -> dict[str, Any]:
         now = clock.now()
         item = change(stores, objection_id, now, WORKFLOW, "correction applied",
                       lambda _i: {"applied_at": iso_instant(now)})
-    return {"outcome": status.value, "applied_at": item.get("applied_at")}
+    if (status is ObjectionStatus.UPHELD and item["subject_type"] == SubjectType.RESTORATION.value
+            and not item.get("redecision")):
+        try:
+            redecision = redecide(stores, clock, item)
+        except Conflict as exc:
+            raise StepFailed(f"the refused application {item['subject_id']} cannot be decided again now: "
+                             f"{exc}") from exc
+        item = change(stores, objection_id, clock.now(), WORKFLOW,
+                      f"decided again as {redecision['restoration_id']}: {redecision['status']}",
+                      lambda _i: {"redecision": redecision})
+    return {"outcome": status.value, "applied_at": item.get("applied_at"), "redecision": item.get("redecision")}
 
 
 def reevaluate(stores: Stores, clock: Clock, objection_id: str) -> dict[str, Any]:
@@ -72,7 +86,7 @@ def reevaluate(stores: Stores, clock: Clock, objection_id: str) -> dict[str, Any
                             if g.get("rule_id") == "OBJECTION" and objection_id in g.get("evidence", ())), None)
         if decision_id is None:
             raise StepFailed(f"the re-evaluation recorded no decision for objection {objection_id}")
-        item = change(stores, objection_id, clock.now(), WORKFLOW, f"decided again: {decision_id}",
+        item = change(stores, objection_id, clock.now(), WORKFLOW, f"new decision {decision_id} citing Art 39",
                       lambda _i: {"decision_id": decision_id})
     return {"decision_id": item["decision_id"]}
 

@@ -104,6 +104,30 @@ CHOICES = (
         "When one event is settled or revoked more than once, the earliest counts; a revoked settlement "
         "settles nothing.", _DEFAULT, ("D4", "D5")),
     Choice(
+        "CHOICE-OBJECTION-CORRECTION-INSTANT", "When an upheld objection's correction takes effect",
+        "An upheld objection (Art 39) corrects from the instant its workflow applies it (`applied_at`, just "
+        "after the officer's decision), not from 00:00 of that day: reads `as_of` any earlier instant, the "
+        "same day included, answer what was public then (tier, credit view, feed). An EVENT stops counting "
+        "from that day, as a revocation decided then. A DISCLOSURE takes `correction.disclosure_months` (1-36, "
+        "counted from its start) only when that period still runs after the decision day; a shorter one "
+        "would rewrite what was public, so it ends WITHDRAWN instead. Every upheld objection is a new "
+        "decision citing Art 39, also when the tier stays.", _DEFAULT),
+    Choice(
+        "CHOICE-OBJECTION-RESTORATION-REDECIDED", "A restoration result decided again",
+        "Only a refusal (REJECTED) is a restoration result an enterprise objects to; an approval is what it "
+        "applied for (422 naming `subject_id`). Upheld, the refused application is decided again as a new "
+        "application (`redecision_of`) through the restoration review, judged on the facts at the "
+        "re-decision with the conditions as at the original receipt (the minimum period counts to the day "
+        "it applied); its own clock runs from the re-decision day, and one the review sends to an officer "
+        "waits on the usual route. The refusal is kept as it was. While another open application covers "
+        "the same records (or TIER), upholding is refused with 409.", _DEFAULT),
+    Choice(
+        "CHOICE-OBJECTION-OVERDUE", "An objection past its review deadline",
+        "`review_by` is the 20th calendar day after the day of filing (CST), the last day in time; from the "
+        "next day `case-deadlines` marks the objection `overdue` and emits `DeadlineMissed` once. It stays "
+        "UNDER_REVIEW and may still be decided (Art 39 sets no consequence for a late review); the mark stays "
+        "on it after the decision.", _DEFAULT),
+    Choice(
         "CHOICE-REGISTRATION-DOES-NOT-CHANGE-TIER", "Registration status and business types",
         "Registration status and business types do not change the tier: an enterprise managed by reference "
         "(Art 41) can be downgraded, and D3 reads each event's own `business_line`.", _DEFAULT, ("D3",)),
