@@ -248,7 +248,11 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  main_actions=("GetItem", "PutItem", "Query")),
     FunctionSpec("case_deadlines", "Marks cases past their deadline overdue (DeadlineMissed once per deadline)",
                  main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=300,
-                 triggers=(SCHEDULES["case-deadlines"],), main_actions=("GetItem", "PutItem", "Query")),
+                 triggers=(SCHEDULES["case-deadlines"],), main_actions=("DeleteItem", "GetItem", "PutItem", "Query")),
+    FunctionSpec("recertification_due", "Opens due re-certification cases (ACE 5-yearly, CE by its yearly "
+                 "assessment) and starts their executions", main=Access.READWRITE, audit=Access.APPEND,
+                 workflow=Access.OPERATE, timeout_s=300, triggers=(SCHEDULES["recertification-due"],),
+                 main_actions=("GetItem", "PutItem", "Query", "UpdateItem"), workflow_actions=("StartExecution",)),
     FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ, reserved_concurrency=200,
                  main_actions=("GetItem", "Query")),
     FunctionSpec("restorations", "Restoration and upgrade applications: receipt, reads, officer decisions",

@@ -34,9 +34,9 @@ a{color:#0b5cad} .muted{color:#667085;font-size:.82rem} code{font-size:.82rem}
  font-size:.82rem;color:#344054} .filters a.on{background:#12263a;color:#fff;border-color:#12263a}
 .wait{font-weight:600} .deadline{color:#475467} .overdue{color:#b42318;font-weight:700}
 .overdue-row td{background:#fff6f5}
-.layout{display:grid;grid-template-columns:minmax(0,1.15fr) minmax(0,1fr);gap:1.2rem;align-items:start}
+.layout{display:grid;grid-template-columns:minmax(0,1.5fr) minmax(0,1fr);gap:1.2rem;align-items:start}
 .card{background:#fff;border:1px solid #e4e7ec;border-radius:8px;padding:1rem}
-.graph{overflow:auto;max-height:80vh}
+.graph{overflow:auto;max-height:80vh} .graph svg{max-width:100%;height:auto}
 .facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;font-size:.88rem;margin:0}
 .facts dt{color:#667085}
 .banner{border-radius:8px;padding:.7rem 1rem;margin:.8rem 0;font-size:.9rem}

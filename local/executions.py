@@ -22,6 +22,10 @@ STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_R
 DEADLINE_FIELDS = ("decide_by", "review_by")
 _NAME = re.compile(r"^(?P<kind>cert|recert|objection)-(?P<uscc>[0-9A-Z]{18})-(?P<rest>.+)$")
 _ID_FIELDS = {"cert": "case_id", "recert": "cycle", "objection": "objection_id"}
+_CASE_PREFIX = {"cert": "CERT", "recert": "RECERT", "objection": "OBJ"}
+"""The case id an execution name stands for: `cert-<uscc>-001` runs case `CERT-<uscc>-001`."""
+SubjectDeadline = Callable[[dict[str, Any]], "tuple[str, Any, bool] | None"]
+"""(field, deadline, overdue) of the case an execution is about, read from the case (optional)."""
 
 
 class UnknownExecution(LookupError):
@@ -29,10 +33,14 @@ class UnknownExecution(LookupError):
 
 
 class ExecutionsView:
-    def __init__(self, client: Callable[[str], Any], now: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, client: Callable[[str], Any], now: Callable[[], datetime] | None = None,
+                 subject_deadline: SubjectDeadline | None = None) -> None:
         self.client = client
         self.now = now or (lambda: datetime.now(UTC))
         """The runtime's clock, for deadlines (execution timestamps stay on the wall clock)."""
+        self.subject_deadline = subject_deadline
+        """Statutory deadlines are data on the case (they move with suspensions and extensions): when set,
+        the deadline read from the case prevails over a `decide_by`/`review_by` found in the execution data."""
 
     def state_machines(self) -> list[dict[str, Any]]:
         sfn = self.client("stepfunctions")
@@ -61,7 +69,7 @@ class ExecutionsView:
                     if definition is None:
                         definition = _definition(sfn, machine["stateMachineArn"])
                     events = self._history(sfn, item["execution_arn"])
-                    item.update(self._waiting(definition, events, execution_input))
+                    item.update(self._waiting(definition, events, execution_input, item))
                 items.append(item)
         items.sort(key=lambda e: e["start_date"] or "", reverse=True)
         return items
@@ -103,7 +111,7 @@ class ExecutionsView:
             "history": events,
         }
         if status == "RUNNING":
-            body.update(self._waiting(definition, events, execution_input))
+            body.update(self._waiting(definition, events, execution_input, body))
         else:
             body.update({"current_states": [], "waiting_for": None})
         return body
@@ -114,7 +122,7 @@ class ExecutionsView:
         return [_event(e) for e in sfn.get_execution_history(executionArn=arn, maxResults=1000).get("events", [])]
 
     def _waiting(self, definition: dict[str, Any], events: list[dict[str, Any]],
-                 execution_input: Any) -> dict[str, Any]:
+                 execution_input: Any, subject: dict[str, Any] | None = None) -> dict[str, Any]:
         states = definition.get("States", {})
         current = _open_states(events, set(states))
         waiting = None
@@ -124,11 +132,23 @@ class ExecutionsView:
                 parameters = next((e["details"].get("parameters") for e in reversed(events)
                                    if e["type"] == "TaskScheduled"), None)
                 found = _deadline(parameters) or _deadline(entered.get("input")) or _deadline(execution_input)
+                overdue = self._overdue(found[1]) if found else False
+                on_case = self._on_case(subject)
+                if on_case is not None:
+                    found, overdue = on_case[:2], on_case[2]
                 waiting = {"state": name, "since": entered.get("timestamp"), "callback": True,
                            "deadline": found[1] if found else None, "deadline_field": found[0] if found else None,
-                           "overdue": self._overdue(found[1]) if found else False}
+                           "overdue": overdue}
                 break
         return {"current_states": current, "waiting_for": waiting}
+
+    def _on_case(self, subject: dict[str, Any] | None) -> tuple[str, Any, bool] | None:
+        if self.subject_deadline is None or not subject or not subject.get("case_id"):
+            return None
+        try:
+            return self.subject_deadline(subject)
+        except Exception:  # the console shows what the execution says rather than fail
+            return None
 
     def _overdue(self, deadline: Any) -> bool:
         text = str(deadline)
@@ -168,12 +188,12 @@ def _subject(name: str, execution_input: Any) -> dict[str, Any]:
         found["uscc"] = match["uscc"]
         if match["kind"] == "recert":
             found["cycle"] = match["rest"]
-        else:
-            found["case_id"] = match["rest"]
+        # the system's own ids: `cert-<uscc>-001` is case `CERT-<uscc>-001` (as the input says)
+        named = match["rest"].isdigit() or match["kind"] == "recert"
+        found["case_id"] = f"{_CASE_PREFIX[match['kind']]}-{match['uscc']}-{match['rest']}" if named else match["rest"]
     if isinstance(execution_input, dict):
         found["uscc"] = found["uscc"] or _find(execution_input, ("uscc",))
-        found["case_id"] = found["case_id"] or _find(execution_input,
-                                                     ("case_id", "objection_id", "certification_id"))
+        found["case_id"] = _find(execution_input, ("case_id", "objection_id", "certification_id")) or found["case_id"]
     return found
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from werkzeug import Request, Response
 
 from local import api_model, assembly, moto_patches
+from local.case_deadline_reader import case_deadline_reader
 from local.clock import RuntimeClock
 from local.delivery import AsyncInvoker, TargetDelivery
 from local.demo import CERTIFIERS_PATH, demo_clients, seed, seed_certifiers
@@ -214,6 +215,8 @@ class Runtime:
         if main_table:
             self.services.records_after = lambda instant: records_dated_after(
                 self.emulator.client("dynamodb"), main_table, instant)
+            self.services.executions.subject_deadline = case_deadline_reader(self.emulator.client, main_table,
+                                                                             self.clock.now)
         self.scheduler = Scheduler(self.emulator.client, self.clock.now, self.delivery, self.runner, self.function,
                                    self.emulator.account, self.emulator.region)
         self.scheduler.reload()

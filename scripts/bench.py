@@ -134,7 +134,8 @@ def bench_request_counts() -> None:
         clock_adapter.install_clock(None)
 
 
-EXTRA_SECTIONS = ("scripts.bench_deploy", "scripts.bench_rules", "scripts.bench_ingestion", "scripts.bench_local")
+EXTRA_SECTIONS = ("scripts.bench_deploy", "scripts.bench_rules", "scripts.bench_ingestion", "scripts.bench_local",
+                  "scripts.bench_certification")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from shared.adapters.due_index import DynamoDueIndex
 from shared.adapters.stores import dynamodb_stores
 from shared.api.observability import logger, traced
 from shared.usecases.case_deadlines import CaseDeadlinePort, run_case_deadlines
+from shared.usecases.certification.deadlines import CertificationDeadlines
 from shared.usecases.objection_deadlines import ObjectionDeadlines
 from shared.usecases.ports import Stores
 from shared.usecases.restoration_deadlines import RestorationDeadlines
@@ -17,6 +18,7 @@ from shared.usecases.restoration_deadlines import RestorationDeadlines
 def case_deadline_ports(stores: Stores) -> dict[str, CaseDeadlinePort]:
     """One port per case type with deadlines (certification and objection cases add theirs here)."""
     ports: list[CaseDeadlinePort] = [RestorationDeadlines(stores.restorations)]
+    ports.append(CertificationDeadlines(stores.certifications))
     ports.append(ObjectionDeadlines(stores.objections))
     return {p.case_type: p for p in ports}
 

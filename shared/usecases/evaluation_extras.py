@@ -9,6 +9,7 @@ from typing import Any
 
 from shared.domain.outbox import BusEvent
 from shared.domain.rules import Evaluation
+from shared.usecases.certification.recertification import planned_due_item as recertification_due_item
 from shared.usecases.clean_period import planned_due_item
 from shared.usecases.disclosure_sync import plan_disclosures
 from shared.usecases.ports import EnterpriseItems
@@ -25,5 +26,6 @@ def extras_of(items: EnterpriseItems, name: str, evaluation: Evaluation, now: da
     assert items.profile is not None
     uscc = items.profile["uscc"]
     plan = plan_disclosures(uscc, name, items.events, items.disclosures, evaluation.records, now)
-    due = planned_due_item(uscc, evaluation, items.due)
-    return Extras(plan.writes, [] if due is None else [due], [BusEvent(t, d) for t, d in plan.events])
+    due = [d for d in (planned_due_item(uscc, evaluation, items.due),
+                       recertification_due_item(uscc, evaluation.tier, items, now)) if d is not None]
+    return Extras(plan.writes, due, [BusEvent(t, d) for t, d in plan.events])

@@ -72,12 +72,13 @@ PROBE = "probe"
 
 
 def probe_row() -> FunctionSpec:
-    """A catalog row exercising every hook the real catalog may not use yet: a schedule (the first
-    of `catalog.SCHEDULES` no real row claims), a bus rule, audit append and bus put."""
+    """A catalog row exercising every hook the real catalog may not use yet: a schedule (the first of
+    `catalog.SCHEDULES` no real row claims, else the first one, taken over from its row by `extended`),
+    a bus rule, audit append and bus put."""
     from infra.catalog import FUNCTIONS, SCHEDULES, Access, BusRule
 
     claimed = {s.name for spec in FUNCTIONS for s in spec.schedules}
-    free = [s for name, s in SCHEDULES.items() if name not in claimed]
+    free = [s for name, s in SCHEDULES.items() if name not in claimed] or list(SCHEDULES.values())
     return FunctionSpec(
         PROBE, "Catalog-extension probe (tests only)",
         main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT,
@@ -87,10 +88,22 @@ def probe_row() -> FunctionSpec:
     )
 
 
-@pytest.fixture(scope="session")
-def extended(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """The app with the catalog plus `probe_row()`: adding a row must synthesize clean under
-    cdk-nag and wire DLQs, retries and alarms without touching any construct."""
+def extended_rows() -> tuple[FunctionSpec, ...]:
+    """The catalog plus `probe_row()`. When every schedule is claimed, the row that holds the probe's
+    schedule gives it up (a schedule targets one function)."""
+    from dataclasses import replace
+
     from infra.catalog import FUNCTIONS
 
-    return synthesize(tmp_path_factory.mktemp("cdk.out.extended"), (*FUNCTIONS, probe_row()))
+    probe = probe_row()
+    taken = {s.name for s in probe.schedules}
+    rows = tuple(replace(f, triggers=tuple(t for t in f.triggers if getattr(t, "name", None) not in taken))
+                 for f in FUNCTIONS)
+    return (*rows, probe)
+
+
+@pytest.fixture(scope="session")
+def extended(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The app with `extended_rows()`: adding a row must synthesize clean under cdk-nag and wire DLQs,
+    retries and alarms without touching any construct."""
+    return synthesize(tmp_path_factory.mktemp("cdk.out.extended"), extended_rows())

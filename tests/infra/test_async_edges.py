@@ -10,7 +10,7 @@ import pytest
 
 from infra import outputs
 from infra.catalog import FUNCTIONS, SCHEDULES
-from tests.infra.conftest import PROBE, Synthesized, probe_row
+from tests.infra.conftest import PROBE, Synthesized, extended_rows
 from tests.infra.support import as_list, logical_id_of_output, mentions
 
 
@@ -97,7 +97,7 @@ def test_every_bus_fed_function_is_behind_a_capped_batched_queue_with_a_dlq(
         which: str, request: pytest.FixtureRequest) -> None:
     synthesized: Synthesized = request.getfixturevalue(which)
     resources = synthesized.raw["Resources"]
-    rows = FUNCTIONS if which == "synthesized" else (*FUNCTIONS, probe_row())
+    rows = FUNCTIONS if which == "synthesized" else extended_rows()
     fed = [spec for spec in rows if spec.is_queue_fed]
     assert {"evaluation", "restoration_review", "certification_steps"} <= {s.name for s in fed}
     # Given no rule may invoke a function directly (a burst would take the account's concurrency)
@@ -167,7 +167,7 @@ def test_every_queue_is_encrypted_tls_only_and_watched(extended: Synthesized) ->
     policies = extended.resources("AWS::SQS::QueuePolicy").values()
     # one DLQ per async function (failed invocations) plus one per rule or schedule target, an inbox
     # and its DLQ per bus-fed function, plus one DLQ per pipe (the audit stream's, the outbox stream's)
-    rows = (*FUNCTIONS, probe_row())
+    rows = extended_rows()
     assert len(queues) == (sum(int(spec.is_async_target) + len(spec.schedules) + len(spec.bus_rules)
                                + 2 * int(spec.is_queue_fed) for spec in rows)
                            + sum(1 for spec in rows if spec.audit_stream is not None or spec.outbox_stream is not None))

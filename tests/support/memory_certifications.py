@@ -108,3 +108,54 @@ class FakeWorkflows:
 
     def stop(self, execution_arn: str, cause: str) -> None:
         self.stopped.append((execution_arn, cause))
+
+
+class MemoryDueIndex:
+    """A due index (gsi2) over the due items kept under the enterprises (`Memory.due`), with the
+    conditional consume and move of the DynamoDB adapters."""
+
+    def __init__(self, due: dict[str, dict[str, dict[str, Any]]]) -> None:
+        self.due = due
+
+    def due_page(self, kind: str, through: Any, start: Any, limit: int) -> tuple[list[dict[str, Any]], None, int]:
+        last = through.isoformat() + "#\uffff"
+        found = sorted((dict(i) for items in self.due.values() for i in items.values()
+                        if i.get("gsi2pk") == f"DUE#{kind}" and i["gsi2sk"] <= last), key=lambda i: i["gsi2sk"])
+        return found, None, len(found)
+
+    def _same(self, entry: Mapping[str, Any]) -> dict[str, Any] | None:
+        item = self.due.get(entry["uscc"], {}).get(entry["sk"])
+        return item if item is not None and item.get("gsi2sk") == entry["gsi2sk"] else None
+
+    def consume(self, entry: Mapping[str, Any]) -> bool:
+        item = self._same(entry)
+        if item is None:
+            return False
+        item.pop("gsi2pk", None)
+        item.pop("gsi2sk", None)
+        return True
+
+    def reschedule(self, entry: Mapping[str, Any], check_on: Any) -> bool:
+        from shared.usecases.certification.recertification import due_sk
+
+        item = self._same(entry)
+        if item is None:
+            return False
+        item.update(gsi2sk=due_sk(check_on, entry["uscc"]), check_on=check_on.isoformat())
+        return True
+
+
+class MemoryCaseIndex:
+    """The CASE_DEADLINE due index over the stored certification cases."""
+
+    def __init__(self, memory: CertificationMemory) -> None:
+        self.memory = memory
+
+    def due_page(self, kind: str, through: Any, start: Any, limit: int) -> tuple[list[dict[str, Any]], None, int]:
+        last = through.isoformat() + "#\uffff"
+        found = sorted((dict(c) for c in self.memory.cases.values()
+                        if c.get("gsi2pk") == f"DUE#{kind}" and c["gsi2sk"] <= last), key=lambda c: c["gsi2sk"])
+        return found, None, len(found)
+
+    def consume(self, entry: Any) -> bool:  # pragma: no cover - the case write consumes
+        raise AssertionError("the certification port consumes the entry in the case's write")

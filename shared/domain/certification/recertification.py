@@ -86,6 +86,20 @@ def _latest(anchor: date, step_months: int, lead: timedelta, today: date) -> tup
     return found
 
 
+def next_check_on(tier: Tier, certified_on: date, today: date, rules: CertificationRules) -> date | None:
+    """The first day after `today` on which `due_recertification` can find a new cycle for this anchor:
+    the next ACE opening day (anniversary - lead) or the next CE assessment day; None below CE."""
+    if not tier.is_aeo:
+        return None
+    ace = tier is Tier.ADVANCED_CERTIFIED
+    months = rules.ace_recertification_months if ace else rules.assessment_months
+    lead = timedelta(days=rules.recertification_lead_days if ace else 0)
+    k = 1
+    while (opens := last_day(certified_on, Period.months(k * months)) - lead) <= today:
+        k += 1
+    return opens
+
+
 def due_recertification(*, tier: Tier, certified_on: date, records: Collection[RecordFact],
                         reports: ReportFacts, opened_cycles: Collection[str], has_open_case: bool,
                         today: date, rules: CertificationRules,

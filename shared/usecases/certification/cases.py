@@ -22,7 +22,7 @@ from shared.domain.certification.case import Action, Case, CaseKind, CaseStatus,
 from shared.domain.certification.clock import SuspensionReason
 from shared.domain.certification.eligibility import refusals
 from shared.domain.certification.errors import CaseStateConflict, InvalidAudit
-from shared.domain.certification.records import bar_events, case_to_plain
+from shared.domain.certification.records import bar_events
 from shared.domain.certification.scoring import validate_audit
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.enterprise import Enterprise
@@ -32,9 +32,8 @@ from shared.domain.tiers import Tier
 from shared.usecases.certification.common import (
     case_id_for,
     case_view,
-    execution_name,
-    history,
     load,
+    new_case_item,
     rules_at,
     transition,
 )
@@ -65,17 +64,10 @@ def apply(stores: Stores, clock: Clock, uscc: str, target_tier: Tier,
                        extra={"refusals": [r.as_json() for r in refused]})
     case = cases.open_case(case_id_for(uscc, len(items.certifications) + 1), uscc, CaseKind.INITIAL,
                            Route.STANDARD, target_tier, today, rules)
-    name = execution_name(case.case_id)
-    item: dict[str, Any] = {
-        **case_to_plain(case), "received_at": iso_instant(now), "applicant": applicant,
-        "self_assessment": {"items": [dict(e) for e in self_assessment]}, "execution_name": name,
-        "execution_arn": stores.workflows.execution_arn(name), "task_token": None, "waiting_for": None,
-        "certifiers": [], "failure": None, "decided_at": None, "decided_by": None, "outcome_applied": False,
-        "published": False, "overdue": False, "version": 1,
-    }
-    item["history"] = history(item, now, applicant, "application received")
+    item = new_case_item(stores, case, now, applicant, "application received",
+                         self_assessment={"items": [dict(e) for e in self_assessment]})
     stores.certifications.create_case(item)
-    stores.workflows.start(name, {"uscc": uscc, "case_id": case.case_id})
+    stores.workflows.start(item["execution_name"], {"uscc": uscc, "case_id": case.case_id})
     return {"case_id": case.case_id, "execution_arn": item["execution_arn"], "status": case.status.value,
             "received_at": item["received_at"], "decide_by": case.clock.decide_by(today).isoformat()}
 

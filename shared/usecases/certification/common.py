@@ -18,6 +18,7 @@ from shared.domain.clock import china_date, iso_instant
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.outbox import BusEvent
 from shared.domain.rules.certification import CertificationRules
+from shared.usecases.certification.deadlines import with_deadline_entry
 from shared.usecases.ports import Stores
 
 MAX_ATTEMPTS = 5
@@ -67,7 +68,20 @@ def with_case(item: Mapping[str, Any], case: Case, at: datetime, by: str, what: 
     """The stored item after a transition to `case` (one more version, one more history entry)."""
     updated = {**item, **case_to_plain(case), **extra, "version": int(item["version"]) + 1}
     updated["history"] = history(updated, at, by, what)
-    return updated
+    return with_deadline_entry(updated, case, china_date(at))
+
+
+def new_case_item(stores: Stores, case: Case, now: datetime, by: str, what: str, **extra: Any) -> dict[str, Any]:
+    """The stored item of a case just opened (version 1), its execution named after the case."""
+    name = execution_name(case.case_id)
+    item: dict[str, Any] = {
+        **case_to_plain(case), "received_at": iso_instant(now), "applicant": by, "self_assessment": None,
+        "execution_name": name, "execution_arn": stores.workflows.execution_arn(name), "task_token": None,
+        "waiting_for": None, "certifiers": [], "failure": None, "decided_at": None, "decided_by": None,
+        "outcome_applied": False, "published": False, "overdue": False, "version": 1, **extra,
+    }
+    item["history"] = history(item, now, by, what)
+    return with_deadline_entry(item, case, china_date(now))
 
 
 def transition(stores: Stores, case_id: str, now: datetime, by: str, what: str,

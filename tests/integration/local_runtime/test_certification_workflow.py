@@ -6,7 +6,9 @@ withdrawal and termination stopping the execution."""
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +16,14 @@ import pytest
 
 from local import moto_patches
 from local.runtime import Options, Runtime
+from shared.domain.clock import CHINA_TZ
 from tests.e2e.client import Api
+from tests.e2e.test_partner_journey import new_uscc, registration
 from tests.integration.local_runtime.conftest import _reset_shared_caches, wait_until
 
 CDK_OUT = Path(__file__).resolve().parents[3] / "cdk.out"
 BEIJING, SHANGHAI, SHENZHEN = "91110000600037341L", "91310000MA1FL0000N", "91440300MA5D000002"
+SUZHOU = "91320500MA1MX0000R"
 ALL_MET = [{"standard_id": c, "result": "MET"} for c in
            ("INTERNAL_CONTROL", "FINANCIAL_STATUS", "LEGAL_COMPLIANCE", "TRADE_SECURITY")]
 
@@ -60,10 +65,12 @@ def _post(api: Api, path: str, body: Any, token: str, key: str | None = None) ->
     return api.post(path, body, token=token, headers={"Idempotency-Key": key} if key else None)
 
 
-def _apply(api: Api, token: Callable[[str], str], uscc: str) -> str:
-    reply = _post(api, "/v1/certifications", {"uscc": uscc, "target_tier": "CERTIFIED",
+def _apply(api: Api, token: Callable[[str], str], uscc: str, target_tier: str = "CERTIFIED",
+           enterprise: str | None = None) -> str:
+    reply = _post(api, "/v1/certifications", {"uscc": uscc, "target_tier": target_tier,
                                               "self_assessment": {"items": ALL_MET}},
-                  token(f"demo-enterprise-{uscc}"), key=f"apply-{uscc}")
+                  enterprise or token(f"demo-enterprise-{uscc}"),
+                  key=f"apply-{uscc}" + ("" if target_tier == "CERTIFIED" else f"-{target_tier}"))
     assert reply.status == 201, reply.text
     return str(reply.json["case_id"])
 
@@ -116,6 +123,13 @@ def test_apply_audit_approve_certifies_and_lists(runtime: Runtime, api: Api, tok
     assert _post(api, f"{base}/extension", None, officer).status == 200
     twice = _post(api, f"{base}/extension", None, officer)
     assert twice.status == 409
+    assert twice.json["extension"]["days"] == 30  # the problem names the extension already recorded
+    stored = len(_case(api, officer, case_id)["history"])
+    foreign = token(f"demo-enterprise-{SHANGHAI}")
+    assert _post(api, f"{base}/withdrawal", None, foreign).status == 403
+    for_other = {"uscc": BEIJING, "target_tier": "CERTIFIED", "self_assessment": {"items": ALL_MET}}
+    assert _post(api, "/v1/certifications", for_other, foreign, key="foreign").status == 403
+    assert len(_case(api, officer, case_id)["history"]) == stored
     audited = _post(api, f"{base}/audit", {"items": ALL_MET}, officer)
     assert (audited.status, audited.json["score"]["total"]) == (200, 100)
     # And decides once the workflow waits for the decision
@@ -156,3 +170,84 @@ def test_a_penalty_that_discredits_terminates_the_case(runtime: Runtime, api: Ap
     ended = wait_until(lambda: (c := _case(api, officer, case_id))["status"] == "TERMINATED" and c)
     assert ended["termination_cause"] == "DISCREDITED"
     assert wait_until(lambda: _execution(runtime, case["execution_arn"]) == "ABORTED")
+
+
+def _decided(api: Api, officer: str, case_id: str, audit: list[dict[str, str]], outcome: str) -> dict[str, Any]:
+    """Audit then decide once the workflow waits for each step; the case as decided."""
+    wait_until(lambda: _case(api, officer, case_id)["waiting_for"] == "AUDIT")
+    assert _post(api, f"/v1/certifications/{case_id}/audit", {"items": audit}, officer).status == 200
+    wait_until(lambda: _case(api, officer, case_id)["waiting_for"] == "DECIDE")
+    decided = _post(api, f"/v1/certifications/{case_id}/decision", {"outcome": outcome, "reasons": ["decided"]},
+                    officer)
+    assert decided.status == 200, decided.text
+    return dict(decided.json)
+
+
+def test_a_failed_case_bars_a_new_application_for_12_months(runtime: Runtime, api: Api,
+                                                             token: Callable[[str], str]) -> None:
+    uscc = new_uscc()
+    registered = _post(api, "/v1/enterprises", registration(uscc), token("demo-registry"), key=str(uuid.uuid4()))
+    assert registered.status == 201
+    client = api.post("/_local/clients", {"scopes": ["credit/enterprise"], "uscc": uscc}).json
+    enterprise = api.post("/_local/token", {"client_id": client["client_id"],
+                                            "client_secret": client["client_secret"]}).json["access_token"]
+    officer = token("demo-officer")
+    case_id = _apply(api, token, uscc, enterprise=enterprise)
+    failed = _decided(api, officer, case_id, [{**ALL_MET[0], "result": "NOT_MET"}, *ALL_MET[1:]], "REJECTED")
+    assert (failed["status"], failed["score"]["passed"]) == ("REJECTED", False)
+    again = _post(api, "/v1/certifications", {"uscc": uscc, "target_tier": "CERTIFIED",
+                                              "self_assessment": {"items": ALL_MET}}, enterprise, key="again")
+    assert again.status == 409
+    (refusal,) = again.json["refusals"]
+    closed = date.fromisoformat(failed["closed_on"])
+    assert refusal["code"] == "BARRED_FAILED_CERTIFICATION"
+    assert refusal["until"] == closed.replace(year=closed.year + 1).isoformat()
+    assert wait_until(lambda: _execution(runtime, failed["execution_arn"]) == "SUCCEEDED")
+
+
+def test_an_ace_recertification_is_opened_by_the_schedule_after_clock_travel(
+        runtime: Runtime, api: Api, token: Callable[[str], str]) -> None:
+    officer = token("demo-officer")
+    case_id = _apply(api, token, SUZHOU, target_tier="ADVANCED_CERTIFIED")
+    approved = _decided(api, officer, case_id, ALL_MET, "APPROVED")
+    wait_until(lambda: api.get(f"/v1/enterprises/{SUZHOU}", token=officer).json["credit"]["tier"]
+               == "ADVANCED_CERTIFIED")
+    certified_on = date.fromisoformat(approved["closed_on"])
+    anniversary = certified_on.replace(year=certified_on.year + 5)
+    opens_on = anniversary - timedelta(days=90)
+    try:
+        # When the clock travels to the opening day, 90 days before the 5-year anniversary, and the schedule runs
+        runtime.clock.set(datetime.combine(opens_on, time(1, 0), CHINA_TZ))
+        officer = token("demo-officer")
+        (ran,) = api.post("/_local/schedules/recertification-due/run").json["targets"]
+        assert ran["status"] == "Succeeded", ran
+        # Then one re-certification case is open (the schedule's automatic catch-up firing may have opened it)
+        recert_id = f"RECERT-{SUZHOU}-ace-{anniversary.isoformat()}"
+        recert = wait_until(lambda: (c := _case(api, officer, recert_id))["waiting_for"] == "AUDIT" and c)
+        assert (recert["kind"], recert["target_tier"], recert["status"]) == (
+            "RECERTIFICATION", "ADVANCED_CERTIFIED", "UNDER_AUDIT")
+        assert recert["execution_arn"].endswith(f":recert-{SUZHOU}-ace-{anniversary.isoformat()}")
+        assert recert["clock"]["received_on"] == opens_on.isoformat()
+        # And a second run opens nothing more
+        (again,) = api.post("/_local/schedules/recertification-due/run").json["targets"]
+        assert (again["result"]["due"], again["result"]["done"]) == (0, 0)
+        listed = api.get("/v1/certifications", token=officer, query={"uscc": SUZHOU}).json["items"]
+        assert [c["case_id"] for c in listed if c["kind"] == "RECERTIFICATION"] == [recert_id]
+        # When the day after its decide_by comes with the audit still awaited, case-deadlines marks it once
+        decide_by = date.fromisoformat(recert["clock"]["decide_by"])
+        runtime.clock.set(datetime.combine(decide_by + timedelta(days=1), time(0, 40), CHINA_TZ))
+        officer = token("demo-officer")
+        api.post("/_local/schedules/case-deadlines/run")
+        marker = "schedule:case-deadlines"
+        late = wait_until(lambda: (c := _case(api, officer, recert_id))["history"][-1]["by"] == marker and c)
+        assert (late["overdue"], late["history"][-1]["what"]) == (
+            True, f"DECIDE_BY {decide_by.isoformat()} missed: marked overdue")
+        (again,) = api.post("/_local/schedules/case-deadlines/run").json["targets"]
+        assert (again["status"], again["result"]["marked"]) == ("Succeeded", 0)
+        # And the operators' console names the case and shows the deadline read from it, overdue
+        (execution,) = [e for e in api.get("/_local/executions").json["items"] if e["case_id"] == recert_id]
+        assert execution["waiting_for"]["state"] in ("Audit", "DeskReview")
+        assert (execution["waiting_for"]["deadline"], execution["waiting_for"]["overdue"]) == (
+            decide_by.isoformat(), True)
+    finally:
+        runtime.clock.set(None)

@@ -95,6 +95,33 @@ CHOICES = (
         "the event among the grounds.",
         _DEFAULT),
     Choice(
+        "CHOICE-RECERTIFICATION-ANCHOR-AND-RECEIPT", "Re-certification: anchor, cycles and receipt",
+        "Cycles count from `certified_on`, the CST day of the approval (initial case) that granted the tier "
+        "held; a passed re-certification does not move it (ACE: anniversaries 5, 10, ... years after it, the "
+        "case opening 90 days before each; CE: an assessment on each yearly anniversary over the 12 months "
+        "ending that day). A run after missed days opens only the latest cycle due, once; the case is "
+        "received (its Art 20 clock starts) on the day the run opens it, also when that run is late.",
+        _DEFAULT),
+    Choice(
+        "CHOICE-RECERTIFICATION-WAITS-FOR-OPEN-CASE", "Re-certification while another case is open",
+        "While the enterprise has another open certification case (e.g. a CE enterprise's application for "
+        "ACE), a due re-certification is not opened and stays due: every daily run retries it, and it opens "
+        "once that case has closed (if the cycle is still the latest due).", _DEFAULT),
+    Choice(
+        "CHOICE-RECERTIFICATION-ASSESSMENT-FACTS", "What the CE assessment and the route count",
+        "Records count by their decision day (`decided_on`) within the assessment or cycle period, with the "
+        "class the rule pack gives them; records withdrawn (revoked, or by an upheld objection) do not count. "
+        "A report is missed when it was not filed within its window (late filings included), counted from "
+        "the filed reports as `annual-report-overdue` counts them, so the assessment does not depend on that "
+        "schedule having run first. A missed report counts in the period that contains the day it became "
+        "overdue (1 July).", _DEFAULT),
+    Choice(
+        "CHOICE-CERTIFICATION-OVERDUE", "Certification cases past their deadline",
+        "A case is past `decide_by` from the day after it (the deadline day is in time), never while its clock "
+        "is suspended; `case-deadlines` marks it `overdue` once per deadline, and `overdue` stays true when a "
+        "later resumption moves `decide_by` (a moved deadline is a new one, marked and announced again if "
+        "missed). An overdue case can still be decided.", _DEFAULT),
+    Choice(
         "CHOICE-S3-WHEN-ENABLED", "S3 when enabled",
         "When S3 is enabled, any bribery or obstruction record, or 2 smuggling penalties within 12 months, "
         "make the enterprise SERIOUSLY_DISCREDITED.", "[C] one commentary; [D] 'repeated' = 2 in 12 months",
