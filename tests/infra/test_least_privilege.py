@@ -26,6 +26,9 @@ NOT_CALLED_AT_RUN_TIME: dict[tuple[str, Action], str] = {
     ("objections", ("outbox", "dynamodb:PutItem")):
         "transact_with_audit writes outbox items only for the events it is given; the objections function "
         "files and decides objections without announcing any (ObjectionDecided is objection_steps')",
+    ("recertification_due", ("outbox", "dynamodb:PutItem")):
+        "transact_with_audit writes outbox items only for the events it is given; opening a re-certification "
+        "case announces none",
 }
 # (case_deadlines once listed the restoration and objection stores' guard DeleteItem here; the certification
 # port now calls it: a case's overdue mark drops its waiting-for-certifiers item, as every case write does.)
