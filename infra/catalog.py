@@ -8,7 +8,7 @@ triggers (bus rules, schedules) are listed on the row.
     FunctionSpec(
         "arrears_watch",
         "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold",
-        main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+        main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
         triggers=(SCHEDULES["arrears-watch"],),
     )
 """
@@ -43,6 +43,9 @@ class Access(StrEnum):
     task responses or StopExecution its code calls), on that state machine and its executions only."""
     CALLBACK = "callback"
     """A workflow: the task responses and StopExecution its code calls, never StartExecution."""
+    RELAY = "relay"
+    """Outbox table: mark items delivered (UpdateItem) and read the undelivered index (Query). Its stream
+    reaches the function through the pipe, whose role reads it."""
 
 
 CERTIFICATION_WORKFLOW: Final = "certification"
@@ -96,7 +99,19 @@ class AuditStream:
         return "OnAuditStream"
 
 
-Trigger = BusRule | Schedule | AuditStream
+@dataclass(frozen=True)
+class OutboxStream:
+    """New items of the outbox table (events written with state changes), delivered in stream order by
+    an EventBridge Pipe that retries, bisects a failing batch and parks it in a DLQ."""
+
+    batch_size: int = 10
+
+    @property
+    def id(self) -> str:
+        return "OnOutboxStream"
+
+
+Trigger = BusRule | Schedule | AuditStream | OutboxStream
 
 
 @dataclass(frozen=True)
@@ -148,7 +163,9 @@ class FunctionSpec:
     audit: Access = Access.NONE
     """Audit table: NONE | READ (Query, GetItem: chain verification) | APPEND."""
     bus: Access = Access.NONE
-    """`credit` event bus: NONE | PUT."""
+    """`credit` event bus: NONE | PUT (only the outbox relay: everyone else announces through the outbox)."""
+    outbox: Access = Access.NONE
+    """Outbox table: NONE | APPEND (PutItem: events written in the state change's transaction) | RELAY."""
     workflow: Access = Access.NONE
     """The certification state machine: NONE | OPERATE | CALLBACK."""
     objection_workflow: Access = Access.NONE
@@ -188,6 +205,10 @@ class FunctionSpec:
         return next((t for t in self.triggers if isinstance(t, AuditStream)), None)
 
     @property
+    def outbox_stream(self) -> OutboxStream | None:
+        return next((t for t in self.triggers if isinstance(t, OutboxStream)), None)
+
+    @property
     def is_async_target(self) -> bool:
         """Invoked asynchronously (by Scheduler): needs an on-failure DLQ. (Bus events arrive through the
         inbox queue, whose poller invokes synchronously; a pipe too; both keep their own DLQ.)"""
@@ -204,27 +225,29 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.READ,
                  main_actions=("GetItem", "PutItem", "Query"), reserved_concurrency=20),
     FunctionSpec("ingestion", "Report ingestion: credit events, declaration volumes, personnel, annual reports",
-                 main=Access.READWRITE, idempotency=Access.READWRITE, bus=Access.PUT, reserved_concurrency=100,
+                 main=Access.READWRITE, idempotency=Access.READWRITE, outbox=Access.APPEND,
+                 reserved_concurrency=100,
                  main_actions=("BatchGetItem", "GetItem", "PutItem")),
     FunctionSpec("evaluation", "Tier evaluation: runs the rule pack, records decisions, emits TierChanged",
-                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+                 main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
                  triggers=(BusRule(("CreditFactsRecorded", "ReevaluationRequested")),),
                  main_actions=("GetItem", "PutItem", "Query", "UpdateItem"),
                  delivery=QueueDelivery(max_concurrency=50)),
     FunctionSpec("arrears_watch", "Re-evaluates enterprises whose unpaid tax/fine crosses its threshold",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["arrears-watch"],),
+                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300, triggers=(SCHEDULES["arrears-watch"],),
                  main_actions=("Query", "UpdateItem")),
     FunctionSpec("disclosure_expiry", "Ends disclosures whose maximum period has passed (EXPIRED)",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300, triggers=(SCHEDULES["disclosure-expiry"],),
+                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300,
+                 triggers=(SCHEDULES["disclosure-expiry"],),
                  main_actions=("Query", "UpdateItem")),
     FunctionSpec("clean_period_upgrades", "Automatic upgrades after the clean period (re-evaluation requests)",
-                 main=Access.READWRITE, bus=Access.PUT, timeout_s=300,
+                 main=Access.READWRITE, outbox=Access.APPEND, timeout_s=300,
                  triggers=(SCHEDULES["clean-period-upgrades"],), main_actions=("Query", "UpdateItem")),
     FunctionSpec("annual_report_overdue", "Marks enterprises that have not filed last year's annual report",
                  main=Access.READWRITE, timeout_s=300, triggers=(SCHEDULES["annual-report-overdue"],),
                  main_actions=("GetItem", "PutItem", "Query")),
     FunctionSpec("case_deadlines", "Marks cases past their deadline overdue (DeadlineMissed once per deadline)",
-                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=300,
+                 main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=300,
                  triggers=(SCHEDULES["case-deadlines"],), main_actions=("DeleteItem", "GetItem", "PutItem", "Query")),
     FunctionSpec("recertification_due", "Opens due re-certification cases (ACE 5-yearly, CE by its yearly "
                  "assessment) and starts their executions", main=Access.READWRITE, audit=Access.APPEND,
@@ -233,20 +256,20 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
     FunctionSpec("credit_views", "Public credit views (point-in-time)", main=Access.READ, reserved_concurrency=200,
                  main_actions=("GetItem", "Query")),
     FunctionSpec("restorations", "Restoration and upgrade applications: receipt, reads, officer decisions",
-                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT,
+                 main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND,
                  reserved_concurrency=20, main_actions=("BatchGetItem", "DeleteItem", "GetItem", "PutItem", "Query")),
     FunctionSpec("restoration_review", "Reviews restoration and upgrade applications (Arts 29-30, 36-40)",
-                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+                 main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
                  triggers=(BusRule(("RestorationReceived",)),),
                  main_actions=("DeleteItem", "GetItem", "PutItem", "Query")),
     FunctionSpec("certifications", "Certification cases: applications, reads, officers' steps, withdrawal, the "
                  "certifiers' roster", main=Access.READWRITE, idempotency=Access.READWRITE, audit=Access.APPEND,
-                 bus=Access.PUT, workflow=Access.OPERATE, reserved_concurrency=20,
+                 outbox=Access.APPEND, workflow=Access.OPERATE, reserved_concurrency=20,
                  main_actions=("DeleteItem", "GetItem", "PutItem", "Query"),
                  workflow_actions=("SendTaskSuccess", "StartExecution", "StopExecution")),
     FunctionSpec("certification_steps", "Steps of the certification state machine; terminates open cases when "
-                 "the enterprise becomes DISCREDITED/SD", main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT,
-                 workflow=Access.CALLBACK, timeout_s=60, triggers=(BusRule(("TierChanged",)),),
+                 "the enterprise becomes DISCREDITED/SD", main=Access.READWRITE, audit=Access.APPEND,
+                 outbox=Access.APPEND, workflow=Access.CALLBACK, timeout_s=60, triggers=(BusRule(("TierChanged",)),),
                  main_actions=("DeleteItem", "GetItem", "PutItem", "Query"),
                  workflow_actions=("SendTaskSuccess", "StopExecution")),
     FunctionSpec("objections", "Objections (Art 39): filing, reads, the officer's decision",
@@ -255,12 +278,14 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  main_actions=("DeleteItem", "GetItem", "PutItem", "Query"),
                  workflow_actions=("SendTaskSuccess", "StartExecution")),
     FunctionSpec("objection_steps", "Steps of the objection state machine: apply the outcome, re-evaluate, notify",
-                 main=Access.READWRITE, audit=Access.APPEND, bus=Access.PUT, timeout_s=60,
+                 main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
                  # BatchGetItem: a re-decided restoration whose guard is held names the holders (Art 39)
                  main_actions=("BatchGetItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem")),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256, reserved_concurrency=5),
     FunctionSpec("authorizer", "The API's token authorizer: OIDC access tokens from the configured issuers",
                  memory_mb=256, timeout_s=10, reserved_concurrency=20),
+    FunctionSpec("outbox_relay", "Delivers the events written with state changes (the outbox) to the credit bus",
+                 bus=Access.PUT, outbox=Access.RELAY, memory_mb=256, timeout_s=60, triggers=(OutboxStream(),)),
     FunctionSpec("audit_archive", "Copies new audit entries to the write-once (S3 Object Lock) archive",
                  archive=Access.APPEND, memory_mb=256, timeout_s=60, triggers=(AuditStream(),)),
 )
@@ -270,6 +295,7 @@ _ALLOWED: Final[dict[str, frozenset[Access]]] = {
     "idempotency": frozenset({Access.NONE, Access.READWRITE}),
     "audit": frozenset({Access.NONE, Access.READ, Access.APPEND}),
     "bus": frozenset({Access.NONE, Access.PUT}),
+    "outbox": frozenset({Access.NONE, Access.APPEND, Access.RELAY}),
     "workflow": frozenset({Access.NONE, Access.OPERATE, Access.CALLBACK}),
     "objection_workflow": frozenset({Access.NONE, Access.OPERATE, Access.CALLBACK}),
     "archive": frozenset({Access.NONE, Access.APPEND}),

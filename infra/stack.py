@@ -17,6 +17,7 @@ from infra.constructs.edge import Edge
 from infra.constructs.events import Events
 from infra.constructs.functions import Functions
 from infra.constructs.monitoring import Monitoring
+from infra.constructs.outbox import Outbox
 from infra.constructs.queues import BusDelivery
 from infra.constructs.schedules import Schedules
 from infra.constructs.tables import Tables
@@ -55,6 +56,7 @@ class CustomsCreditStack(Stack):
         self.edge = Edge(self, "Edge", rest_api=self.api.rest_api, name=physical_name(API_NAME, stage)) \
             if self.protected_edge else None
         self.schedules = Schedules(self, "Schedules", specs=specs, functions=functions, stage=stage)
+        self.outbox = Outbox(self, "Outbox", specs=specs, functions=self.functions.functions)
         self.audit_archive = AuditArchive(self, "AuditArchive", specs=specs, functions=self.functions.functions,
                                           table=self.tables.audit)
         self.monitoring = Monitoring(
@@ -65,7 +67,8 @@ class CustomsCreditStack(Stack):
             work_queues=self.bus_delivery.inboxes,
             dead_letter_queues={**self.functions.dead_letter_queues, **self.events.dead_letter_queues,
                                 **self.bus_delivery.dead_letter_queues,
-                                **self.schedules.dead_letter_queues, **self.audit_archive.dead_letter_queues},
+                                **self.schedules.dead_letter_queues, **self.audit_archive.dead_letter_queues,
+                                **self.outbox.dead_letter_queues},
             rest_api=self.api.rest_api,
         )
         self._outputs()
@@ -75,6 +78,7 @@ class CustomsCreditStack(Stack):
             outputs.MAIN_TABLE: self.tables.main.table_name,
             outputs.IDEMPOTENCY_TABLE: self.tables.idempotency.table_name,
             outputs.AUDIT_TABLE: self.tables.audit.table_name,
+            outputs.OUTBOX_TABLE: self.outbox.table.table_name,
             outputs.AUDIT_ARCHIVE_BUCKET: self.audit_archive.bucket.bucket_name,
             outputs.EVENT_BUS: self.events.bus_name,
             outputs.REST_API_ID: self.api.rest_api.rest_api_id,

@@ -17,6 +17,7 @@ COVERED_BY_RUNTIME = {
     "AWS::Cognito::UserPoolResourceServer": "Cognito tokens (/_local/token)",
     "AWS::Cognito::UserPoolDomain": "Cognito tokens (/_local/token)",
     "AWS::Lambda::EventInvokeConfig": "Lambda async retries and DLQs",
+    "AWS::Pipes::Pipe": "stream pipes (outbox, audit archive)",
 }
 """Resource types moto's CloudFormation skips but the runtime itself reads from the template."""
 

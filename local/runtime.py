@@ -37,6 +37,7 @@ from local.persistence import TableSnapshots
 from local.queue_pollers import QueuePollers
 from local.schedules import Scheduler
 from local.stack import AsyncPolicy, DeployedStack
+from local.stream_pipes import StreamPipes
 from local.time_travel import ClockFile, records_dated_after
 from local.tokens import ClientRegistry, TokenIssuer, load_or_create_key, local_issuer, trust_local_issuer
 from local.workers import WorkerPool
@@ -45,6 +46,8 @@ from shared.api.problems import PROBLEM_JSON, problem_body
 log = logging.getLogger("local")
 MAIN_TABLE_OUTPUT = "MainTableName"
 """The stack output naming the table of decisions and credit events (infra/outputs.py)."""
+OUTBOX_RELAY_OUTPUT = "FunctionNameOutboxRelay"
+"""The stack output naming the outbox relay (`infra.outputs.function_output("outbox_relay")`)."""
 
 
 @dataclass
@@ -121,6 +124,7 @@ class Runtime:
         self.snapshots: TableSnapshots | None = None
         self.journal: WriteJournal | None = None
         self.scheduler: Scheduler | None = None
+        self.pipes: StreamPipes | None = None
         self.queues = QueuePollers(lambda: self.emulator.client("lambda"), lambda: self.emulator.client("sqs"),
                                    self.invoke)
         """Lambda's SQS event source mappings (bus → inbox queue → function)."""
@@ -237,6 +241,7 @@ class Runtime:
             self.services.status = "seeding"
             seed(options.seed, f"http://{options.host}:{self.http.port}")
         self.scheduler.start()
+        self._start_pipes(deployed.get("outputs") or {})
         self.snapshots.start(options.save_every_s)
         self.startup_s = time.perf_counter() - started
         if options.warm:
@@ -245,6 +250,17 @@ class Runtime:
             announce(self)
         self.services.status = "ok"
         self.services.healthy = True
+
+    def _start_pipes(self, stack_outputs: dict[str, str]) -> None:
+        """Streams → functions, as the template's pipes; then what the outbox still holds undelivered
+        (a runtime stopped before its pipe read them) is sent by the relay's redrive."""
+        assert self.stack is not None
+        self.pipes = StreamPipes(self.stack, self.emulator.client, self.invoke, self.delivery.send_to_queue)
+        self.pipes.start()
+        relay = stack_outputs.get(OUTBOX_RELAY_OUTPUT)
+        if relay:
+            result = self.invoke(relay, {"redrive": 100})
+            log.info("outbox redrive at start: %s", result.payload.decode(errors="replace"))
 
     def function(self, name_or_arn: str) -> FunctionConfig:
         try:
@@ -278,6 +294,8 @@ class Runtime:
         self.services.status = "stopping"
         if self.scheduler is not None:
             self.scheduler.stop()
+        if self.pipes is not None:
+            self.pipes.stop()
         if self.snapshots is not None:
             self.snapshots.stop()
         self.queues.stop()

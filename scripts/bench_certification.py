@@ -166,7 +166,7 @@ def _recertification_reads() -> dict[str, Any]:
             os.environ[env] = name
         settings.cache_clear()
         dynamodb_adapter.reset_clients()
-        stores = replace(dynamodb_stores(), workflows=FakeWorkflows(), bus=MemoryBus(Memory()))
+        stores = replace(dynamodb_stores(), workflows=FakeWorkflows(), bus=MemoryBus(Memory().outbox))
         clock = FixedClock(certified_at)
         for certifier in DEMO_CERTIFIERS:
             roster.add_certifier(stores, clock, certifier, "bench")

@@ -28,14 +28,12 @@ def main() -> None:
 
     from shared.adapters import clock as clock_adapter
     from shared.adapters import dynamodb as dynamodb_adapter
-    from shared.adapters.bus import publish
     from shared.adapters.disclosure_store import DynamoExpiryStore
     from shared.adapters.due_index import DynamoDueIndex
     from shared.adapters.dynamodb import to_item
     from shared.adapters.settings import settings
     from shared.adapters.stores import dynamodb_stores
     from shared.api import idempotency
-    from shared.domain.bus_events import REEVALUATION_REQUESTED
     from shared.domain.clock import FixedClock
     from shared.usecases.arrears_watch import run_arrears_watch
     from shared.usecases.clean_period import run_clean_period_upgrades
@@ -156,12 +154,11 @@ def main() -> None:
             again = run()
             print(f"    rerun: {again['due']} due, {again['items_read']} items read; {dict(calls)}")
 
-        request = lambda d: publish(REEVALUATION_REQUESTED, d)  # noqa: E731
-        bench_run("arrears-watch", lambda: run_arrears_watch(clock, index, request))
+        bench_run("arrears-watch", lambda: run_arrears_watch(clock, index))
         print(f"\n== disclosure-expiry and clean-period-upgrades reads with {OTHER_RECORDS:,} other records stored")
         expiry = DynamoExpiryStore()
-        bench_run("disclosure-expiry", lambda: run_disclosure_expiry(clock, index, expiry, publish).to_dict())
-        bench_run("clean-period-upgrades", lambda: run_clean_period_upgrades(clock, index, request).to_dict())
+        bench_run("disclosure-expiry", lambda: run_disclosure_expiry(clock, index, expiry).to_dict())
+        bench_run("clean-period-upgrades", lambda: run_clean_period_upgrades(clock, index).to_dict())
         clock_adapter.install_clock(None)
 
 

@@ -70,6 +70,15 @@ from, so "Try it out" calls that server.
 
 **Point in time.** `as_of` answers for any past instant; an instant in the future is 422, an
 instant before the enterprise came under credit management is 404.
+
+**Events** (EventBridge bus `credit`, `source: customs.credit`: `TierChanged`,
+`DisclosurePublished`, `DisclosureEnded`, `RestorationDecided`, `CertificationDecided`,
+`ObjectionDecided`, `DeadlineMissed`). Each event is written in the same transaction as the change
+it reports, so it exists exactly when the change does, and is delivered at least once: a
+subscriber may receive an event twice (a retried delivery, a redrive). Every `detail` carries
+`bus_event_id`, the event's stable id (32 hex digits, the same on every delivery of that event,
+derived from its content): keep the ids you have processed and drop one seen before. `detail` is
+versioned by `schema_version`.
 """
 
 SERVER_DESCRIPTION = (

@@ -6,17 +6,14 @@ from typing import Any
 
 from shared.adapters.clock import current_clock
 from shared.adapters.due_index import DynamoDueIndex
-from shared.adapters.stores import dynamodb_stores
 from shared.api.observability import logger, traced
-from shared.domain.bus_events import REEVALUATION_REQUESTED
 from shared.usecases.arrears_watch import run_arrears_watch
 
 
 @traced
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    bus = dynamodb_stores().bus
-    outcome = run_arrears_watch(current_clock(), DynamoDueIndex(), lambda d: bus.publish(REEVALUATION_REQUESTED, d),
+    outcome = run_arrears_watch(current_clock(), DynamoDueIndex(),
                                 remaining_ms=getattr(context, "get_remaining_time_in_millis", None))
     logger.info("arrears-watch ran", extra=outcome)
     return outcome

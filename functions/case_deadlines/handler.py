@@ -27,7 +27,7 @@ def case_deadline_ports(stores: Stores) -> dict[str, CaseDeadlinePort]:
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     stores = dynamodb_stores()
-    outcome = run_case_deadlines(current_clock(), DynamoDueIndex(), case_deadline_ports(stores), stores.bus.publish,
+    outcome = run_case_deadlines(current_clock(), DynamoDueIndex(), case_deadline_ports(stores),
                                  remaining_ms=getattr(context, "get_remaining_time_in_millis", None)).to_dict()
     logger.info("case-deadlines ran", extra=outcome)
     return outcome

@@ -6,18 +6,14 @@ from typing import Any
 
 from shared.adapters.clock import current_clock
 from shared.adapters.due_index import DynamoDueIndex
-from shared.adapters.stores import dynamodb_stores
 from shared.api.observability import logger, traced
-from shared.domain.bus_events import REEVALUATION_REQUESTED
 from shared.usecases.clean_period import run_clean_period_upgrades
 
 
 @traced
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    bus = dynamodb_stores().bus
     outcome = run_clean_period_upgrades(current_clock(), DynamoDueIndex(),
-                                        lambda d: bus.publish(REEVALUATION_REQUESTED, d),
                                         remaining_ms=getattr(context, "get_remaining_time_in_millis", None)).to_dict()
     logger.info("clean-period-upgrades ran", extra=outcome)
     return outcome

@@ -7,7 +7,6 @@ from typing import Any
 from shared.adapters.clock import current_clock
 from shared.adapters.disclosure_store import DynamoExpiryStore
 from shared.adapters.due_index import DynamoDueIndex
-from shared.adapters.stores import dynamodb_stores
 from shared.api.observability import logger, traced
 from shared.usecases.disclosure_expiry import run_disclosure_expiry
 
@@ -15,8 +14,7 @@ from shared.usecases.disclosure_expiry import run_disclosure_expiry
 @traced
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    bus = dynamodb_stores().bus
-    outcome = run_disclosure_expiry(current_clock(), DynamoDueIndex(), DynamoExpiryStore(), bus.publish,
+    outcome = run_disclosure_expiry(current_clock(), DynamoDueIndex(), DynamoExpiryStore(),
                                     remaining_ms=getattr(context, "get_remaining_time_in_millis", None)).to_dict()
     logger.info("disclosure-expiry ran", extra=outcome)
     return outcome

@@ -9,7 +9,8 @@ What is watched, each a page-worthy event in a system whose outputs are legal de
 function errors and throttles, p99 duration near the timeout, DLQ depth, async event age, age of
 the oldest message in each inbox queue (bus → queue → function),
 DynamoDB throttling, EventBridge rule failed invocations, Scheduler target errors and dropped
-invocations, Step Functions failed and timed-out executions, API 5xx.
+invocations, Step Functions failed and timed-out executions, API 5xx, and pipes (the outbox's
+delivery: executions failed or partially failed, each retried; the DLQ depth says one was parked).
 
 This construct is created last in the stack: it discovers tables, bus rules, schedule groups and
 state machines by walking the stack, so resources added by other constructs are watched without
@@ -29,6 +30,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_pipes as pipes
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -56,6 +58,7 @@ CAPABILITIES: Mapping[str, tuple[str, ...]] = {
     "CreditViews": ("credit_views", "disclosure_expiry", "docs"),
     "Restorations": ("restorations", "restoration_review"),
     "Audit": ("audit_archive",),
+    "Events": ("outbox_relay",),
 }
 """Dashboard per capability: the catalog functions that serve it. A function not listed gets a
 dashboard of its own (named after it), so a new catalog row is never unwatched."""
@@ -189,6 +192,8 @@ class Monitoring(Construct):
             self._schedule_group(group)
         for machine in (c for c in found if isinstance(c, sfn.CfnStateMachine)):
             self._state_machine(machine)
+        for pipe in (c for c in found if isinstance(c, pipes.CfnPipe)):
+            self._pipe(pipe)
 
     def _table(self, table: dynamodb.CfnTable) -> None:
         logical = _owner(table)
@@ -227,6 +232,15 @@ class Monitoring(Construct):
             metric = cloudwatch.Metric(namespace="AWS/States", metric_name=metric_name,
                                        dimensions_map={"StateMachineArn": machine.ref}, period=PERIOD, statistic="Sum")
             self._alarm(PLATFORM, f"{owner}{metric_name}", metric, f"A {owner} workflow execution {what}")
+
+    def _pipe(self, pipe: pipes.CfnPipe) -> None:
+        owner = _owner(pipe)
+        for metric_name, what in (("ExecutionFailed", "failed a batch (the target raised or timed out)"),
+                                  ("ExecutionPartiallyFailed", "had a batch partly refused (e.g. PutEvents)")):
+            metric = cloudwatch.Metric(namespace="AWS/EventBridge/Pipes", metric_name=metric_name,
+                                       dimensions_map={"PipeName": pipe.ref}, period=PERIOD, statistic="Sum")
+            self._alarm(PLATFORM, f"{owner}{metric_name}", metric,
+                        f"The {owner} pipe {what}; it retries, then parks the batch in its DLQ")
 
     def _alarm(self, dashboard: str, construct_id: str, metric: cloudwatch.IMetric, description: str, *,
                threshold: float = 0, periods: int = 1, datapoints: int | None = None) -> None:

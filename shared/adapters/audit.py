@@ -1,9 +1,10 @@
 """The audit chain on DynamoDB: entries in the append-only audit table (`ENT#<uscc>` / the writer's sort
 key), the chain head in the main table (`AUDITHEAD#<uscc>` / `HEAD`; the audit table allows no update).
 
-`transact_with_audit` appends one entry to a state change's transaction: the chained entry (a new
-item) and the head, moved on the condition that it still holds the hash the entry links to. When
-only that condition fails, another writer appended first: the head is read again and the
+`transact_with_audit` appends one entry (and the events the change announces, the outbox:
+`shared.adapters.outbox`) to a state change's transaction: the chained entry (a new item) and the
+head, moved on the condition that it still holds the hash the entry links to. When only that
+condition fails, another writer appended first: the head is read again and the
 transaction retried, so concurrent writers never fork the chain and never lose an entry. Any other
 failed condition is the caller's race: a `Conflict`, as before."""
 
@@ -14,9 +15,11 @@ from typing import Any
 
 from shared.adapters import keys
 from shared.adapters.dynamodb import dynamodb_client, error_code, from_item, to_item
+from shared.adapters.outbox import outbox_writes
 from shared.adapters.settings import settings
 from shared.domain.audit_chain import ChainHead, link
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 
 MAX_HEAD_RACES = 5
 
@@ -55,11 +58,14 @@ def _failed_conditions(exc: Exception) -> set[int] | None:
 
 
 def transact_with_audit(writes: Sequence[dict[str, Any]], entry: Mapping[str, Any], uscc: str, *,
-                        table: str, audit_table: str) -> None:
-    """`writes` and the chained `entry` (with `pk` and `sk`) in ONE TransactWriteItems (at most 98 writes).
-    The entry and the head go right after the first write (which carries the caller's main condition)."""
-    if len(writes) > 98:
-        raise ValueError("an audited state change must fit one transaction (98 writes and the audit chain)")
+                        table: str, audit_table: str, outbox: Sequence[BusEvent] = ()) -> None:
+    """`writes`, the chained `entry` (with `pk` and `sk`) and the events the change announces (the
+    outbox) in ONE TransactWriteItems (at most 100 items). The entry and the head go right after the
+    first write (which carries the caller's main condition); the events go last."""
+    announced = outbox_writes(outbox)
+    if len(writes) + len(announced) > 98:
+        raise ValueError("an audited state change must fit one transaction (98 writes and events, and the chain)")
+    writes = [*writes, *announced]
     client = dynamodb_client()
     position = min(1, len(writes))
     for _attempt in range(MAX_HEAD_RACES):

@@ -1,13 +1,15 @@
-"""EventBridge publisher for the `credit` bus (source `customs.credit`)."""
+"""EventBridge publisher for the `credit` bus (source `customs.credit`). Only the outbox relay calls
+it: use cases announce events through the outbox (`shared.domain.outbox`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from shared.adapters.dynamodb import aws_client
 from shared.adapters.settings import settings
+from shared.domain.outbox import BusEvent
 
 SOURCE = "customs.credit"
 _MAX_ENTRIES = 10  # PutEvents limit per call
@@ -17,28 +19,23 @@ def events_client() -> Any:
     return aws_client("events")
 
 
-class PublishFailed(RuntimeError):
-    """Some entries were not accepted; raised so the caller's retry (Lambda async, EventBridge) runs."""
-
-
-def publish(detail_type: str, details: Iterable[dict[str, Any]]) -> int:
-    """Publish one event per detail; returns the number of PutEvents calls made."""
-    entries = [
-        {"Source": SOURCE, "DetailType": detail_type, "Detail": json.dumps(d, default=str),
-         "EventBusName": settings().event_bus_name}
-        for d in details
-    ]
-    calls = 0
-    for start in range(0, len(entries), _MAX_ENTRIES):
-        response = events_client().put_events(Entries=entries[start:start + _MAX_ENTRIES])
-        calls += 1
+def send(events: Sequence[BusEvent]) -> set[str]:
+    """PutEvents, ten entries a call; returns the ids of the events NOT accepted (a partial failure
+    names its entries: the others went out and must not be sent again)."""
+    failed: set[str] = set()
+    for start in range(0, len(events), _MAX_ENTRIES):
+        chunk = events[start:start + _MAX_ENTRIES]
+        response = events_client().put_events(Entries=[
+            {"Source": SOURCE, "DetailType": e.detail_type, "Detail": json.dumps(e.delivered_detail(), default=str),
+             "EventBusName": settings().event_bus_name} for e in chunk])
         if response.get("FailedEntryCount"):
-            raise PublishFailed(f"{response['FailedEntryCount']} {detail_type} event(s) were not accepted")
-    return calls
+            failed |= {e.id for e, entry in zip(chunk, response.get("Entries", []), strict=False)
+                       if entry.get("ErrorCode")}
+    return failed
 
 
 class EventBridgeBus:
     """`EventBus` on the `credit` bus."""
 
-    def publish(self, detail_type: str, details: Iterable[dict[str, Any]]) -> int:
-        return publish(detail_type, details)
+    def send(self, events: Sequence[BusEvent]) -> set[str]:
+        return send(events)

@@ -13,7 +13,7 @@ as its status requires, and the enterprise's chained audit entry of its latest h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from shared.adapters import keys
@@ -23,6 +23,7 @@ from shared.adapters.dynamodb import dynamodb_client, from_item, to_item
 from shared.adapters.settings import settings
 from shared.domain.certification.case import CaseStatus
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 from shared.usecases.ports import Page
 
 
@@ -51,9 +52,9 @@ class DynamoCertificationStore:
                 "actor": last.get("by"), "what": last.get("what")}
 
     def _transact(self, writes: list[dict[str, Any]], case: Mapping[str, Any],
-                  audit: Mapping[str, Any] | None) -> None:
+                  audit: Mapping[str, Any] | None, outbox: Sequence[BusEvent] = ()) -> None:
         transact_with_audit(writes, self._audit(case) if audit is None else audit, case["uscc"], table=self.table,
-                            audit_table=self.audit_table)
+                            audit_table=self.audit_table, outbox=outbox)
 
     def create_case(self, case: Mapping[str, Any]) -> None:
         guard_pk, guard_sk = keys.open_case_key(case["uscc"])
@@ -80,7 +81,7 @@ class DynamoCertificationStore:
                                table=self.table)
 
     def save_case(self, case: Mapping[str, Any], expected_version: int,
-                  audit: Mapping[str, Any] | None = None) -> None:
+                  audit: Mapping[str, Any] | None = None, outbox: Sequence[BusEvent] = ()) -> None:
         status = CaseStatus(case["status"])
         writes: list[dict[str, Any]] = [put_versioned(self.table, self._case_item(case), expected_version)]
         if not status.is_open:
@@ -95,7 +96,7 @@ class DynamoCertificationStore:
                 "uscc": case["uscc"]})}})
         else:
             writes.append({"Delete": {"TableName": self.table, "Key": waiting_key}})
-        self._transact(writes, case, audit)
+        self._transact(writes, case, audit, outbox)
 
     def _partition(self, pk: str) -> list[dict[str, Any]]:
         client = dynamodb_client()

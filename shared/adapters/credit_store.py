@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from shared.adapters import keys
 from shared.adapters.audit import transact_with_audit
-from shared.adapters.disclosure_store import clear_pending, write_items
+from shared.adapters.disclosure_store import write_items
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
 from shared.adapters.enterprises import enterprise_item
+from shared.adapters.outbox import outbox_writes
 from shared.adapters.settings import settings
 from shared.domain.content import canonical_content, content_hash
 from shared.domain.errors import Conflict
@@ -26,6 +27,7 @@ from shared.usecases.ports import EnterpriseItems, EvaluationCommit, NewEvent, P
 
 if TYPE_CHECKING:
     from shared.domain.enterprise import Enterprise
+    from shared.domain.outbox import BusEvent
 
 _BATCH_GET_MAX = 100
 _TRANSACT_MAX = 100
@@ -173,6 +175,7 @@ class DynamoCreditFileStore:
     def __init__(self, table_name: str | None = None, audit_table_name: str | None = None) -> None:
         self.table_name = table_name or settings().table_name
         self.audit_table_name = audit_table_name or settings().audit_table_name
+        self.outbox_table_name = settings().outbox_table_name
 
     def load(self, uscc: str) -> EnterpriseItems:
         return load_enterprise_items(uscc, self.table_name)
@@ -186,10 +189,11 @@ class DynamoCreditFileStore:
         return taken, {item["uscc"] for item in found if item["sk"] == keys.PROFILE}
 
     def add_events(self, events: Sequence[NewEvent], received_at: str,
-                   new_enterprises: Sequence[Enterprise] = ()) -> None:
+                   new_enterprises: Sequence[Enterprise] = (), outbox: Sequence[BusEvent] = ()) -> None:
         """Guard + event per event; an enterprise placed under management by the batch (Art 41) is
         created with its first event in the same transaction, so a failed write leaves no empty
-        enterprise. Groups are never split across transactions."""
+        enterprise. Groups are never split across transactions. The events announced go with the
+        last group: they exist only once the whole batch does."""
         creating = {e.uscc: e for e in new_enterprises}
         groups: list[list[dict[str, Any]]] = []
         for new in events:
@@ -199,6 +203,8 @@ class DynamoCreditFileStore:
             if enterprise is not None:
                 group.insert(0, put_new(self.table_name, enterprise_item(enterprise)))
             groups.append(group)
+        if outbox:
+            groups.append(outbox_writes(outbox, self.outbox_table_name))
         chunk: list[dict[str, Any]] = []
         for group in groups:
             if len(chunk) + len(group) > _TRANSACT_MAX:
@@ -226,16 +232,20 @@ class DynamoCreditFileStore:
         writes += write_items(table, commit.disclosures)
         writes += [{"Put": {"TableName": table, "Item": to_item(item)}} for item in commit.due_items]
         if entry is None:
-            transact(writes)
+            # The events go with the first 100 - len(events) writes (those that carry the conditions).
+            announced = outbox_writes(commit.outbox, self.outbox_table_name)
+            first = _TRANSACT_MAX - len(announced)
+            transact([*writes[:first], *announced])
+            if writes[first:]:
+                transact(writes[first:])
             return
-        # The state change and its chained audit entry in one transaction; what does not fit follows
-        # (classifications and disclosure items are recomputed by any later evaluation anyway).
-        transact_with_audit(writes[:_AUDITED_MAX], entry, commit.uscc, table=table, audit_table=self.audit_table_name)
-        if writes[_AUDITED_MAX:]:
-            transact(writes[_AUDITED_MAX:])
-
-    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
-        return clear_pending(items, self.table_name)
+        # The state change, its chained audit entry and its events in one transaction; what does not fit
+        # follows (classifications and disclosure items are recomputed by any later evaluation anyway).
+        first = _AUDITED_MAX - len(commit.outbox)
+        transact_with_audit(writes[:first], entry, commit.uscc, table=table, audit_table=self.audit_table_name,
+                            outbox=commit.outbox)
+        if writes[first:]:
+            transact(writes[first:])
 
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
         return query_partition(keys.enterprise_pk(uscc), "DEC#", limit=limit, start=start, forward=False,

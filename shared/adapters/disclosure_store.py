@@ -1,5 +1,5 @@
-"""DynamoDB side of disclosure items: transaction items for the evaluation, the expiry update, the
-pending-event bookkeeping, and the feed queries (gsi3 for the national feed, the enterprise's
+"""DynamoDB side of disclosure items: transaction items for the evaluation, the expiry update (with its
+event, the outbox), and the feed queries (gsi3 for the national feed, the enterprise's
 partition for one `uscc`).
 
 The feed index (gsi3) is sparse: only items the system published carry `gsi3pk=FEED`,
@@ -11,14 +11,16 @@ so it never reads a record that left the feed before D.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from shared.adapters import keys
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
+from shared.adapters.outbox import transact_with_outbox
 from shared.adapters.settings import settings
 from shared.domain.disclosure_feed import PUBLISHED
+from shared.domain.outbox import BusEvent
 
 FEED_INDEX = "gsi3"
 _FILTER = ("published_from <= :day AND published_at <= :instant "
@@ -40,45 +42,26 @@ def write_items(table: str, writes: Iterable[tuple[Mapping[str, Any], int | None
     return items
 
 
-def clear_pending(items: Iterable[Mapping[str, Any]], table: str | None = None) -> int:
-    """After the bus accepted an item's pending events: remove them (unless the item moved on meanwhile)."""
-    table = table or settings().table_name
-    cleared = 0
-    for item in items:
-        try:
-            dynamodb_client().update_item(
-                TableName=table, Key=to_item({"pk": item["pk"], "sk": item["sk"]}),
-                UpdateExpression="REMOVE pending_events", ConditionExpression="#v = :v",
-                ExpressionAttributeNames={"#v": "version"}, ExpressionAttributeValues=to_item({":v": item["version"]}))
-            cleared += 1
-        except Exception as exc:
-            if not is_condition_failure(exc):
-                raise
-    return cleared
-
-
-def expire(entry: Mapping[str, Any], ended_on: str, at: str, pending: list[dict[str, Any]],
-           table: str | None = None) -> dict[str, Any] | None:
-    """End a PUBLISHED disclosure as EXPIRED and consume its due entry, in one conditional write.
-    Returns the new item, or None when it is no longer this due, published item (already done)."""
+def expire(entry: Mapping[str, Any], ended_on: str, at: str, outbox: Sequence[BusEvent],
+           table: str | None = None) -> bool:
+    """End a PUBLISHED disclosure as EXPIRED, consume its due entry and write its events (the outbox), in
+    one conditional transaction. False when it is no longer this due, published item (already done)."""
     table = table or settings().table_name
     try:
-        response = dynamodb_client().update_item(
-            TableName=table, Key=to_item({"pk": entry["pk"], "sk": entry["sk"]}),
-            UpdateExpression="SET #s = :expired, ended_on = :on, history = list_append(history, :h), "
-                             "#v = #v + :one, pending_events = list_append(if_not_exists(pending_events, :none), :p) "
-                             "REMOVE gsi2pk, gsi2sk",
-            ConditionExpression="gsi2sk = :due AND #s = :published",
-            ExpressionAttributeNames={"#s": "status", "#v": "version"},
-            ExpressionAttributeValues=to_item({
+        transact_with_outbox({"Update": {
+            "TableName": table, "Key": to_item({"pk": entry["pk"], "sk": entry["sk"]}),
+            "UpdateExpression": "SET #s = :expired, ended_on = :on, history = list_append(history, :h), "
+                                "#v = #v + :one REMOVE gsi2pk, gsi2sk",
+            "ConditionExpression": "gsi2sk = :due AND #s = :published",
+            "ExpressionAttributeNames": {"#s": "status", "#v": "version"},
+            "ExpressionAttributeValues": to_item({
                 ":expired": "EXPIRED", ":on": ended_on, ":h": [{"status": "EXPIRED", "on": ended_on, "at": at}],
-                ":one": 1, ":none": [], ":p": pending, ":due": entry["gsi2sk"], ":published": PUBLISHED}),
-            ReturnValues="ALL_NEW")
+                ":one": 1, ":due": entry["gsi2sk"], ":published": PUBLISHED})}}, outbox)
     except Exception as exc:
         if is_condition_failure(exc):
-            return None
+            return False
         raise
-    return from_item(response["Attributes"])
+    return True
 
 
 def _page(kwargs: dict[str, Any], start: dict[str, Any] | None, limit: int) -> tuple[list[dict[str, Any]],
@@ -126,9 +109,5 @@ def enterprise_page(uscc: str, start: dict[str, Any] | None, limit: int, *, day:
 class DynamoExpiryStore:
     """`shared.usecases.disclosure_expiry.ExpiryStore` on the main table."""
 
-    def expire(self, entry: dict[str, Any], ended_on: str, at: str,
-               pending: list[dict[str, Any]]) -> dict[str, Any] | None:
-        return expire(entry, ended_on, at, pending)
-
-    def clear_pending(self, items: list[dict[str, Any]]) -> int:
-        return clear_pending(items)
+    def expire(self, entry: dict[str, Any], ended_on: str, at: str, outbox: Sequence[BusEvent]) -> bool:
+        return expire(entry, ended_on, at, outbox)

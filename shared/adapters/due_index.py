@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from shared.adapters import keys
 from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
+from shared.adapters.outbox import transact_with_outbox
 from shared.adapters.settings import settings
+from shared.domain.outbox import BusEvent
 
 INDEX = "gsi2"
 LAST_OF_DAY = "#\uffff"
@@ -39,9 +41,9 @@ class DynamoDueIndex:
         items = [from_item(i) for i in response.get("Items", [])]
         return items, response.get("LastEvaluatedKey"), int(response.get("ScannedCount", len(items)))
 
-    def consume(self, entry: Mapping[str, Any]) -> bool:
+    def consume(self, entry: Mapping[str, Any], outbox: Sequence[BusEvent] = ()) -> bool:
         try:
-            dynamodb_client().update_item(**consume_update(self.table_name, entry))
+            transact_with_outbox({"Update": consume_update(self.table_name, entry)}, outbox)
         except Exception as exc:
             if is_condition_failure(exc):
                 return False

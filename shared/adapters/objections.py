@@ -11,7 +11,7 @@ its status requires, and the enterprise's chained audit entry of its latest hist
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from shared.adapters import keys
@@ -20,6 +20,7 @@ from shared.adapters.credit_store import get_item, put_new, put_versioned, query
 from shared.adapters.dynamodb import to_item
 from shared.adapters.settings import settings
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 from shared.usecases.ports import Page
 
 
@@ -38,7 +39,8 @@ class DynamoObjectionStore:
         return {"pk": keys.enterprise_pk(objection["uscc"]), "sk": keys.objection_sk(objection["objection_id"]),
                 "entity": "OBJECTION", **objection}
 
-    def _transact(self, writes: list[dict[str, Any]], objection: Mapping[str, Any]) -> None:
+    def _transact(self, writes: list[dict[str, Any]], objection: Mapping[str, Any],
+                  outbox: Sequence[BusEvent] = ()) -> None:
         """`writes` with the enterprise's chained audit entry of this version (its latest history line)."""
         last = (objection.get("history") or [{}])[-1]
         entry = {"pk": keys.enterprise_pk(objection["uscc"]),
@@ -46,7 +48,8 @@ class DynamoObjectionStore:
                  "action": "Objection", "objection_id": objection["objection_id"], "status": objection["status"],
                  "subject_type": objection["subject_type"], "subject_id": objection["subject_id"],
                  "actor": last.get("by"), "what": last.get("what")}
-        transact_with_audit(writes, entry, objection["uscc"], table=self.table, audit_table=self.audit_table)
+        transact_with_audit(writes, entry, objection["uscc"], table=self.table, audit_table=self.audit_table,
+                            outbox=outbox)
 
     def create(self, objection: Mapping[str, Any], subject_key: str) -> None:
         guard_pk, guard_sk = keys.open_objection_key(objection["uscc"], subject_key)
@@ -74,11 +77,12 @@ class DynamoObjectionStore:
         return query_partition(keys.enterprise_pk(uscc), "OBJ#", limit=limit, start=start, forward=False,
                                table=self.table)
 
-    def save(self, objection: Mapping[str, Any], expected_version: int, subject_key: str) -> None:
+    def save(self, objection: Mapping[str, Any], expected_version: int, subject_key: str,
+             outbox: Sequence[BusEvent] = ()) -> None:
         writes = [put_versioned(self.table, self._item(objection), expected_version)]
         if objection["status"] != "UNDER_REVIEW":
             pk, sk = keys.open_objection_key(objection["uscc"], subject_key)
             writes.append({"Delete": {"TableName": self.table, "Key": to_item({"pk": pk, "sk": sk}),
                                       "ConditionExpression": "attribute_not_exists(pk) OR objection_id = :id",
                                       "ExpressionAttributeValues": to_item({":id": objection["objection_id"]})}})
-        self._transact(writes, objection)
+        self._transact(writes, objection, outbox)

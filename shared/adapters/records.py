@@ -3,31 +3,35 @@ request returns the stored item, so a replay is told apart from a conflict witho
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from shared.adapters import keys
 from shared.adapters.dynamodb import dynamodb_client, from_item, to_item
+from shared.adapters.outbox import transact_with_outbox
 from shared.adapters.settings import settings
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 from shared.usecases.ports import FilingKind
 
 
-def create_once(table_name: str, values: Mapping[str, Any], *, what: str) -> tuple[dict[str, Any], bool]:
-    """Store `values` (which carry `pk`, `sk` and a `content_hash`) unless the key exists.
+def create_once(table_name: str, values: Mapping[str, Any], *, what: str,
+                outbox: Sequence[BusEvent] = ()) -> tuple[dict[str, Any], bool]:
+    """Store `values` (which carry `pk`, `sk` and a `content_hash`) unless the key exists, with the
+    events it announces (the outbox) in the same transaction.
 
     Returns (stored values, created). Same content again → (stored, False); other content → Conflict
     carrying the stored values (without keys)."""
     client = dynamodb_client()
     try:
-        client.put_item(
-            TableName=table_name,
-            Item=to_item(values),
-            ConditionExpression="attribute_not_exists(pk)",
-            ReturnValuesOnConditionCheckFailure="ALL_OLD",
-        )
+        transact_with_outbox({"Put": {
+            "TableName": table_name, "Item": to_item(values), "ConditionExpression": "attribute_not_exists(pk)",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}}, outbox)
     except client.exceptions.ConditionalCheckFailedException as exc:
-        stored = from_item(cast(dict[str, Any], exc.response.get("Item") or {}))
+        old = exc.response.get("Item") or client.get_item(  # a cancelled transaction may not return it
+            TableName=table_name, Key=to_item({"pk": values["pk"], "sk": values["sk"]}),
+            ConsistentRead=True).get("Item")
+        stored = from_item(cast(dict[str, Any], old or {}))
         if stored.get("content_hash") == values.get("content_hash"):
             return stored, False
         public = {k: v for k, v in stored.items() if k not in {"pk", "sk", "content_hash", "entity"}}
@@ -43,10 +47,10 @@ class DynamoFilingStore:
         self.table_name = table_name or settings().table_name
 
     def create_once(self, uscc: str, kind: FilingKind, key: str, values: Mapping[str, Any], *,
-                    what: str) -> tuple[dict[str, Any], bool]:
+                    what: str, outbox: Sequence[BusEvent] = ()) -> tuple[dict[str, Any], bool]:
         item = {"pk": keys.enterprise_pk(uscc), "sk": keys.filing_sk(_SORT_KEYS[kind], key), "entity": kind.value,
                 **values}
-        return create_once(self.table_name, item, what=what)
+        return create_once(self.table_name, item, what=what, outbox=outbox)
 
     def keys_of(self, uscc: str, kind: FilingKind) -> list[str]:
         """One Query (paginated) on the kind's sort-key prefix, projecting the keys only."""

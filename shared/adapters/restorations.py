@@ -23,8 +23,10 @@ from shared.adapters.credit_store import (
     transact,
 )
 from shared.adapters.dynamodb import to_item
+from shared.adapters.outbox import outbox_writes
 from shared.adapters.settings import settings
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 
 
 class OpenApplicationExists(Conflict):
@@ -48,7 +50,7 @@ class DynamoRestorationStore:
         found = batch_get(self.table, [(keys.enterprise_pk(uscc), keys.event_sk(e)) for e in event_ids])
         return {item["event_id"] for item in found}
 
-    def create(self, application: dict[str, Any], guards: Sequence[str]) -> None:
+    def create(self, application: dict[str, Any], guards: Sequence[str], outbox: Sequence[BusEvent] = ()) -> None:
         uscc, restoration_id = application["uscc"], application["restoration_id"]
         item = {"pk": keys.enterprise_pk(uscc), "sk": keys.restoration_sk(restoration_id),
                 "entity": "RESTORATION", **application}
@@ -57,7 +59,7 @@ class DynamoRestorationStore:
                                         "restoration_id": restoration_id})
                    for pk, sk in (_guard_key(uscc, g) for g in guards)]
         try:
-            transact(writes)
+            transact([*writes, *outbox_writes(outbox)])
         except Conflict as exc:
             held = batch_get(self.table, [_guard_key(uscc, g) for g in guards])
             raise OpenApplicationExists({h["sk"]: h["restoration_id"] for h in held}) from exc
@@ -70,9 +72,9 @@ class DynamoRestorationStore:
         return query_partition(keys.enterprise_pk(uscc), "RST#", limit=limit, start=start, forward=False)
 
     def save(self, application: dict[str, Any], expected_version: int, *, release: Sequence[str] = (),
-             audit: dict[str, Any] | None = None) -> None:
-        """The new state of an application, conditional on its `version`; with its guards released and
-        its audit entry, all in one transaction. A lost race is a Conflict."""
+             audit: dict[str, Any] | None = None, outbox: Sequence[BusEvent] = ()) -> None:
+        """The new state of an application, conditional on its `version`; with its guards released, its
+        audit entry and its events (the outbox), all in one transaction. A lost race is a Conflict."""
         uscc, restoration_id = application["uscc"], application["restoration_id"]
         item = {"pk": keys.enterprise_pk(uscc), "sk": keys.restoration_sk(restoration_id),
                 "entity": "RESTORATION", **application}
@@ -84,6 +86,6 @@ class DynamoRestorationStore:
                 "ConditionExpression": "attribute_not_exists(pk) OR restoration_id = :rid",
                 "ExpressionAttributeValues": to_item({":rid": restoration_id})}})
         if audit is None:
-            transact(writes)
+            transact([*writes, *outbox_writes(outbox)])
         else:
-            transact_with_audit(writes, audit, uscc, table=self.table, audit_table=self.audit_table)
+            transact_with_audit(writes, audit, uscc, table=self.table, audit_table=self.audit_table, outbox=outbox)

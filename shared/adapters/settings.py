@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from functools import cache
 
+OUTBOX_TABLE_ENV = "OUTBOX_TABLE_NAME"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -14,6 +16,7 @@ class Settings:
     audit_table_name: str
     event_bus_name: str
     service: str
+    outbox_table_name: str = "credit-outbox"
 
 
 @cache
@@ -24,4 +27,5 @@ def settings() -> Settings:
         audit_table_name=os.environ.get("AUDIT_TABLE_NAME", "credit-audit"),
         event_bus_name=os.environ.get("EVENT_BUS_NAME", "credit"),
         service=os.environ.get("POWERTOOLS_SERVICE_NAME", "credit"),
+        outbox_table_name=os.environ.get(OUTBOX_TABLE_ENV, "credit-outbox"),
     )

@@ -7,13 +7,14 @@ day AFTER the deadline (a case decided on its last day is in time): `gsi2sk =
 with the case in the same write that sets the deadline (receipt), replaced in the write that moves it
 (an extension, a resumption after a suspension), and dropped in the write that decides the case. The
 run reads what is due and hands each entry to the port of its `case_type`, which marks the case
-`overdue` in ONE conditional write that also consumes the entry; only the run that won that write
-publishes `DeadlineMissed`. So a rerun, a missed day, or a clock moved back and forth neither
-doubles nor loses a mark: the entry is due once its day has come and can be consumed once.
+`overdue` in ONE conditional write that also consumes the entry and writes its `DeadlineMissed` (the
+outbox), so only the run that won that write announces it. A rerun, a missed day, or a clock moved
+back and forth neither doubles nor loses a mark: the entry is due once its day has come and can be consumed once.
 
 Extension point (certification and objection cases): implement `CaseDeadlinePort` for the case type
 (`case_type`, and `mark_overdue`: load the case, check it still carries this entry and is open,
-write it `overdue` without the entry, conditional on its version; True when this call marked it),
+write it `overdue` without the entry with `outbox` in the same write, conditional on its version;
+True when this call marked it),
 write `deadline_entry(...)` on the case item (or a due item beside it) where the deadline is set,
 moved or dropped, and add the port to `case_deadline_ports` of the `case_deadlines` handler. Nothing
 else changes: the schedule, the index and the event are shared. An entry whose case type has no port
@@ -25,7 +26,7 @@ receipt, extension and decision carry it in the application's own versioned writ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -33,6 +34,7 @@ from typing import Any, Protocol
 from shared.adapters import keys
 from shared.domain.bus_events import DEADLINE_MISSED, DeadlineMissed
 from shared.domain.clock import Clock, china_date
+from shared.domain.outbox import BusEvent, announce
 from shared.usecases.due_work import DueIndex, RunReport, run_due
 
 DUE_KIND = "CASE_DEADLINE"
@@ -78,9 +80,11 @@ class CaseDeadlinePort(Protocol):
 
     case_type: str
 
-    def mark_overdue(self, deadline: CaseDeadline, entry: Mapping[str, Any], now: datetime) -> bool:
-        """Mark the case overdue for `deadline` and consume `entry`, in one conditional write. False when
-        the case no longer carries this entry (decided, extended, or marked by another run)."""
+    def mark_overdue(self, deadline: CaseDeadline, entry: Mapping[str, Any], now: datetime,
+                     outbox: Sequence[BusEvent]) -> bool:
+        """Mark the case overdue for `deadline` and consume `entry`, in one conditional write that also
+        writes `outbox` (its DeadlineMissed). False when the case no longer carries this entry (decided,
+        extended, or marked by another run): nothing written."""
         ...
 
 
@@ -95,26 +99,23 @@ class DeadlineRunReport:
 
 
 def run_case_deadlines(clock: Clock, index: DueIndex, ports: Mapping[str, CaseDeadlinePort],
-                       publish: Callable[[str, list[dict[str, Any]]], object],
                        remaining_ms: Callable[[], int] | None = None) -> DeadlineRunReport:
-    """Every case deadline passed by today: marked overdue, DeadlineMissed published by the run that marked it."""
+    """Every case deadline passed by today: marked overdue with its DeadlineMissed (the outbox), once."""
     now = clock.now()
     unhandled = 0
 
     def page(entries: list[dict[str, Any]]) -> int:
         nonlocal unhandled
-        missed: list[dict[str, Any]] = []
+        marked = 0
         for entry in entries:
             deadline = parse_entry(entry)
             port = ports.get(deadline.case_type)
             if port is None:
                 unhandled += 1
                 continue
-            if port.mark_overdue(deadline, entry, now):
-                missed.append(deadline.missed().model_dump(mode="json"))
-        if missed:
-            publish(DEADLINE_MISSED, missed)
-        return len(missed)
+            missed = announce(DEADLINE_MISSED, [deadline.missed().model_dump(mode="json")])
+            marked += port.mark_overdue(deadline, entry, now, missed)
+        return marked
 
     run = run_due(DUE_KIND, china_date(now), index, page, remaining_ms=remaining_ms)
     return DeadlineRunReport(run, marked=run.done, unhandled=unhandled)

@@ -6,8 +6,8 @@ settlement where arrears were unpaid, none while they are unpaid), it keeps one 
 enterprise (`sk=DUE#CLEAN_PERIOD`) on the `CLEAN_PERIOD` due index at that day, in the same
 transaction as its other writes; when the day moves (a new ground, a settlement) or the downgrade
 ends, the entry moves or goes. The schedule's run asks the evaluation function to re-evaluate each
-due enterprise (`ReevaluationRequested` on the bus: the evaluation path, with its retries and DLQ)
-and consumes the entries; the evaluation makes the upgrade decision (citing Arts 29-30) and, if
+due enterprise (`ReevaluationRequested`, written in the transaction that consumes its entry: the
+evaluation path, with its retries and DLQ); the evaluation makes the upgrade decision (citing Arts 29-30) and, if
 the enterprise is still downgraded (e.g. the clock was moved back), writes the entry again."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from shared.adapters import keys
 from shared.domain.clock import Clock, china_date
 from shared.domain.rules import Evaluation
-from shared.usecases.arrears_watch import reevaluation_requests
+from shared.usecases.arrears_watch import reevaluation_request
 from shared.usecases.due_work import DueIndex, RunReport, run_due
 
 DUE_KIND = "CLEAN_PERIOD"
@@ -42,12 +42,10 @@ def planned_due_item(uscc: str, evaluation: Evaluation, stored: Iterable[Mapping
 
 
 def run_clean_period_upgrades(clock: Clock, index: DueIndex,
-                              request_reevaluation: Callable[[list[dict[str, Any]]], object],
                               remaining_ms: Callable[[], int] | None = None) -> RunReport:
-    """Every enterprise whose automatic upgrade day has come: re-evaluated, entry consumed."""
+    """Every enterprise whose automatic upgrade day has come: entry consumed with its re-evaluation request."""
 
     def page(entries: list[dict[str, Any]]) -> int:
-        request_reevaluation(reevaluation_requests(entries, SCHEDULE))  # before consuming (see arrears_watch)
-        return sum(index.consume(e) for e in entries)
+        return sum(index.consume(e, reevaluation_request(e, SCHEDULE)) for e in entries)
 
     return run_due(DUE_KIND, china_date(clock.now()), index, page, remaining_ms=remaining_ms)

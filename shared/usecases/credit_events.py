@@ -1,6 +1,6 @@
 """Report ingestion of credit events (`POST /v1/credit-events`): all-or-nothing validation, then
-each event stored once by `event_id`, then one `CreditFactsRecorded` per enterprise on the bus
-(the evaluation function listens)."""
+each event stored once by `event_id`, with one `CreditFactsRecorded` per enterprise that got new
+events in the same transaction (the outbox; the evaluation function listens)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from shared.domain.content import content_hash
 from shared.domain.credit_events import CreditEvent, check_batch
 from shared.domain.enterprise import BusinessLine, BusinessType, RegistrationData, RegistrationStatus, new_enterprise
 from shared.domain.errors import Conflict, ValidationFailed
+from shared.domain.outbox import BusEvent, announce
 from shared.usecases.ports import NewEvent, Stores
 
 MAX_ATTEMPTS = 3
@@ -81,21 +82,26 @@ def _ingest(stores: Stores, clock: Clock, batch: CreditEventBatch, *,
             results.append({"event_id": event.event_id, "status": "created"})
     if new:
         try:
-            _store(stores, new, known_usccs, now, today)
+            _store(stores, new, known_usccs, now, today, _recorded(events, now))
         except Conflict:
             if last_attempt:
                 raise
             return None
-    # Every enterprise the batch names is re-evaluated, duplicates included: a retry after a failed
-    # publish (events stored, trigger lost) heals itself, and evaluation is idempotent.
-    stores.bus.publish(FACTS_RECORDED, [
-        CreditFactsRecorded(uscc=uscc, event_ids=sorted({e.event_id for e in events if e.uscc == uscc}),
-                            recorded_at=iso_instant(now)).model_dump()
-        for uscc in sorted(usccs)])
     return results
 
 
-def _store(stores: Stores, new: list[CreditEvent], known_usccs: set[str], now: datetime, today: date) -> None:
+def _recorded(events: list[CreditEvent], now: datetime) -> tuple[BusEvent, ...]:
+    """The evaluation triggers written with the new events (the outbox): one per enterprise the batch
+    names, duplicates included, so a retry after a write that stored only part of a large batch
+    (several transactions) re-triggers every enterprise of the batch."""
+    return announce(FACTS_RECORDED, [
+        CreditFactsRecorded(uscc=uscc, event_ids=sorted({e.event_id for e in events if e.uscc == uscc}),
+                            recorded_at=iso_instant(now)).model_dump()
+        for uscc in sorted({e.uscc for e in events})])
+
+
+def _store(stores: Stores, new: list[CreditEvent], known_usccs: set[str], now: datetime, today: date,
+           recorded: tuple[BusEvent, ...]) -> None:
     from shared.domain.rules import arrears_threshold_date, pack_for
 
     # Art 41: enterprises reported on before they register are created in the events' transaction
@@ -105,4 +111,4 @@ def _store(stores: Stores, new: list[CreditEvent], known_usccs: set[str], now: d
               for uscc in unknown]
     pack = pack_for(now)
     stores.credit.add_events([NewEvent(event, arrears_threshold_date(event, pack)) for event in new],
-                             iso_instant(now), placed)
+                             iso_instant(now), placed, recorded)

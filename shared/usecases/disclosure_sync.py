@@ -17,15 +17,13 @@ records are never out of step. Rules:
   record restoration) → RESTORED; `ended_on` is that day, the due entry is consumed in the same
   write and `DisclosureEnded` is emitted. EXPIRED is the expiry schedule's (`disclosure_expiry`).
 - The first end wins and is final: an ended item is never rewritten (never deleted either).
-- Bus events are published after the commit. Each is also written onto its item (`pending_events`)
-  in the same transaction and removed once the bus accepted it, so a failed publish is retried by
-  the next evaluation of that enterprise (at least once; consumers drop duplicates by
-  `(detail-type, uscc, event_id, status)`).
+- The bus events go into the evaluation's transaction too (the outbox, `shared.domain.outbox`): they
+  exist exactly when the change they report does, and are delivered at least once with a stable id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -52,11 +50,10 @@ def disclosure_overrides(events: Iterable[Mapping[str, Any]]) -> dict[str, Discl
 
 @dataclass
 class DisclosurePlan:
-    """Items to write (each with the version it replaces, None: new) and the events to publish after."""
+    """Items to write (each with the version it replaces, None: new) and the events they announce."""
 
     writes: list[tuple[dict[str, Any], int | None]] = field(default_factory=list)
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    resend: list[dict[str, Any]] = field(default_factory=list)  # stored items whose events are still pending
 
 
 def summary_of(event: Mapping[str, Any], record: RecordClassification) -> str:
@@ -110,13 +107,6 @@ def ended_event(item: Mapping[str, Any], at: str) -> tuple[str, dict[str, Any]]:
         ended_at=at).model_dump(mode="json")
 
 
-def _with_pending(item: dict[str, Any], events: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    pending = [*item.get("pending_events", []), *({"detail_type": t, "detail": d} for t, d in events)]
-    if pending:
-        item["pending_events"] = pending
-    return item
-
-
 def _new_item(described: dict[str, Any], record: RecordClassification, today: date,
               now: str) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
     item: dict[str, Any] = {"pk": keys.enterprise_pk(described["uscc"]), "sk": keys.disclosure_sk(record.event_id),
@@ -155,7 +145,6 @@ def plan_disclosures(uscc: str, name: str, events: Iterable[Mapping[str, Any]], 
     by_id = {d["event_id"]: d for d in stored}
     today, at = china_date(now), iso_instant(now)
     plan = DisclosurePlan()
-    rewritten: set[str] = set()
     for record in records:
         event = by_event.get(record.event_id)
         if record.severity is None or event is None:
@@ -164,7 +153,7 @@ def plan_disclosures(uscc: str, name: str, events: Iterable[Mapping[str, Any]], 
         old = by_id.get(record.event_id)
         if old is None:
             item, created = _new_item(described, record, today, at)
-            plan.writes.append((_with_pending(item, created), None))
+            plan.writes.append((item, None))
             plan.events.extend(created)
             continue
         if old.get("status") in ENDED:
@@ -194,9 +183,6 @@ def plan_disclosures(uscc: str, name: str, events: Iterable[Mapping[str, Any]], 
         if unchanged:
             continue
         item["version"] = int(old.get("version", 0)) + 1
-        rewritten.add(record.event_id)
-        plan.events.extend((p["detail_type"], p["detail"]) for p in old.get("pending_events", []))
-        plan.writes.append((_with_pending(item, emitted), int(old.get("version", 0))))
+        plan.writes.append((item, int(old.get("version", 0))))
         plan.events.extend(emitted)
-    plan.resend = [dict(d) for d in by_id.values() if d.get("pending_events") and d["event_id"] not in rewritten]
     return plan

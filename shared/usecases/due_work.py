@@ -17,10 +17,13 @@ in the same write as the state change where there is one). Hence:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from shared.domain.outbox import BusEvent
 
 DEFAULT_PAGE_SIZE = 100
 RESERVE_MS = 15_000
@@ -37,8 +40,9 @@ class DueIndex(Protocol):
         """One page of entries due on or before `through`: (items, next start, items read)."""
         ...
 
-    def consume(self, entry: Mapping[str, Any]) -> bool:
-        """Remove the entry from the index if it is still the same entry; False: already consumed or moved."""
+    def consume(self, entry: Mapping[str, Any], outbox: Sequence[BusEvent] = ()) -> bool:
+        """Remove the entry from the index if it is still the same entry, with the events its work
+        announces in the same transaction (the outbox); False: already consumed or moved (nothing written)."""
         ...
 
 

@@ -20,6 +20,7 @@ from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.credit_events import EventRecord
 from shared.domain.enterprise import BusinessLine, Enterprise
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 from shared.domain.restoration import restoration_facts, upgrade_citations
 from shared.domain.rules import EnterpriseFacts, Evaluation, evaluate
 from shared.domain.rules.registry import pack_for
@@ -136,7 +137,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
         now = clock.now()
         evaluation = evaluate(facts_from(items), now)
         records = classification_changes(items, evaluation)
-        extras = extras_of(stores, items, enterprise.name, evaluation, now)  # disclosures, due entries
+        extras = extras_of(items, enterprise.name, evaluation, now)  # disclosures, due entries, their events
         decision = audit = profile = None
         restoration = restoration_summary(evaluation)
         if evaluation.tier is enterprise.tier and restoration != enterprise.restoration:
@@ -159,16 +160,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
                      "decision_id": decision["decision_id"],
                      "from_tier": decision["from_tier"], "to_tier": decision["to_tier"], "trigger": trigger,
                      "rule_pack": decision["rule_pack"]}
-        commit = EvaluationCommit(uscc, enterprise.version, profile, decision, audit, records, extras.disclosures,
-                                  extras.due_items)
-        if commit.empty:
-            extras.after_commit()  # events a failed publish left pending
-            return {"uscc": uscc, "changed": False, "tier": enterprise.tier.value}
-        try:
-            stores.credit.commit_evaluation(commit)
-        except Conflict:
-            continue  # another evaluation committed first: reload and decide again on its result
-        extras.after_commit()
+        outbox = list(extras.outbox)
         if decision is not None and decision["from_tier"] != decision["to_tier"]:
             detail = TierChanged(uscc=uscc, decision_id=decision["decision_id"], from_tier=decision["from_tier"],
                                  to_tier=decision["to_tier"], effective_at=decision["effective_at"],
@@ -176,7 +168,15 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
                                  grounds=[Citation(**{k: g[k] for k in ("rule_id", "article", "summary", "evidence")})
                                           for g in decision["grounds"]],
                                  correction=decision["correction_of"] is not None)
-            stores.bus.publish(TIER_CHANGED, [detail.model_dump(mode="json")])
+            outbox.append(BusEvent(TIER_CHANGED, detail.model_dump(mode="json")))
+        commit = EvaluationCommit(uscc, enterprise.version, profile, decision, audit, records, extras.disclosures,
+                                  extras.due_items, outbox)
+        if commit.empty:
+            return {"uscc": uscc, "changed": False, "tier": enterprise.tier.value}
+        try:
+            stores.credit.commit_evaluation(commit)  # the events with it: TierChanged exists iff the decision does
+        except Conflict:
+            continue  # another evaluation committed first: reload and decide again on its result
         tier_changed = decision is not None and decision["from_tier"] != decision["to_tier"]
         return {"uscc": uscc, "changed": tier_changed, "tier": evaluation.tier.value,
                 "records_classified": len(records), "decision_id": decision and decision["decision_id"]}

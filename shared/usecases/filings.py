@@ -11,6 +11,7 @@ from shared.domain.content import content_hash
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import ValidationFailed
 from shared.domain.filings import AnnualReport, DeclarationVolume, Person, annual_report_timing
+from shared.domain.outbox import announce
 from shared.usecases.ports import FilingKind, Stores
 
 _INTERNAL = {"pk", "sk", "entity", "content_hash"}
@@ -33,13 +34,13 @@ def record_declaration_volume(stores: Stores, clock: Clock, uscc: str, volume: D
     registered_enterprise(stores, uscc)
     values = {"content_hash": content_hash(volume), "uscc": uscc, **volume.model_dump(mode="json"),
               "recorded_at": iso_instant(clock.now())}
+    # The volume is the denominator of the Art 15 ratio: a late one can change what the violations ground,
+    # so the evaluation's trigger is written with it (a replay writes nothing and needs no trigger).
+    recorded = announce(FACTS_RECORDED,
+                        [CreditFactsRecorded(uscc=uscc, recorded_at=values["recorded_at"]).model_dump()])
     stored, _ = stores.filings.create_once(uscc, FilingKind.DECLARATION_VOLUME,
                                            f"{volume.year}#{volume.business_line}", values,
-                                           what=f"the {volume.year} {volume.business_line} volume")
-    # The volume is the denominator of the Art 15 ratio: a late one can change what the violations ground.
-    # Published on replays too (evaluation is idempotent), so a failed publish heals on retry.
-    stores.bus.publish(FACTS_RECORDED,
-                       [CreditFactsRecorded(uscc=uscc, recorded_at=iso_instant(clock.now())).model_dump()])
+                                           what=f"the {volume.year} {volume.business_line} volume", outbox=recorded)
     return _public(stored)
 
 

@@ -1,6 +1,6 @@
 """Objections on the `case-deadlines` schedule (`shared.usecases.case_deadlines`): a review still open
 after `review_by` (Art 39: 20 calendar days after the day of filing) is marked `overdue`, and
-`DeadlineMissed` (case_type OBJECTION, deadline_kind REVIEW_BY) goes on the bus once.
+`DeadlineMissed` (case_type OBJECTION, deadline_kind REVIEW_BY) is written with the mark (the outbox), once.
 
 The objection item itself carries its `REVIEW_BY` entry on the due index: written with the objection
 when it is filed (`with_deadline_entry`), dropped in the versioned write that decides it
@@ -12,13 +12,14 @@ deadline stay on it (`overdue`, `deadlines_missed`) after the decision, as a rec
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.domain.clock import iso_instant
 from shared.domain.errors import Conflict
 from shared.domain.objection import ObjectionStatus, SubjectType, subject_key
+from shared.domain.outbox import BusEvent
 from shared.usecases.case_deadlines import CaseDeadline, deadline_entry, without_entry
 
 if TYPE_CHECKING:
@@ -46,7 +47,8 @@ class ObjectionDeadlines:
     def __init__(self, store: ObjectionStore) -> None:
         self.store = store
 
-    def mark_overdue(self, deadline: CaseDeadline, entry: Mapping[str, Any], now: datetime) -> bool:
+    def mark_overdue(self, deadline: CaseDeadline, entry: Mapping[str, Any], now: datetime,
+                     outbox: Sequence[BusEvent]) -> bool:
         objection = self.store.get(deadline.uscc, deadline.case_id)
         if (objection is None or objection.get("gsi2sk") != entry["gsi2sk"]
                 or objection["status"] != ObjectionStatus.UNDER_REVIEW.value):
@@ -60,7 +62,8 @@ class ObjectionDeadlines:
             "what": f"review_by {deadline.deadline.isoformat()} passed: overdue (DeadlineMissed)"}]
         try:
             self.store.save(marked, int(objection["version"]),
-                            subject_key(SubjectType(objection["subject_type"]), str(objection["subject_id"])))
+                            subject_key(SubjectType(objection["subject_type"]), str(objection["subject_id"])),
+                            outbox=outbox)
         except Conflict:
             return False  # decided or marked meanwhile: that write wins
         return True

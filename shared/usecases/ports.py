@@ -3,7 +3,11 @@ bus. The DynamoDB/EventBridge adapters (`shared.adapters.stores.dynamodb_stores`
 the handlers; tests pass in-memory or fault-injecting ones (tests/support/memory_stores.py).
 
 Stores raise domain errors: `Conflict` when a condition failed (a concurrent write won),
-`EnterpriseAlreadyExists` when a registration's key is taken."""
+`EnterpriseAlreadyExists` when a registration's key is taken.
+
+Every write that reports a change to other parts of the system takes `outbox`: the bus events it
+announces (`shared.domain.outbox`), written in the same transaction as the change, so they exist
+exactly when the change does. Use cases never publish on the bus themselves."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from shared.domain.credit_events import CreditEvent
     from shared.domain.enterprise import Enterprise
+    from shared.domain.outbox import BusEvent
 
 Page = tuple[list[dict[str, Any]], dict[str, Any] | None]
 """One page of items and the opaque key to continue from (None: last page)."""
@@ -68,11 +73,12 @@ class EvaluationCommit:
     # disclosure items (whole, with their index keys) and the version each replaces (None: created once)
     disclosures: Sequence[tuple[Mapping[str, Any], int | None]] = ()
     due_items: Sequence[Mapping[str, Any]] = ()  # due-index items under the enterprise (written whole)
+    outbox: Sequence[BusEvent] = ()  # the events the change announces (TierChanged, disclosure events)
 
     @property
     def empty(self) -> bool:
         return (self.profile is None and self.decision is None and not self.classifications
-                and not self.disclosures and not self.due_items)
+                and not self.disclosures and not self.due_items and not self.outbox)
 
 
 class FilingKind(StrEnum):
@@ -100,22 +106,20 @@ class CreditFileStore(Protocol):
         """The event ids already taken, and which of `usccs` are under management (one round trip)."""
         ...
     def add_events(self, events: Sequence[NewEvent], received_at: str,
-                   new_enterprises: Sequence[Enterprise] = ()) -> None:
+                   new_enterprises: Sequence[Enterprise] = (), outbox: Sequence[BusEvent] = ()) -> None:
         """The events, and the enterprises they place under management (Art 41), all or nothing;
         Conflict when an event id or an enterprise was taken meanwhile."""
         ...
     def commit_evaluation(self, commit: EvaluationCommit) -> None: ...  # Conflict when the version moved
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page: ...  # newest first
-    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
-        """Remove the bus events kept on disclosure items once the bus accepted them (at their version)."""
-        ...
 
 
 class FilingStore(Protocol):
     def create_once(self, uscc: str, kind: FilingKind, key: str, values: Mapping[str, Any], *,
-                    what: str) -> tuple[dict[str, Any], bool]:
+                    what: str, outbox: Sequence[BusEvent] = ()) -> tuple[dict[str, Any], bool]:
         """Store `values` (with a `content_hash`) under (uscc, kind, key) unless taken. Returns (stored,
-        created); same content again → (stored, False); other content → Conflict with the stored one."""
+        created); same content again → (stored, False) and nothing written (its events were written
+        with it); other content → Conflict with the stored one."""
         ...
 
     def keys_of(self, uscc: str, kind: FilingKind) -> list[str]:
@@ -129,7 +133,7 @@ class AnnualReportStore(Protocol):
 
     def due_page(self, kind: str, through: date, start: dict[str, Any] | None,
                  limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]: ...
-    def consume(self, entry: Mapping[str, Any]) -> bool: ...
+    def consume(self, entry: Mapping[str, Any], outbox: Sequence[BusEvent] = ()) -> bool: ...
     def filed_on(self, uscc: str, year: int) -> date | None: ...  # CST day the report was filed
 
 
@@ -146,7 +150,7 @@ class CertificationStore(Protocol):
     def get_case(self, uscc: str, case_id: str) -> dict[str, Any] | None: ...
     def cases_of(self, uscc: str, limit: int | None = None, start: dict[str, Any] | None = None) -> Page: ...
     def save_case(self, case: Mapping[str, Any], expected_version: int,
-                  audit: Mapping[str, Any] | None = None) -> None:
+                  audit: Mapping[str, Any] | None = None, outbox: Sequence[BusEvent] = ()) -> None:
         """Conditional on `version` (Conflict); releases the open-case guard when the case is closed and
         keeps the waiting-for-certifiers index in step with its status."""
         ...
@@ -167,7 +171,8 @@ class ObjectionStore(Protocol):
         ...
     def get(self, uscc: str, objection_id: str) -> dict[str, Any] | None: ...
     def of(self, uscc: str, limit: int | None = None, start: dict[str, Any] | None = None) -> Page: ...
-    def save(self, objection: Mapping[str, Any], expected_version: int, subject_key: str) -> None:
+    def save(self, objection: Mapping[str, Any], expected_version: int, subject_key: str,
+             outbox: Sequence[BusEvent] = ()) -> None:
         """Conditional on `version` (Conflict); releases the subject's guard once the objection is decided."""
         ...
 
@@ -192,7 +197,7 @@ class RestorationStore(Protocol):
         """Which of `event_ids` are stored events of `uscc`."""
         ...
 
-    def create(self, application: dict[str, Any], guards: Sequence[str]) -> None:
+    def create(self, application: dict[str, Any], guards: Sequence[str], outbox: Sequence[BusEvent] = ()) -> None:
         """Store a new application with its guards, all or nothing; a Conflict naming the holders
         (`open_applications`) when one is held."""
         ...
@@ -201,7 +206,7 @@ class RestorationStore(Protocol):
     def page(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page: ...  # newest first
 
     def save(self, application: dict[str, Any], expected_version: int, *, release: Sequence[str] = (),
-             audit: dict[str, Any] | None = None) -> None:
+             audit: dict[str, Any] | None = None, outbox: Sequence[BusEvent] = ()) -> None:
         """Conditional on `version`, with the guards in `release` deleted and the audit entry written, all
         in one transaction; a lost race raises Conflict."""
         ...
@@ -215,7 +220,11 @@ class AuditStore(Protocol):
 
 
 class EventBus(Protocol):
-    def publish(self, detail_type: str, details: Iterable[dict[str, Any]]) -> int: ...
+    """The `credit` bus, as the outbox relay sees it (use cases announce events through `outbox`)."""
+
+    def send(self, events: Sequence[BusEvent]) -> set[str]:
+        """Put the events on the bus (each with its id in the detail); the ids of those NOT accepted."""
+        ...
 
 
 @dataclass(frozen=True)

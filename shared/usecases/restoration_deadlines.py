@@ -10,12 +10,13 @@ the calendar learns them)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.domain.clock import iso_instant
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 from shared.domain.restoration_requests import RestorationStatus
 from shared.usecases.case_deadlines import CaseDeadline, deadline_entry, without_entry
 
@@ -42,7 +43,8 @@ class RestorationDeadlines:
     def __init__(self, store: RestorationStore) -> None:
         self.store = store
 
-    def mark_overdue(self, deadline: CaseDeadline, entry: Mapping[str, Any], now: datetime) -> bool:
+    def mark_overdue(self, deadline: CaseDeadline, entry: Mapping[str, Any], now: datetime,
+                     outbox: Sequence[BusEvent]) -> bool:
         application = self.store.get(deadline.uscc, deadline.case_id)
         if (application is None or application.get("gsi2sk") != entry["gsi2sk"]
                 or not RestorationStatus(application["status"]).is_open):
@@ -52,7 +54,7 @@ class RestorationDeadlines:
         marked = {**without_entry(application), "overdue": True, "version": application["version"] + 1,
                   "deadlines_missed": [*application.get("deadlines_missed", []), missed]}
         try:
-            self.store.save(marked, application["version"])
+            self.store.save(marked, application["version"], outbox=outbox)
         except Conflict:
             return False  # decided, extended or marked meanwhile: that write wins
         return True

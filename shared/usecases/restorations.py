@@ -31,6 +31,7 @@ from shared.domain.bus_events import (
 )
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.errors import Conflict, NotFound, ValidationFailed
+from shared.domain.outbox import BusEvent, announce
 from shared.domain.restoration import deadlines, review
 from shared.domain.restoration_requests import (
     Document,
@@ -115,10 +116,10 @@ def receive_application(stores: Stores, clock: Clock, application: RestorationAp
         "history": [{"status": RestorationStatus.RECEIVED.value, "at": iso_instant(now), "by": applicant}],
     }
     item = with_deadline_entry(item)  # on the case-deadlines index until decided
-    stores.restorations.create(item, guards_of(item))
-    stores.bus.publish(RESTORATION_RECEIVED, [RestorationReceived(uscc=uscc, restoration_id=item["restoration_id"],
-                                                       kind=application.kind.value, received_at=item["received_at"]
-                                                       ).model_dump(mode="json")])
+    # The review's trigger is written with the application: a stored RECEIVED application is always reviewed.
+    stores.restorations.create(item, guards_of(item), outbox=announce(RESTORATION_RECEIVED, [RestorationReceived(
+        uscc=uscc, restoration_id=item["restoration_id"], kind=application.kind.value,
+        received_at=item["received_at"]).model_dump(mode="json")]))
     return {k: item[k] for k in ("restoration_id", "status", "received_at", "decide_by", "respond_by")}
 
 
@@ -144,6 +145,7 @@ def _decided(application: dict[str, Any], status: RestorationStatus, reasons: Se
     kept = without_entry(application) if final else application  # decided: off the case-deadlines index
     return {**kept, "status": status.value, "reasons": [r.model_dump() for r in reasons],
             "decided_at": iso_instant(now) if final else None, "decided_by": by if final else None,
+            "published": final,  # a final decision's events are written with it (`_commit`)
             "version": application["version"] + 1, "history": _history(application, status.value, now, by)}
 
 
@@ -154,41 +156,35 @@ def _commit(stores: Stores, previous: dict[str, Any], decided: dict[str, Any]) -
              "action": RESTORATION_DECIDED if final else "RestorationNeedsOfficer",
              "actor": last["by"], "restoration_id": decided["restoration_id"],
              "status": decided["status"], "kind": decided["kind"]}
-    stores.restorations.save(decided, previous["version"], release=guards_of(decided) if final else (), audit=audit)
+    stores.restorations.save(decided, previous["version"], release=guards_of(decided) if final else (), audit=audit,
+                             outbox=decision_events(decided) if final else ())
 
 
-def publish_decision(stores: Stores, application: dict[str, Any]) -> dict[str, Any]:
-    """Publish a final decision's events once (re-run after a failed publish: the flag stays unset)."""
+def decision_events(application: dict[str, Any]) -> tuple[BusEvent, ...]:
+    """What a final decision announces, written with it: an approval's re-evaluation, then the decision."""
     status = RestorationStatus(application["status"])
-    if status.is_open or application.get("published"):
-        return application
     uscc = application["uscc"]
+    events: list[BusEvent] = []
     if status is RestorationStatus.APPROVED:
-        stores.bus.publish(REEVALUATION_REQUESTED, [ReevaluationRequested(
+        events += announce(REEVALUATION_REQUESTED, [ReevaluationRequested(
             uscc=uscc, reason=f"restoration {application['restoration_id']} approved",
             due_on=application["decided_at"][:10]).model_dump()])
-    stores.bus.publish(RESTORATION_DECIDED, [RestorationDecided(
+    events += announce(RESTORATION_DECIDED, [RestorationDecided(
         uscc=uscc, restoration_id=application["restoration_id"], kind=application["kind"],
         status=status.value, event_ids=application.get("event_ids") or [],
         reasons=application.get("reasons", []), decided_at=application["decided_at"],
         decided_by=application["decided_by"]).model_dump(mode="json")])
-    published = {**application, "published": True, "version": application["version"] + 1}
-    try:
-        stores.restorations.save(published, application["version"])
-    except Conflict:
-        return application  # someone else moved it on; publishing twice is harmless (at-least-once)
-    return published
+    return tuple(events)
 
 
 def review_application(stores: Stores, clock: Clock, uscc: str, restoration_id: str) -> dict[str, Any]:
     """The asynchronous review. Idempotent: an application no longer RECEIVED is not reviewed again
-    (its pending events, if any, are published)."""
+    (its decision's events were written with the decision)."""
     for _attempt in range(MAX_ATTEMPTS):
         application = stores.restorations.get(uscc, restoration_id)
         if application is None:
             return {"restoration_id": restoration_id, "reviewed": False, "reason": "unknown application"}
         if application["status"] != RestorationStatus.RECEIVED.value:
-            publish_decision(stores, application)
             return {"restoration_id": restoration_id, "reviewed": False, "status": application["status"]}
         now = clock.now()
         result = _review(stores, application, now)
@@ -197,7 +193,6 @@ def review_application(stores: Stores, clock: Clock, uscc: str, restoration_id: 
             _commit(stores, application, decided)
         except Conflict:
             continue  # an officer or another delivery moved it first: look again
-        publish_decision(stores, decided)
         return {"restoration_id": restoration_id, "reviewed": True, "status": decided["status"],
                 "reasons": [r["rule_id"] for r in decided["reasons"]]}
     raise Conflict(f"review of {restoration_id} lost {MAX_ATTEMPTS} races in a row; the event will be retried")
@@ -225,7 +220,7 @@ def decide_as_officer(stores: Stores, clock: Clock, restoration_id: str, decisio
                            extra={"reasons": [r.model_dump() for r in recheck.reasons]})
     decided = _decided(application, RestorationStatus(decision.outcome), reasons, now, officer)
     _commit(stores, application, decided)
-    return restoration_view(publish_decision(stores, decided), now)
+    return restoration_view(decided, now)
 
 
 def extend(stores: Stores, clock: Clock, restoration_id: str, extension: Extension, officer: str) -> dict[str, Any]:

@@ -196,7 +196,7 @@ def _imported_module(module: str, name: str) -> str | None:
 
 
 def _table_kind(text: str) -> str:
-    return "audit" if "audit" in text else "main"
+    return "audit" if "audit" in text else "outbox" if "outbox" in text else "main"
 
 
 def _names_dict(function: ast.AST, name: str) -> ast.Dict | None:

@@ -167,11 +167,11 @@ def test_every_queue_is_encrypted_tls_only_and_watched(extended: Synthesized) ->
     queues = extended.resources("AWS::SQS::Queue")
     policies = extended.resources("AWS::SQS::QueuePolicy").values()
     # one DLQ per async function (failed invocations) plus one per rule or schedule target, an inbox
-    # and its DLQ per bus-fed function, plus one DLQ per pipe (the audit stream's)
+    # and its DLQ per bus-fed function, plus one DLQ per pipe (the audit stream's, the outbox stream's)
     rows = extended_rows()
     assert len(queues) == (sum(int(spec.is_async_target) + len(spec.schedules) + len(spec.bus_rules)
                                + 2 * int(spec.is_queue_fed) for spec in rows)
-                           + sum(1 for spec in rows if spec.audit_stream is not None))
+                           + sum(1 for spec in rows if spec.audit_stream is not None or spec.outbox_stream is not None))
     inboxes = {lid for lid, q in queues.items() if "RedrivePolicy" in q["Properties"]}
     assert len(inboxes) == sum(1 for spec in rows if spec.is_queue_fed)
     for queue_id, queue in queues.items():

@@ -77,6 +77,7 @@ def test_environment_names_exactly_the_granted_resources(synthesized: Synthesize
     assert ("IDEMPOTENCY_TABLE_NAME" in env) == (spec.idempotency != Access.NONE)
     assert ("AUDIT_TABLE_NAME" in env) == (spec.audit != Access.NONE)
     assert ("EVENT_BUS_NAME" in env) == (spec.bus != Access.NONE)
+    assert ("OUTBOX_TABLE_NAME" in env) == (spec.outbox != Access.NONE)
     main_id = logical_id_of_output(synthesized.raw, outputs.MAIN_TABLE)
     if "TABLE_NAME" in env:
         assert env["TABLE_NAME"] == {"Ref": main_id}

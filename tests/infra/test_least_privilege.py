@@ -22,7 +22,14 @@ from tests.infra.support import as_list, logical_id_of_output, mentions, stateme
 
 CHECKED_SERVICES = {"dynamodb", "events", "sqs", "states", "s3"}
 
-NOT_CALLED_AT_RUN_TIME: dict[tuple[str, Action], str] = {}
+NOT_CALLED_AT_RUN_TIME: dict[tuple[str, Action], str] = {
+    ("objections", ("outbox", "dynamodb:PutItem")):
+        "transact_with_audit writes outbox items only for the events it is given; the objections function "
+        "files and decides objections without announcing any (ObjectionDecided is objection_steps')",
+    ("recertification_due", ("outbox", "dynamodb:PutItem")):
+        "transact_with_audit writes outbox items only for the events it is given; opening a re-certification "
+        "case announces none",
+}
 # (case_deadlines once listed the restoration and objection stores' guard DeleteItem here; the certification
 # port now calls it: a case's overdue mark drops its waiting-for-certifiers item, as every case write does.)
 """Reachable in the call graph (the derivation follows every branch) but not taken by this function."""
@@ -33,6 +40,7 @@ def resource_kinds(synthesized: Synthesized) -> dict[str, str]:
     raw = synthesized.raw
     kinds = {logical_id_of_output(raw, outputs.MAIN_TABLE): "main",
              logical_id_of_output(raw, outputs.AUDIT_TABLE): "audit",
+             logical_id_of_output(raw, outputs.OUTBOX_TABLE): "outbox",
              logical_id_of_output(raw, outputs.IDEMPOTENCY_TABLE): "idempotency",
              logical_id_of_output(raw, outputs.EVENT_BUS): "bus",
              logical_id_of_output(raw, outputs.AUDIT_ARCHIVE_BUCKET): "archive"}

@@ -5,9 +5,11 @@ whatever the clock did."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.domain.outbox import BUS_EVENT_ID
 from tests.integration.test_credit_events_api import OFFICER, decisions, penalty, post_events
 from tests.integration.test_registry_api import OTHER_USCC, USCC, register
 from tests.support.apigw import api_event, json_body
@@ -41,7 +43,11 @@ def run(invoke: Any, schedule: str) -> dict[str, Any]:
 
 
 def bus_of(bus: Any, detail_type: str) -> list[dict[str, Any]]:
-    return [e["detail"] for e in bus.tail() if e["detail-type"] == detail_type]
+    """The details of `detail_type` seen on the bus, each checked to carry its stable id (the outbox's
+    `bus_event_id`, 32 hex digits, the same for repeats), which is left out of what is returned."""
+    details = [e["detail"] for e in bus.tail() if e["detail-type"] == detail_type]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", str(d.get(BUS_EVENT_ID))) for d in details), details
+    return [{k: v for k, v in d.items() if k != BUS_EVENT_ID} for d in details]
 
 
 def test_a_general_record_is_on_the_feed_through_its_last_day_and_expires_once(

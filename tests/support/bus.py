@@ -4,6 +4,7 @@ deliver what the real rules matched to the functions they target (as EventBridge
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +32,10 @@ class WiredBus:
     sqs: Any
     queues: dict[str, str] = field(default_factory=dict)  # function → queue url
     published: list[dict[str, Any]] = field(default_factory=list)  # everything seen on the bus, in order
+    relay: Callable[[], object] = lambda: None  # the outbox's pipe: puts committed events on the bus
 
     def drain(self, function: str) -> list[dict[str, Any]]:
+        self.relay()
         delivered: list[dict[str, Any]] = []
         while True:
             messages = self.sqs.receive_message(QueueUrl=self.queues[function], MaxNumberOfMessages=10)
@@ -50,9 +53,17 @@ class WiredBus:
 
 
 def wire_bus(events: Any, sqs: Any) -> WiredBus:
+    import boto3
+
+    from tests.support.outbox_pump import OutboxPump
+
     name = bus_name()
     events.create_event_bus(Name=name)
-    wired = WiredBus(events, sqs)
+    from botocore.config import Config
+
+    # moto routes only the regional streams endpoint, not botocore's account-based one
+    streams = boto3.client("dynamodbstreams", config=Config(account_id_endpoint_mode="disabled"))
+    wired = WiredBus(events, sqs, relay=OutboxPump(boto3.client("dynamodb"), streams))
     rules = [(rule["Properties"]["EventPattern"], _function_of(t["Arn"]))
              for rule in resources("AWS::Events::Rule").values()
              for t in rule["Properties"]["Targets"]]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from shared.domain.certification.case import CaseStatus
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 from shared.usecases.ports import Page
 
 
@@ -21,8 +22,10 @@ class CertificationMemory:
 
 
 class MemoryCertificationStore:
-    def __init__(self, memory: CertificationMemory, enterprise_items: Any = None) -> None:
+    def __init__(self, memory: CertificationMemory, enterprise_items: Any = None,
+                 announce: Callable[[Sequence[BusEvent]], None] | None = None) -> None:
         self.memory = memory
+        self.announce = announce  # the outbox of the transaction (tests/support/memory_outbox.py)
 
     def create_case(self, case: Mapping[str, Any]) -> None:
         if case["uscc"] in self.memory.open_guards or case["case_id"] in self.memory.cases:
@@ -40,7 +43,7 @@ class MemoryCertificationStore:
         return (found[:limit] if limit else found), None
 
     def save_case(self, case: Mapping[str, Any], expected_version: int,
-                  audit: Mapping[str, Any] | None = None) -> None:
+                  audit: Mapping[str, Any] | None = None, outbox: Sequence[BusEvent] = ()) -> None:
         current = self.memory.cases.get(case["case_id"])
         if current is None or current["version"] != expected_version:
             raise Conflict("the stored state changed while this request was processed; retry")
@@ -53,6 +56,9 @@ class MemoryCertificationStore:
             self.memory.waiting[case["case_id"]] = case["uscc"]
         else:
             self.memory.waiting.pop(case["case_id"], None)
+        if outbox:
+            assert self.announce is not None, "a store that announces events needs the outbox"
+            self.announce(outbox)
 
     def waiting_for_certifiers(self) -> list[tuple[str, str]]:
         return [(uscc, case_id) for case_id, uscc in self.memory.waiting.items()]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from shared.adapters.objections import OpenObjectionExists
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 from shared.usecases.ports import Page
 
 
@@ -19,8 +20,9 @@ class ObjectionMemory:
 
 
 class MemoryObjectionStore:
-    def __init__(self, memory: ObjectionMemory) -> None:
+    def __init__(self, memory: ObjectionMemory, announce: Callable[[Sequence[BusEvent]], None] | None = None) -> None:
         self.memory = memory
+        self.announce = announce  # the outbox of the transaction (tests/support/memory_outbox.py)
 
     def create(self, objection: Mapping[str, Any], subject_key: str) -> None:
         guard = (objection["uscc"], subject_key)
@@ -42,7 +44,8 @@ class MemoryObjectionStore:
                        key=lambda o: o["objection_id"], reverse=limit is not None)
         return (found[:limit] if limit else found), None
 
-    def save(self, objection: Mapping[str, Any], expected_version: int, subject_key: str) -> None:
+    def save(self, objection: Mapping[str, Any], expected_version: int, subject_key: str,
+             outbox: Sequence[BusEvent] = ()) -> None:
         current = self.memory.objections.get(objection["objection_id"])
         if current is None or current["version"] != expected_version:
             raise Conflict("the stored state changed while this request was processed; retry")
@@ -52,3 +55,6 @@ class MemoryObjectionStore:
         guard = (objection["uscc"], subject_key)
         if objection["status"] != "UNDER_REVIEW" and self.memory.guards.get(guard) == objection["objection_id"]:
             del self.memory.guards[guard]
+        if outbox:
+            assert self.announce is not None, "a store that announces events needs the outbox"
+            self.announce(outbox)

@@ -14,6 +14,7 @@ from shared.domain.clock import china_date
 from shared.domain.content import canonical_content, content_hash
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists
+from shared.domain.outbox import BusEvent
 from shared.usecases.ports import (
     EnterpriseItems,
     EvaluationCommit,
@@ -25,6 +26,7 @@ from shared.usecases.ports import (
 )
 from tests.support.memory_certifications import CertificationMemory, FakeWorkflows, MemoryCertificationStore
 from tests.support.memory_objections import MemoryObjectionStore, ObjectionMemory
+from tests.support.memory_outbox import MemoryBus, OutboxMemory
 
 
 @dataclass
@@ -50,6 +52,10 @@ class Memory:
     objection: ObjectionMemory = field(default_factory=ObjectionMemory)
     objection_workflow: FakeWorkflows = field(default_factory=lambda: FakeWorkflows(
         prefix="arn:aws:states:us-east-1:123456789012:execution:objection"))
+    outbox: OutboxMemory = field(default_factory=OutboxMemory)  # events committed with the writes above
+
+    def __post_init__(self) -> None:
+        self.outbox.published = self.published  # what the bus accepted, as (detail type, detail)
 
 
 def _profile(enterprise: Enterprise) -> dict[str, Any]:
@@ -109,7 +115,7 @@ class MemoryCreditFileStore:
         return taken, {u for u in usccs if u in self.memory.profiles}
 
     def add_events(self, events: Sequence[NewEvent], received_at: str,
-                   new_enterprises: Sequence[Enterprise] = ()) -> None:
+                   new_enterprises: Sequence[Enterprise] = (), outbox: Sequence[BusEvent] = ()) -> None:
         if any(new.event.event_id in self.memory.event_ids for new in events) or any(
                 e.uscc in self.memory.profiles for e in new_enterprises):
             raise Conflict("the stored state changed while this request was processed; retry")
@@ -123,6 +129,7 @@ class MemoryCreditFileStore:
                 **canonical_content(event), "content_hash": content_hash(event), "received_at": received_at}
             if new.arrears_threshold is not None:
                 self.memory.arrears_index.setdefault(new.arrears_threshold, []).append(event.uscc)
+        self.memory.outbox.write(outbox)
 
     def commit_evaluation(self, commit: EvaluationCommit) -> None:
         memory = self.memory
@@ -147,15 +154,7 @@ class MemoryCreditFileStore:
             stored[item["event_id"]] = dict(item)
         for item in commit.due_items:
             memory.due.setdefault(commit.uscc, {})[item["sk"]] = dict(item)
-
-    def clear_pending(self, items: Sequence[Mapping[str, Any]]) -> int:
-        cleared = 0
-        for item in items:
-            stored = self.memory.disclosures.get(item["uscc"], {}).get(item["event_id"])
-            if stored is not None and stored["version"] == item["version"]:
-                stored.pop("pending_events", None)
-                cleared += 1
-        return cleared
+        memory.outbox.write(commit.outbox)
 
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
         newest_first = sorted(self.memory.decisions.get(uscc, []), key=lambda d: d["effective_at"], reverse=True)
@@ -187,10 +186,11 @@ class MemoryFilingStore:
         self.memory = memory
 
     def create_once(self, uscc: str, kind: FilingKind, key: str, values: Mapping[str, Any], *,
-                    what: str) -> tuple[dict[str, Any], bool]:
+                    what: str, outbox: Sequence[BusEvent] = ()) -> tuple[dict[str, Any], bool]:
         stored = self.memory.filings.get((uscc, kind, key))
         if stored is None:
             self.memory.filings[(uscc, kind, key)] = dict(values)
+            self.memory.outbox.write(outbox)
             return dict(values), True
         if stored["content_hash"] == values["content_hash"]:
             return dict(stored), False
@@ -224,22 +224,13 @@ class MemoryAnnualReportStore:
                      key=lambda p: (p["annual_report_check_on"], p["uscc"]))
         return due, None, len(due)
 
-    def consume(self, entry: Mapping[str, Any]) -> bool:  # pragma: no cover - the profile write consumes
+    def consume(self, entry: Mapping[str, Any],
+                outbox: Sequence[BusEvent] = ()) -> bool:  # pragma: no cover - the profile write consumes
         raise AssertionError("annual-report-overdue consumes its entry in the profile's write")
 
     def filed_on(self, uscc: str, year: int) -> date | None:
         report = self.memory.filings.get((uscc, FilingKind.ANNUAL_REPORT, str(year)))
         return None if report is None else china_date(datetime.fromisoformat(report["filed_at"]))
-
-
-class MemoryBus:
-    def __init__(self, memory: Memory) -> None:
-        self.memory = memory
-
-    def publish(self, detail_type: str, details: Iterable[dict[str, Any]]) -> int:
-        entries = [(detail_type, d) for d in details]
-        self.memory.published += entries
-        return (len(entries) + 9) // 10
 
 
 class MemoryRestorationStore:
@@ -251,7 +242,7 @@ class MemoryRestorationStore:
     def records_of(self, uscc: str, event_ids: Sequence[str]) -> set[str]:
         return {e for e in event_ids if e in self.memory.events.get(uscc, {})}
 
-    def create(self, application: dict[str, Any], guards: Sequence[str]) -> None:
+    def create(self, application: dict[str, Any], guards: Sequence[str], outbox: Sequence[BusEvent] = ()) -> None:
         uscc = application["uscc"]
         held = {g: self.memory.open_guards[(uscc, g)] for g in guards if (uscc, g) in self.memory.open_guards}
         if held:
@@ -260,6 +251,7 @@ class MemoryRestorationStore:
         self.memory.restorations.setdefault(uscc, {})[application["restoration_id"]] = copy.deepcopy(application)
         for guard in guards:
             self.memory.open_guards[(uscc, guard)] = application["restoration_id"]
+        self.memory.outbox.write(outbox)
 
     def get(self, uscc: str, restoration_id: str) -> dict[str, Any] | None:
         item = self.memory.restorations.get(uscc, {}).get(restoration_id)
@@ -271,7 +263,7 @@ class MemoryRestorationStore:
         return [copy.deepcopy(a) for a in newest_first[:limit]], None
 
     def save(self, application: dict[str, Any], expected_version: int, *, release: Sequence[str] = (),
-             audit: dict[str, Any] | None = None) -> None:
+             audit: dict[str, Any] | None = None, outbox: Sequence[BusEvent] = ()) -> None:
         uscc, restoration_id = application["uscc"], application["restoration_id"]
         stored = self.memory.restorations.get(uscc, {}).get(restoration_id)
         if stored is None or stored["version"] != expected_version:
@@ -282,15 +274,18 @@ class MemoryRestorationStore:
                 del self.memory.open_guards[(uscc, guard)]
         if audit is not None:
             self.memory.audit.append(dict(audit))
+        self.memory.outbox.write(outbox)
 
 
 def memory_stores(memory: Memory | None = None) -> Stores:
     memory = memory or Memory()
     return Stores(enterprises=MemoryEnterpriseStore(memory), credit=MemoryCreditFileStore(memory),
-                  filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory), bus=MemoryBus(memory),
-                  audit=MemoryAuditStore(memory), certifications=MemoryCertificationStore(memory.certification),
+                  filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory),
+                  bus=MemoryBus(memory.outbox), audit=MemoryAuditStore(memory),
+                  certifications=MemoryCertificationStore(memory.certification, announce=memory.outbox.write),
                   workflows=memory.workflows, restorations=MemoryRestorationStore(memory),
-                  objections=MemoryObjectionStore(memory.objection), objection_workflow=memory.objection_workflow,
+                  objections=MemoryObjectionStore(memory.objection, announce=memory.outbox.write),
+                  objection_workflow=memory.objection_workflow,
                   annual_reports=MemoryAnnualReportStore(memory))
 
 

@@ -47,6 +47,8 @@ def create_tables(client: Any) -> dict[str, str]:
             "AttributeDefinitions": props["AttributeDefinitions"],
             "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
         }
+        if props.get("StreamSpecification"):  # the outbox's (and the audit's): read by the pipes' stand-ins
+            kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
         if props.get("GlobalSecondaryIndexes"):
             kwargs["GlobalSecondaryIndexes"] = [
                 {k: v for k, v in gsi.items() if k in {"IndexName", "KeySchema", "Projection"}}

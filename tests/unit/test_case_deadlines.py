@@ -66,7 +66,7 @@ def waiting() -> tuple[Stores, Memory, str]:
 
 def run(stores: Stores, memory: Memory, day: date, extra: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     ports = {"RESTORATION": RestorationDeadlines(stores.restorations)}
-    return run_case_deadlines(FixedClock(at_cst(day)), StoreIndex(memory, extra), ports, stores.bus.publish).to_dict()
+    return run_case_deadlines(FixedClock(at_cst(day)), StoreIndex(memory, extra), ports).to_dict()
 
 
 def missed(memory: Memory) -> list[dict[str, Any]]:

@@ -43,7 +43,7 @@ def run(memory: Memory, day: date) -> dict[str, Any]:
     stores = memory_stores(memory)
     now = datetime.combine(day, time(0, 40), CHINA_TZ).astimezone(UTC)
     ports = {"OBJECTION": ObjectionDeadlines(stores.objections)}
-    return run_case_deadlines(FixedClock(now), ObjectionIndex(memory), ports, stores.bus.publish).to_dict()
+    return run_case_deadlines(FixedClock(now), ObjectionIndex(memory), ports).to_dict()
 
 
 def missed(memory: Memory) -> list[dict[str, Any]]:
@@ -106,7 +106,7 @@ def test_an_entry_the_objection_no_longer_carries_is_not_marked() -> None:
     port = ObjectionDeadlines(memory_stores(memory).objections)
     from shared.usecases.case_deadlines import parse_entry
 
-    assert port.mark_overdue(parse_entry(stale), stale, FILED + timedelta(days=30)) is False
+    assert port.mark_overdue(parse_entry(stale), stale, FILED + timedelta(days=30), ()) is False
     assert not memory.objection.objections[objection_id].get("overdue")
 
 

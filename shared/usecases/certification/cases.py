@@ -27,6 +27,7 @@ from shared.domain.certification.scoring import validate_audit
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import Conflict, NotFound, ValidationFailed
+from shared.domain.outbox import BusEvent, announce
 from shared.domain.tiers import Tier
 from shared.usecases.certification.common import (
     case_id_for,
@@ -157,11 +158,14 @@ def withdraw(stores: Stores, clock: Clock, case_id: str, applicant: str) -> dict
             "task_token": None, "waiting_for": None, "decided_at": iso_instant(now), "decided_by": applicant,
             "outcome_applied": recert}
 
-    updated = transition(stores, case_id, now, applicant, "withdrawn by the enterprise", change)
-    if updated.get("execution_arn"):
-        stores.workflows.stop(str(updated["execution_arn"]), f"case {case_id} withdrawn by the enterprise")
-    if updated["outcome_applied"]:
-        stores.bus.publish(REEVALUATION_REQUESTED, [ReevaluationRequested(
+    def announces(updated: dict[str, Any]) -> tuple[BusEvent, ...]:
+        if not updated["outcome_applied"]:
+            return ()
+        return announce(REEVALUATION_REQUESTED, [ReevaluationRequested(
             uscc=updated["uscc"], reason=f"re-certification {case_id} withdrawn",
             due_on=china_date(now).isoformat()).model_dump()])
+
+    updated = transition(stores, case_id, now, applicant, "withdrawn by the enterprise", change, announces)
+    if updated.get("execution_arn"):
+        stores.workflows.stop(str(updated["execution_arn"]), f"case {case_id} withdrawn by the enterprise")
     return case_view(updated, now)

@@ -8,7 +8,7 @@ applicant's `self_assessment`, `history`, `failure` (why the workflow failed, wh
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from shared.domain.certification.case import Case
 from shared.domain.certification.records import case_from_plain, case_to_plain
 from shared.domain.clock import china_date, iso_instant
 from shared.domain.errors import Conflict, NotFound
+from shared.domain.outbox import BusEvent
 from shared.domain.rules.certification import CertificationRules
 from shared.usecases.certification.deadlines import with_deadline_entry
 from shared.usecases.ports import Stores
@@ -84,17 +85,19 @@ def new_case_item(stores: Stores, case: Case, now: datetime, by: str, what: str,
 
 
 def transition(stores: Stores, case_id: str, now: datetime, by: str, what: str,
-               change: Callable[[dict[str, Any], Case, CertificationRules], tuple[Case, dict[str, Any]]]
-               ) -> dict[str, Any]:
-    """Load, apply `change` (the domain transition and extra attributes), save on the version; a lost race
-    (a workflow step saved first) is tried again on the new state."""
+               change: Callable[[dict[str, Any], Case, CertificationRules], tuple[Case, dict[str, Any]]],
+               announces: Callable[[dict[str, Any]], Sequence[BusEvent]] | None = None) -> dict[str, Any]:
+    """Load, apply `change` (the domain transition and extra attributes), save on the version with the
+    events `announces` names for the saved case (the outbox: written in the same transaction); a lost
+    race (a workflow step saved first) is tried again on the new state."""
     for _attempt in range(MAX_ATTEMPTS):
         item = load(stores, case_id)
         rules = rules_at(now)
         case, extra = change(item, case_from_plain(item, rules), rules)
         updated = with_case(item, case, now, by, what, **extra)
         try:
-            stores.certifications.save_case(updated, int(item["version"]))
+            stores.certifications.save_case(updated, int(item["version"]),
+                                            outbox=announces(updated) if announces else ())
         except Conflict:
             continue
         return updated

@@ -19,13 +19,14 @@ own entry, so it can be marked, and announced, once more."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.domain.certification.case import Case, CaseStatus
 from shared.domain.clock import iso_instant
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 from shared.usecases.case_deadlines import CaseDeadline, deadline_entry, without_entry
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ class CertificationDeadlines:
     def __init__(self, store: CertificationStore) -> None:
         self.store = store
 
-    def mark_overdue(self, deadline: CaseDeadline, entry: Mapping[str, Any], now: datetime) -> bool:
+    def mark_overdue(self, deadline: CaseDeadline, entry: Mapping[str, Any], now: datetime,
+                     outbox: Sequence[BusEvent]) -> bool:
         item = self.store.get_case(deadline.uscc, deadline.case_id)
         if item is None or item.get("gsi2sk") != entry["gsi2sk"] or not CaseStatus(item["status"]).is_open:
             return False
@@ -72,7 +74,7 @@ class CertificationDeadlines:
             "at": iso_instant(now), "by": BY, "status": item["status"],
             "what": f"{deadline.deadline_kind} {deadline.deadline.isoformat()} missed: marked overdue"}]
         try:
-            self.store.save_case(marked, int(item["version"]))
+            self.store.save_case(marked, int(item["version"]), outbox=outbox)  # DeadlineMissed with the mark
         except Conflict:
             return False  # decided, resumed or marked meanwhile: that write wins
         return True

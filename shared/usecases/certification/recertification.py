@@ -27,7 +27,7 @@ after the window), so the result does not depend on that schedule having run fir
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -43,6 +43,7 @@ from shared.domain.certification.recertification import (
 )
 from shared.domain.clock import Clock, china_date
 from shared.domain.errors import Conflict
+from shared.domain.outbox import BusEvent
 from shared.domain.rules.registry import pack_for
 from shared.domain.tiers import Tier
 from shared.usecases.certification.common import new_case_item
@@ -62,7 +63,7 @@ class RecertificationIndex(Protocol):
     def due_page(self, kind: str, through: date, start: dict[str, Any] | None,
                  limit: int) -> tuple[list[dict[str, Any]], dict[str, Any] | None, int]: ...
 
-    def consume(self, entry: Mapping[str, Any]) -> bool: ...
+    def consume(self, entry: Mapping[str, Any], outbox: Sequence[BusEvent] = ()) -> bool: ...
 
     def reschedule(self, entry: Mapping[str, Any], check_on: date) -> bool:
         """Move the entry to `check_on` if it is still the same entry; False: moved or consumed meanwhile."""

@@ -8,13 +8,14 @@ effect: what the engine reads), `decision_id` (the new decision it led to), `pub
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from shared.domain.clock import china_date, iso_instant
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.objection import ObjectionStatus, SubjectType, subject_key, uscc_of
+from shared.domain.outbox import BusEvent
 from shared.usecases.case_deadlines import without_entry
 from shared.usecases.ports import Stores
 
@@ -37,24 +38,25 @@ def history(item: Mapping[str, Any], at: datetime, by: str, what: str) -> list[d
 
 
 def save(stores: Stores, item: Mapping[str, Any], changes: Mapping[str, Any], at: datetime, by: str,
-         what: str) -> dict[str, Any]:
-    """The item with `changes`, one version and one history line more, saved on its version (Conflict).
-    A decided objection leaves the `case-deadlines` index in the same write."""
+         what: str, outbox: Sequence[BusEvent] = ()) -> dict[str, Any]:
+    """The item with `changes`, one version and one history line more, saved on its version (Conflict),
+    with the events it announces (the outbox: same transaction). A decided objection leaves the
+    `case-deadlines` index in the same write."""
     updated = {**item, **changes, "version": int(item["version"]) + 1}
     if updated["status"] != ObjectionStatus.UNDER_REVIEW.value:
         updated = without_entry(updated)
     updated["history"] = history(updated, at, by, what)
-    stores.objections.save(updated, int(item["version"]), key_of(updated))
+    stores.objections.save(updated, int(item["version"]), key_of(updated), outbox=outbox)
     return updated
 
 
 def change(stores: Stores, objection_id: str, at: datetime, by: str, what: str,
-           changes: Any) -> dict[str, Any]:
+           changes: Any, outbox: Sequence[BusEvent] = ()) -> dict[str, Any]:
     """Load, compute `changes(item)` (it may refuse), save; a lost race is tried again on the new state."""
     for _attempt in range(MAX_ATTEMPTS):
         item = load(stores, objection_id)
         try:
-            return save(stores, item, changes(item), at, by, what)
+            return save(stores, item, changes(item), at, by, what, outbox)
         except Conflict as exc:
             if exc.extra:
                 raise

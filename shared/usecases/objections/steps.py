@@ -19,6 +19,7 @@ from shared.domain.bus_events import OBJECTION_DECIDED, ObjectionDecided
 from shared.domain.clock import Clock, iso_instant
 from shared.domain.errors import Conflict
 from shared.domain.objection import ObjectionStatus, SubjectType
+from shared.domain.outbox import announce
 from shared.usecases.evaluation import evaluate_enterprise
 from shared.usecases.objections.common import change, load
 from shared.usecases.ports import Stores
@@ -95,13 +96,14 @@ def notify(stores: Stores, clock: Clock, objection_id: str) -> dict[str, Any]:
     status = _decided(objection_id, item)
     if not item.get("published"):
         decision = item["decision"]
-        stores.bus.publish(OBJECTION_DECIDED, [ObjectionDecided(
+        decided = announce(OBJECTION_DECIDED, [ObjectionDecided(
             uscc=item["uscc"], objection_id=objection_id, subject_type=item["subject_type"],
             subject_id=item["subject_id"], outcome=status.value, reasons=list(decision["reasons"]),
             decision_id=item.get("decision_id"), decided_at=decision["decided_at"],
             decided_by=decision["decided_by"]).model_dump(mode="json")])
-        # A failure from here on re-publishes on the step's retry: consumers drop duplicates (at-least-once).
-        change(stores, objection_id, clock.now(), WORKFLOW, "decision published", lambda _i: {"published": True})
+        # Written with the flag (the outbox): a retried step finds it set and announces nothing again.
+        change(stores, objection_id, clock.now(), WORKFLOW, "decision published", lambda _i: {"published": True},
+               outbox=decided)
     return {"outcome": status.value, "published": True}
 
 

@@ -46,8 +46,7 @@ def opened() -> tuple[Stores, Memory, str]:
 
 def run(stores: Stores, memory: Memory, day: date) -> dict[str, Any]:
     ports = {"CERTIFICATION": CertificationDeadlines(stores.certifications)}
-    return run_case_deadlines(FixedClock(at_cst(day)), MemoryCaseIndex(memory.certification), ports,
-                              stores.bus.publish).to_dict()
+    return run_case_deadlines(FixedClock(at_cst(day)), MemoryCaseIndex(memory.certification), ports).to_dict()
 
 
 def missed(memory: Memory) -> list[dict[str, Any]]:

@@ -82,8 +82,8 @@ def test_a_published_record_emits_once_and_a_minor_one_never() -> None:
     assert "gsi3pk" not in by_id[warning.event_id]
     assert "gsi2pk" not in by_id[warning.event_id]
     assert [(t, d["event_id"]) for t, d in plan.events] == [("DisclosurePublished", general.event_id)]
-    # And the event is kept on the item until the bus accepts it
-    assert by_id[general.event_id]["pending_events"][0]["detail_type"] == "DisclosurePublished"
+    # And the item keeps no copy of it: the event goes into the evaluation's transaction (the outbox)
+    assert "pending_events" not in by_id[general.event_id]
     # When evaluated again with those items stored, nothing is written and nothing emitted
     again = plan_on("2026-06-03", general, warning, existing=[sent(i) for i in by_id.values()])
     assert (again.writes, again.events) == ([], [])
@@ -126,12 +126,11 @@ def test_an_approved_restoration_ends_it_as_restored() -> None:
     assert [d["reason"] for _, d in plan.events] == ["RESTORED"]
 
 
-def test_pending_events_of_a_failed_publish_are_sent_again() -> None:
+def test_a_stored_item_is_not_announced_again() -> None:
     penalty = violation("2026-06-01", "50000.00")
-    first = only_item(plan_on("2026-06-02", penalty))  # stored with its pending DisclosurePublished
+    first = only_item(plan_on("2026-06-02", penalty))  # stored, its DisclosurePublished in the same transaction
     again = plan_on("2026-06-03", penalty, existing=[first])
-    assert again.writes == []
-    assert [d["event_id"] for d in again.resend] == [penalty.event_id]
+    assert (again.writes, again.events) == ([], [])  # delivery is the outbox's: never re-sent from the item
 
 
 def test_the_public_view_shows_no_amount_and_no_private_field() -> None:
