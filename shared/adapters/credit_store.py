@@ -49,6 +49,19 @@ def batch_get(table: str, key_pairs: Iterable[tuple[str, str]]) -> list[dict[str
     return found
 
 
+def _first_transaction(writes: list[dict[str, Any]], conditioned: int, events: list[BusEvent], capacity: int
+                       ) -> tuple[list[dict[str, Any]], list[BusEvent], tuple[list[BusEvent], list[dict[str, Any]]]]:
+    """What fits the first transaction: the writes that carry the caller's conditions, then the events, then
+    other writes; and what follows it. A batch of a hundred records announces more events than one
+    transaction holds: those that follow are written BEFORE the writes they announce (disclosure items,
+    classifications), so a failure between the transactions loses nothing — the retried evaluation re-plans
+    the unwritten items and announces them again under the same `bus_event_id`."""
+    head, rest = writes[:conditioned], writes[conditioned:]
+    first_events = events[:capacity - len(head)]
+    room = capacity - len(head) - len(first_events)
+    return [*head, *rest[:room]], first_events, (events[len(first_events):], rest[room:])
+
+
 def transact(items: Sequence[dict[str, Any]]) -> int:
     """TransactWriteItems in chunks of 100; returns the number of calls. A failed condition is a Conflict."""
     calls = 0
@@ -231,21 +244,16 @@ class DynamoCreditFileStore:
                    for event_id, classification in commit.classifications]
         writes += write_items(table, commit.disclosures)
         writes += [{"Put": {"TableName": table, "Item": to_item(item)}} for item in commit.due_items]
+        conditioned = 1 + (commit.decision is not None) if commit.profile is not None else 0
+        capacity = _TRANSACT_MAX if entry is None else _AUDITED_MAX
+        first_writes, first_events, later = _first_transaction(writes, conditioned, list(commit.outbox), capacity)
         if entry is None:
-            # The events go with the first 100 - len(events) writes (those that carry the conditions).
-            announced = outbox_writes(commit.outbox, self.outbox_table_name)
-            first = _TRANSACT_MAX - len(announced)
-            transact([*writes[:first], *announced])
-            if writes[first:]:
-                transact(writes[first:])
-            return
-        # The state change, its chained audit entry and its events in one transaction; what does not fit
-        # follows (classifications and disclosure items are recomputed by any later evaluation anyway).
-        first = _AUDITED_MAX - len(commit.outbox)
-        transact_with_audit(writes[:first], entry, commit.uscc, table=table, audit_table=self.audit_table_name,
-                            outbox=commit.outbox)
-        if writes[first:]:
-            transact(writes[first:])
+            transact([*first_writes, *outbox_writes(first_events, self.outbox_table_name)])
+        else:
+            # The state change, its chained audit entry and its events in one transaction.
+            transact_with_audit(first_writes, entry, commit.uscc, table=table, audit_table=self.audit_table_name,
+                                outbox=first_events)
+        transact([*outbox_writes(later[0], self.outbox_table_name), *later[1]])
 
     def decisions(self, uscc: str, limit: int, start: dict[str, Any] | None) -> Page:
         return query_partition(keys.enterprise_pk(uscc), "DEC#", limit=limit, start=start, forward=False,

@@ -249,3 +249,18 @@ def test_unpaid_tax_is_never_upgraded_automatically(invoke: Any, deliver: Any, c
     assert run(invoke, "clean-period-upgrades")["due"] == 0
     deliver()
     assert decisions(invoke)[0]["to_tier"] == "DISCREDITED"
+
+
+def test_a_full_batch_on_one_enterprise_is_evaluated_and_every_record_announced_once(
+        invoke: Any, deliver: Any, bus: Any) -> None:
+    # Given a batch of 100 penalties on one enterprise (more events to announce than one transaction holds)
+    register(invoke)
+    post_events(invoke, *[penalty(f"PEN-{n:03d}", document_no=f"D-{n}") for n in range(100)])
+    # When it is evaluated
+    deliver()
+    # Then the enterprise is downgraded by one decision, every record is on the feed and announced once
+    assert [(d["from_tier"], d["to_tier"]) for d in decisions(invoke)] == [("REGULAR", "DISCREDITED")]
+    assert len(feed(invoke, limit="100")["items"]) == 100
+    announced = [e["event_id"] for e in bus_of(bus, "DisclosurePublished")]
+    assert sorted(announced) == [f"PEN-{n:03d}" for n in range(100)]
+    assert len(bus_of(bus, "TierChanged")) == 1
