@@ -43,13 +43,13 @@ class CustomsCreditStack(Stack):
                                    bus=self.events.bus, bus_name=self.events.bus_name, root=root,
                                    snap_start=bool(self.node.try_get_context("snap_start")),
                                    reserve_concurrency=self.node.try_get_context("reserved_concurrency")
-                                   not in (False, "false"))
+                                   not in (False, "false"), stage=stage)
         self.functions.functions[AUTHORIZER].add_environment(TOKEN_ISSUERS_VARIABLE, self.auth.issuers_json())
         functions = dict(self.functions.invocation_targets)
         self.bus_delivery = BusDelivery(self, "Queues", specs=specs, functions=functions)
         self.events.subscribe(specs, self.bus_delivery.inboxes)
         self.workflows = Workflows(self, "Workflows", steps=functions["certification_steps"],
-                                   objection_steps=functions["objection_steps"])
+                                   objection_steps=functions["objection_steps"], stage=stage)
         self.protected_edge = protected_edge(stage, self.node.try_get_context("edge"))
         self.api = Api(self, "Api", authorizer=functions[AUTHORIZER], functions=functions,
                        api_name=physical_name(API_NAME, stage), protected_edge=self.protected_edge)

@@ -31,6 +31,12 @@ def physical_name(base: str, stage: str) -> str:
     return f"{base}-{valid_stage(stage)}"
 
 
+def workflow_name(workflow: str, stage: str) -> str:
+    """`certification` in stage `dev` → `customs-credit-certification-dev`: state machine names are unique
+    per account and region, so two stages must not share one."""
+    return physical_name(f"customs-credit-{workflow}", stage)
+
+
 PRODUCTION_STAGES: Final = frozenset({"prod", "production", "live"})
 """Stages that serve the nation: their edge is protected (WAF, per-partner usage plans) by default."""
 

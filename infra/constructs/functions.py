@@ -19,6 +19,7 @@ from infra.constructs.queues import dead_letter_queue
 from infra.constructs.tables import Tables
 from infra.nag import acknowledge, default_policy
 from infra.outputs import camel
+from infra.stage import DEFAULT_STAGE, workflow_name
 
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
@@ -40,8 +41,9 @@ ASYNC_MAX_EVENT_AGE = Duration.hours(6)
 class Functions(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, specs: tuple[FunctionSpec, ...],
                  tables: Tables, bus: events.IEventBus, bus_name: str, root: Path, snap_start: bool = False,
-                 reserve_concurrency: bool = True) -> None:
+                 reserve_concurrency: bool = True, stage: str = DEFAULT_STAGE) -> None:
         super().__init__(scope, construct_id)
+        self.stage = stage
         self.snap_start = snap_start
         self.reserve_concurrency = reserve_concurrency
         layer_dir = root / ".layer"
@@ -105,7 +107,7 @@ class Functions(Construct):
         if spec.bus == Access.PUT:
             bus.grant_put_events_to(role)
             environment["EVENT_BUS_NAME"] = bus_name
-        environment |= _grant_workflow(spec, role)
+        environment |= _grant_workflow(spec, role, self.stage)
 
         async_dlq = None
         if spec.is_async_target:
@@ -155,13 +157,13 @@ class Functions(Construct):
         return function
 
 
-def _grant_workflow(spec: FunctionSpec, role: iam.Role) -> dict[str, str]:
-    """The row's Step Functions actions on each state machine it names (by its fixed name) and its executions."""
+def _grant_workflow(spec: FunctionSpec, role: iam.Role, stage: str) -> dict[str, str]:
+    """The row's Step Functions actions on each state machine it names (by its stage's name) and its executions."""
     environment: dict[str, str] = {}
     for name, access, variable in ((CERTIFICATION_WORKFLOW, spec.workflow, "CERTIFICATION_STATE_MACHINE_ARN"),
                                    (OBJECTION_WORKFLOW, spec.objection_workflow, "OBJECTION_STATE_MACHINE_ARN")):
         if access != Access.NONE:
-            environment[variable] = _grant_machine(role, name, spec.workflow_actions)
+            environment[variable] = _grant_machine(role, workflow_name(name, stage), spec.workflow_actions)
     return environment
 
 

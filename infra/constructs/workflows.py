@@ -40,6 +40,7 @@ from constructs import Construct
 from infra.catalog import CERTIFICATION_WORKFLOW, OBJECTION_WORKFLOW
 from infra.constructs.functions import LOG_RETENTION
 from infra.nag import acknowledge, default_policy
+from infra.stage import DEFAULT_STAGE, workflow_name
 
 TRANSIENT_LAMBDA_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException",
                            "Lambda.TooManyRequestsException"]
@@ -115,7 +116,7 @@ def _machine(scope: Construct, construct_id: str, name: str, definition: sfn.ICh
 
 class Workflows(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, steps: lambda_.IFunction,
-                 objection_steps: lambda_.IFunction) -> None:
+                 objection_steps: lambda_.IFunction, stage: str = DEFAULT_STAGE) -> None:
         super().__init__(scope, construct_id)
         cert = StepTasks(self, steps, "case_id", "CertificationWorkflowFailed",
                          "A step failed; the case's `failure` field says which and why")
@@ -149,7 +150,7 @@ class Workflows(Construct):
 
         self.log_group = logs.LogGroup(self, "Logs", retention=LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN)
         self.certification = _machine(
-            self, "Certification", CERTIFICATION_WORKFLOW, definition,
+            self, "Certification", workflow_name(CERTIFICATION_WORKFLOW, stage), definition,
             "Certification and re-certification of AEO tiers (Order 282 Arts 8, 17-23)", steps, self.log_group)
 
         states = Construct(self, "ObjectionStates")
@@ -169,6 +170,6 @@ class Workflows(Construct):
         self.objection_log_group = logs.LogGroup(self, "ObjectionLogs", retention=LOG_RETENTION,
                                                  removal_policy=RemovalPolicy.RETAIN)
         self.objection = _machine(
-            self, "Objection", OBJECTION_WORKFLOW, objection_definition,
+            self, "Objection", workflow_name(OBJECTION_WORKFLOW, stage), objection_definition,
             "Objections: review, correction by a new decision, re-evaluation (Order 282 Art 39)", objection_steps,
             self.objection_log_group)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import re
+
 import jwt
 
 from shared.api.contract import ALL_SCOPES
@@ -158,8 +160,13 @@ def _identity(issuer: Issuer, claims: Mapping[str, Any]) -> Identity:
         except InvalidUscc as exc:
             raise TokenRefused("uscc", f"the token's {issuer.uscc_claim} claim is not a valid USCC") from exc
     client_id = claims.get("client_id") or claims.get("azp") or claims.get("sub") or "unknown"
-    return Identity(issuer=issuer.issuer, client_id=str(client_id), scopes=scopes, uscc=uscc,
+    return Identity(issuer=issuer.issuer, client_id=_LOG_UNSAFE.sub("_", str(client_id))[:128], scopes=scopes, uscc=uscc,
                     expires_at=int(claims["exp"]))
+
+
+_LOG_UNSAFE = re.compile(r"[^A-Za-z0-9._:@+-]")
+"""The client id goes into the policy's principal and the access log's JSON as it is (API Gateway does not
+escape `$context.authorizer.*`): an issuer's odd client id must not be able to shape either."""
 
 
 def _iso(instant: int) -> str:

@@ -119,6 +119,8 @@ GENERATED_BY_API_GATEWAY = {
     "$context.resourcePath": "/v1/enterprises/{uscc}", "$context.status": "401", "$context.protocol": "HTTP/1.1",
     "$context.responseLength": "120", "$context.responseLatency": "3", "$context.integrationLatency": "-",
     "$context.error.responseType": "UNAUTHORIZED",
+    # set by our authorizer from a verified token, reduced to [A-Za-z0-9._:@+-] (shared/identity/verification.py)
+    "$context.authorizer.client_id": "7abc",
 }
 _VARIABLE = re.compile(r"\$context\.[A-Za-z_.]+")
 

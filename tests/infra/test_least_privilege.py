@@ -16,6 +16,7 @@ import pytest
 from infra import outputs
 from infra.catalog import FUNCTIONS, FunctionSpec
 from infra.constructs.queues import CONSUME_ACTIONS
+from infra.stage import DEFAULT_STAGE, workflow_name
 from tests.infra.code_actions import Action, derive
 from tests.infra.conftest import Synthesized
 from tests.infra.support import as_list, logical_id_of_output, mentions, statements
@@ -51,7 +52,8 @@ def resource_kinds(synthesized: Synthesized) -> dict[str, str]:
 def kind_of(resource: Any, kinds: dict[str, str]) -> str:
     text = json.dumps(resource)
     for machine in ("certification", "objection"):
-        if f":stateMachine:{machine}\"" in text or f":execution:{machine}:" in text:
+        name = workflow_name(machine, DEFAULT_STAGE)
+        if f":stateMachine:{name}\"" in text or f":execution:{name}:" in text:
             return machine
     found = {kind for lid, kind in kinds.items() if mentions(resource, lid)}
     assert len(found) == 1, resource

@@ -9,20 +9,25 @@ from typing import Any
 import pytest
 
 from infra.catalog import CERTIFICATION_WORKFLOW, OBJECTION_WORKFLOW
+from infra.stage import DEFAULT_STAGE, workflow_name
 from tests.infra.conftest import Synthesized
 from tests.infra.support import as_list
 from tests.infra.test_functions import function_of, role_statements
 
+CERTIFICATION_MACHINE = workflow_name(CERTIFICATION_WORKFLOW, DEFAULT_STAGE)
+OBJECTION_MACHINE = workflow_name(OBJECTION_WORKFLOW, DEFAULT_STAGE)
+
+
 TRANSIENT = {"Lambda.ServiceException", "Lambda.TooManyRequestsException", "Lambda.SdkClientException"}
 
 
-def _machine(synthesized: Synthesized, name: str = CERTIFICATION_WORKFLOW) -> tuple[str, dict[str, Any]]:
+def _machine(synthesized: Synthesized, name: str = CERTIFICATION_MACHINE) -> tuple[str, dict[str, Any]]:
     (machine,) = [(k, v) for k, v in synthesized.resources("AWS::StepFunctions::StateMachine").items()
                   if v["Properties"]["StateMachineName"] == name]
     return machine
 
 
-def definition(synthesized: Synthesized, name: str = CERTIFICATION_WORKFLOW) -> dict[str, Any]:
+def definition(synthesized: Synthesized, name: str = CERTIFICATION_MACHINE) -> dict[str, Any]:
     """The ASL with every CloudFormation reference replaced by a placeholder string."""
     parts = _machine(synthesized, name)[1]["Properties"]["DefinitionString"]["Fn::Join"][1]
     return json.loads("".join(p if isinstance(p, str) else "REF" for p in parts))
@@ -70,7 +75,7 @@ def test_no_wait_states(synthesized: Synthesized) -> None:
 
 def test_logging_all_and_tracing(synthesized: Synthesized) -> None:
     props = _machine(synthesized)[1]["Properties"]
-    assert props["StateMachineName"] == CERTIFICATION_WORKFLOW
+    assert props["StateMachineName"] == CERTIFICATION_MACHINE
     assert props["LoggingConfiguration"]["Level"] == "ALL"
     assert props["LoggingConfiguration"]["IncludeExecutionData"] is True
     assert props["TracingConfiguration"] == {"Enabled": True}
@@ -99,10 +104,10 @@ def test_functions_drive_only_the_certification_machine(synthesized: Synthesized
     assert {a for s in found for a in as_list(s["Action"])} == actions
     for statement in found:
         text = _resource_text(statement)
-        assert f":stateMachine:{CERTIFICATION_WORKFLOW}\"" in text or f":execution:{CERTIFICATION_WORKFLOW}:*" in text
+        assert f":stateMachine:{CERTIFICATION_MACHINE}\"" in text or f":execution:{CERTIFICATION_MACHINE}:*" in text
         assert statement["Resource"] != "*"
     responses = [s for s in found if "states:SendTaskSuccess" in as_list(s["Action"])]
-    assert all(f":stateMachine:{CERTIFICATION_WORKFLOW}\"" in _resource_text(s) for s in responses)
+    assert all(f":stateMachine:{CERTIFICATION_MACHINE}\"" in _resource_text(s) for s in responses)
 
 
 def test_other_functions_have_no_states_permission(synthesized: Synthesized) -> None:
@@ -110,7 +115,7 @@ def test_other_functions_have_no_states_permission(synthesized: Synthesized) -> 
     assert _states_statements(synthesized, "restorations") == []
 
 
-@pytest.mark.parametrize("name", [CERTIFICATION_WORKFLOW, OBJECTION_WORKFLOW])
+@pytest.mark.parametrize("name", [CERTIFICATION_MACHINE, OBJECTION_MACHINE])
 def test_a_failed_execution_raises_an_alarm(synthesized: Synthesized, name: str) -> None:
     machine_id, _ = _machine(synthesized, name)
     alarms = [a for a in synthesized.resources("AWS::CloudWatch::Alarm").values()
@@ -124,7 +129,7 @@ def test_a_failed_execution_raises_an_alarm(synthesized: Synthesized, name: str)
 
 
 def test_the_objection_states_follow_the_review(synthesized: Synthesized) -> None:
-    asl = definition(synthesized, OBJECTION_WORKFLOW)
+    asl = definition(synthesized, OBJECTION_MACHINE)
     states = asl["States"]
     assert asl["StartAt"] == "Filed"
     assert states["Filed"]["Next"] == "UnderReview"
@@ -141,7 +146,7 @@ def test_the_objection_states_follow_the_review(synthesized: Synthesized) -> Non
 
 
 def test_the_officer_review_waits_for_a_task_token_without_a_timeout(synthesized: Synthesized) -> None:
-    review = definition(synthesized, OBJECTION_WORKFLOW)["States"]["UnderReview"]
+    review = definition(synthesized, OBJECTION_MACHINE)["States"]["UnderReview"]
     assert review["Resource"].endswith(":states:::lambda:invoke.waitForTaskToken")
     payload = review["Parameters"]["Payload"]
     assert payload["token.$"] == "$$.Task.Token"
@@ -150,7 +155,7 @@ def test_the_officer_review_waits_for_a_task_token_without_a_timeout(synthesized
 
 
 def test_every_objection_task_retries_and_catches_into_the_failure_path(synthesized: Synthesized) -> None:
-    tasks = {n: s for n, s in definition(synthesized, OBJECTION_WORKFLOW)["States"].items() if s["Type"] == "Task"}
+    tasks = {n: s for n, s in definition(synthesized, OBJECTION_MACHINE)["States"].items() if s["Type"] == "Task"}
     assert set(tasks) == {"Filed", "UnderReview", "ApplyOutcome", "Reevaluate", "Notify", "RecordFailure"}
     for name, state in tasks.items():
         retried = {e for r in state["Retry"] for e in r["ErrorEquals"]}
@@ -163,8 +168,8 @@ def test_every_objection_task_retries_and_catches_into_the_failure_path(synthesi
 
 
 def test_the_objection_machine_logs_all_and_traces(synthesized: Synthesized) -> None:
-    props = _machine(synthesized, OBJECTION_WORKFLOW)[1]["Properties"]
-    assert props["StateMachineName"] == OBJECTION_WORKFLOW
+    props = _machine(synthesized, OBJECTION_MACHINE)[1]["Properties"]
+    assert props["StateMachineName"] == OBJECTION_MACHINE
     assert props["LoggingConfiguration"]["Level"] == "ALL"
     assert props["LoggingConfiguration"]["IncludeExecutionData"] is True
     assert props["TracingConfiguration"] == {"Enabled": True}
@@ -176,7 +181,7 @@ def test_only_the_objection_functions_may_touch_the_objection_machine(synthesize
     operating = {f.name for f in FUNCTIONS if f.objection_workflow.value != "none"}
     assert operating == {"objections"}
     actions = {a for s in _states_statements(synthesized, "objections") for a in as_list(s["Action"])
-               if any(OBJECTION_WORKFLOW in json.dumps(r) for r in as_list(s["Resource"]))}
+               if any(OBJECTION_MACHINE in json.dumps(r) for r in as_list(s["Resource"]))}
     assert actions == {"states:StartExecution", "states:SendTaskSuccess"}  # what the code calls, no more
     env = function_of(synthesized, "objections")[1]["Properties"]["Environment"]["Variables"]
-    assert OBJECTION_WORKFLOW in json.dumps(env["OBJECTION_STATE_MACHINE_ARN"])
+    assert OBJECTION_MACHINE in json.dumps(env["OBJECTION_STATE_MACHINE_ARN"])

@@ -94,6 +94,13 @@ def test_a_partner_token_gives_its_scopes_and_no_enterprise(keys: Keys, verifier
     assert identity.client_id == "client-1"
 
 
+def test_a_client_id_cannot_shape_the_access_log_or_the_principal(keys: Keys, verifier: TokenVerifier) -> None:
+    # Given a verified token whose client id holds JSON punctuation and a control character
+    token = keys.token(PARTNERS, token_use="access", scope=SCOPE_REGISTRY, client_id='a","x":"1\u0001')
+    # Then the identity's client id keeps only log-safe characters
+    assert verifier.verify(token, NOW).client_id == "a___x_:_1_"
+
+
 def test_an_enterprise_idp_token_is_an_enterprise_token_for_its_own_uscc(keys: Keys, verifier: TokenVerifier) -> None:
     # Given the enterprise identity provider's token, which claims the officer scope too
     token = keys.token(ENTERPRISES, aud="customs-credit", uscc=USCC, scope=SCOPE_OFFICER)

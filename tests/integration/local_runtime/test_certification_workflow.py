@@ -95,7 +95,7 @@ def test_apply_audit_approve_certifies_and_lists(runtime: Runtime, api: Api, tok
     case = wait_until(lambda: (c := _case(api, officer, case_id))["waiting_for"] == "AUDIT" and c)
     assert case["status"] == "UNDER_AUDIT"
     assert [c["certifier_id"] for c in case["certifiers"]] == ["CERT-001", "CERT-002"]
-    assert case["execution_arn"].endswith(f":execution:certification:cert-{BEIJING}-001")
+    assert case["execution_arn"].endswith(f":execution:customs-credit-certification-dev:cert-{BEIJING}-001")
     # And a retried application is replayed, not run twice
     again = _post(api, "/v1/certifications", {"uscc": BEIJING, "target_tier": "CERTIFIED",
                                               "self_assessment": {"items": ALL_MET}},
