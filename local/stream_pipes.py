@@ -53,8 +53,8 @@ class StreamPipes:
         self.pipes = [p for p in (self._pipe(lid, r, stack) for lid, r in
                                   stack.assembly.resources_of("AWS::Pipes::Pipe").items()) if p is not None]
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._busy = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._busy = {id(p): threading.Lock() for p in self.pipes}
 
     @staticmethod
     def _pipe(logical_id: str, resource: dict[str, Any], stack: DeployedStack) -> _Pipe | None:
@@ -80,35 +80,40 @@ class StreamPipes:
             (shard,) = streams.describe_stream(StreamArn=pipe.stream_arn)["StreamDescription"]["Shards"][:1]
             pipe.iterator = streams.get_shard_iterator(StreamArn=pipe.stream_arn, ShardId=shard["ShardId"],
                                                        ShardIteratorType="LATEST")["ShardIterator"]
-        self._thread = threading.Thread(target=self._run, name="stream-pipes", daemon=True)
-        self._thread.start()
+        # One poller per pipe, as each pipe is its own service in AWS: one target's failures and
+        # retries (the audit archive's) must not hold up another pipe (the outbox's delivery).
+        self._threads = [threading.Thread(target=self._run, args=(pipe,), name=f"pipe-{pipe.name}", daemon=True)
+                         for pipe in self.pipes]
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        for thread in self._threads:
+            thread.join(timeout=10)
 
-    def _run(self) -> None:
+    def _run(self, pipe: _Pipe) -> None:
         while not self._stop.wait(POLL_S):
             try:
-                self.poll()
+                self.poll_pipe(pipe)
             except Exception:  # keep polling: one bad read must not stop delivery
-                log.exception("reading a stream failed")
+                log.exception("reading the stream of pipe %s failed", pipe.name)
 
     def poll(self) -> int:
         """Deliver what every stream got since the last poll; returns how many records were read."""
-        read = 0
-        with self._busy:
-            for pipe in self.pipes:
-                if pipe.iterator is None:
-                    continue
-                response = self.client("dynamodbstreams").get_records(ShardIterator=pipe.iterator)
-                pipe.iterator = response.get("NextShardIterator") or pipe.iterator
-                records = [r for r in response.get("Records", []) if matches(r, pipe.patterns)]
-                read += len(records)
-                for start in range(0, len(records), pipe.batch_size):
-                    self._deliver(pipe, records[start:start + pipe.batch_size])
-        return read
+        return sum(self.poll_pipe(pipe) for pipe in self.pipes)
+
+    def poll_pipe(self, pipe: _Pipe) -> int:
+        """Deliver what the pipe's stream got since its last poll; returns how many records were read."""
+        with self._busy[id(pipe)]:
+            if pipe.iterator is None:
+                return 0
+            response = self.client("dynamodbstreams").get_records(ShardIterator=pipe.iterator)
+            pipe.iterator = response.get("NextShardIterator") or pipe.iterator
+            records = [r for r in response.get("Records", []) if matches(r, pipe.patterns)]
+            for start in range(0, len(records), pipe.batch_size):
+                self._deliver(pipe, records[start:start + pipe.batch_size])
+            return len(records)
 
     def _deliver(self, pipe: _Pipe, batch: list[dict[str, Any]]) -> None:
         def invoke(records: Any) -> list[str]:

@@ -74,7 +74,7 @@ def test_an_upheld_objection_to_a_d2_penalty_corrects_by_a_new_decision(runtime:
     filed = _file(api, token, BEIJING, "EVENT", "PEN-OBJ-1", "obj-1")
     assert filed.status == 201, filed.text
     objection_id = filed.json["objection_id"]
-    assert filed.json["execution_arn"].endswith(f":execution:objection:objection-{BEIJING}-001")
+    assert filed.json["execution_arn"].endswith(f":execution:customs-credit-objection-dev:objection-{BEIJING}-001")
     # Then a second objection on the same subject is a conflict
     second = _file(api, token, BEIJING, "EVENT", "PEN-OBJ-1", "obj-2")
     assert (second.status, second.json["open_objection_id"]) == (409, objection_id)

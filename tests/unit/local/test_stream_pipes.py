@@ -43,7 +43,7 @@ def pipes(records: list[dict[str, Any]], answer: Any) -> tuple[StreamPipes, list
     runner.send_to_queue = lambda arn, body, attributes: parked.append({"arn": arn, **json.loads(body)}) or "m"
     runner.pipes = [_Pipe("OutboxPipe", "outbox", "relay", batch_size=4, max_retries=2, dlq_arn=DLQ,
                           patterns=[{"eventName": ["INSERT"]}], iterator="it", stream_arn="arn:stream")]
-    runner._busy = threading.Lock()  # what __init__ would set (it reads the template)
+    runner._busy = {id(p): threading.Lock() for p in runner.pipes}  # what __init__ would set (it reads the template)
     return runner, calls, parked
 
 
