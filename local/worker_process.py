@@ -119,9 +119,8 @@ class AwsOverConnection:
         url = str(request.url)
         if not self._endpoint or not url.startswith(self._endpoint):
             return None
-        body = request.body
-        if hasattr(body, "read"):
-            body = body.read()
+        stream = request.body if hasattr(request.body, "read") else None
+        body = stream.read() if stream is not None else request.body
         if isinstance(body, str):
             body = body.encode()
         headers = {str(k): v.decode() if isinstance(v, bytes) else str(v) for k, v in request.headers.items()}
@@ -132,6 +131,11 @@ class AwsOverConnection:
             reply = json.loads(self._conn.recv_bytes())
         answer = reply.get("answer")
         if answer is None:
+            if stream is not None:  # read above to forward it; HTTP must send it whole (S3's checksummed puts)
+                if hasattr(stream, "seek"):
+                    stream.seek(0)
+                else:
+                    request.body = body
             return None
         from botocore.awsrequest import AWSResponse
         from botocore.compat import HTTPHeaders
