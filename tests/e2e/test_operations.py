@@ -132,3 +132,20 @@ def test_data_survives_a_restart_and_fresh_starts_empty(tmp_path: Path) -> None:
         assert reply.status == 404
     finally:
         assert stop(third) == 0
+
+
+def test_an_audited_change_reaches_the_write_once_archive(runtime: Running, api: Api) -> None:
+    # Given the stack's archive bucket, fed by the audit table's stream through a pipe
+    stack = aws(runtime, "cloudformation").describe_stacks()["Stacks"][0]
+    bucket = next(o["OutputValue"] for o in stack["Outputs"] if o["OutputKey"] == "AuditArchiveBucketName")
+    s3 = aws(runtime, "s3")
+    before = s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0)
+    # When an agency's penalty downgrades a demo enterprise (a decision, with its chained audit entry)
+    reply = api.post("/v1/credit-events", {"events": [{
+        "event_id": "PEN-ARCHIVE-1", "uscc": "91320500MA1MX0000R", "type": "SMUGGLING_PENALTY",
+        "business_line": "BROKERAGE", "decided_on": "2026-10-15", "penalty_kind": "FINE", "amount_cny": "1000.00",
+        "document_no": "ARCHIVE-1", "authority": "Suzhou Customs"}]},
+        token=api.token("demo-events"), headers={"Idempotency-Key": "archive-1"})
+    assert reply.status == 202, reply.text
+    # Then the entry is copied to the bucket (the archive function's S3 put, from its worker process)
+    assert wait_for(lambda: s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0) > before, timeout=60.0)
