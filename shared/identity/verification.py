@@ -6,12 +6,11 @@ in words that name nothing secret (no token, no key material)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-
-import re
 
 import jwt
 
@@ -159,8 +158,9 @@ def _identity(issuer: Issuer, claims: Mapping[str, Any]) -> Identity:
             uscc = validate_uscc(str(claims[issuer.uscc_claim]))
         except InvalidUscc as exc:
             raise TokenRefused("uscc", f"the token's {issuer.uscc_claim} claim is not a valid USCC") from exc
-    client_id = claims.get("client_id") or claims.get("azp") or claims.get("sub") or "unknown"
-    return Identity(issuer=issuer.issuer, client_id=_LOG_UNSAFE.sub("_", str(client_id))[:128], scopes=scopes, uscc=uscc,
+    client_id = _LOG_UNSAFE.sub("_", str(claims.get("client_id") or claims.get("azp") or claims.get("sub")
+                                         or "unknown"))[:128]
+    return Identity(issuer=issuer.issuer, client_id=client_id, scopes=scopes, uscc=uscc,
                     expires_at=int(claims["exp"]))
 
 
