@@ -102,18 +102,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def query_all(**kwargs: Any) -> list[dict[str, Any]]:
-    """Every item a Query answers (all pages), as plain values."""
-    client = dynamodb_client()
-    found: list[dict[str, Any]] = []
-    while True:
-        response = client.query(**kwargs)
-        found += [from_item(i) for i in response.get("Items", [])]
-        if "LastEvaluatedKey" not in response:
-            return found
-        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-
 def error_code(exc: Exception) -> str | None:
     response = getattr(exc, "response", None)
     if isinstance(response, dict):
