@@ -4,7 +4,7 @@ on the `certification` state machine; the officers' steps resume it."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -14,23 +14,23 @@ from shared.adapters.clock import current_clock
 from shared.adapters.stores import dynamodb_stores
 from shared.api.auth import Principal
 from shared.api.entrypoint import api_handler
+from shared.api.lazy_imports import lazy_import
 from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_token, encode_token
 from shared.api.resolver import json_response, make_resolver, route
-from shared.domain.certification.case import Outcome
-from shared.domain.certification.requests import (
-    Assessment,
-    CertificationApplication,
-    CertifierFields,
-    DecisionRequest,
-    NewCertifier,
-    NoFields,
-    SuspensionRequest,
-)
-from shared.domain.certification.standards import standards_listing
-from shared.domain.enterprise import Uscc
 from shared.domain.tiers import Tier
-from shared.usecases.certification import cases, roster
-from shared.usecases.certification.common import uscc_of
+from shared.domain.uscc import Uscc
+
+if TYPE_CHECKING:
+    from shared.domain.certification import case, requests
+    from shared.domain.certification import standards as standard_items
+    from shared.usecases.certification import cases, common, roster
+else:  # loaded by the first route that uses them (shared/api/lazy_imports.py says why)
+    case = lazy_import("shared.domain.certification.case")
+    requests = lazy_import("shared.domain.certification.requests")
+    standard_items = lazy_import("shared.domain.certification.standards")
+    cases = lazy_import("shared.usecases.certification.cases")
+    common = lazy_import("shared.usecases.certification.common")
+    roster = lazy_import("shared.usecases.certification.roster")
 
 router = APIGatewayRouter()
 CaseId = Annotated[str, Path(min_length=1, max_length=128, description="`case_id` from the 201")]
@@ -57,7 +57,7 @@ def _principal() -> Principal:
        description="Own enterprise only. The case runs on the `certification` state machine (execution "
                    "`cert-<uscc>-<case number>`): certifiers are assigned (AWAITING_CERTIFIERS while fewer than "
                    "two are eligible), then the audit and the decision wait for officers. " + _CLOCK)
-def apply(application: Annotated[CertificationApplication, Body()]) -> Response[dict[str, Any]]:
+def apply(application: Annotated[requests.CertificationApplication, Body()]) -> Response[dict[str, Any]]:
     principal = _principal()
     principal.ensure_may_act_for(application.uscc)
     created = cases.apply(dynamodb_stores(), current_clock(), application.uscc, Tier(application.target_tier),
@@ -82,14 +82,14 @@ def list_cases(uscc: Annotated[Uscc, Query()],
                                        "execution_arn, overdue, waiting_for, failure, history"}, **_CASE},
        description=_CLOCK)
 def read_case(case_id: CaseId) -> Response[dict[str, Any]]:
-    _principal().ensure_may_act_for(uscc_of(case_id))
+    _principal().ensure_may_act_for(common.uscc_of(case_id))
     return json_response(200, cases.get_case(dynamodb_stores(), case_id, current_clock().now()))
 
 
 @route(router, "POST", "/v1/certifications/{case_id}/suspensions",
        responses={200: {"description": "The case with its suspended clock"}, **_CASE,
                   409: {"description": "The case is closed, or its clock is already suspended"}})
-def suspend(case_id: CaseId, suspension: Annotated[SuspensionRequest, Body()]) -> Response[dict[str, Any]]:
+def suspend(case_id: CaseId, suspension: Annotated[requests.SuspensionRequest, Body()]) -> Response[dict[str, Any]]:
     return json_response(200, cases.suspend(dynamodb_stores(), current_clock(), case_id, suspension.reason,
                                             _principal().client_id))
 
@@ -97,14 +97,14 @@ def suspend(case_id: CaseId, suspension: Annotated[SuspensionRequest, Body()]) -
 @route(router, "POST", "/v1/certifications/{case_id}/resumptions",
        responses={200: {"description": "The case with its running clock and moved `decide_by`"}, **_CASE,
                   409: {"description": "The case is closed, or its clock is not suspended"}})
-def resume(case_id: CaseId, _body: Annotated[NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
+def resume(case_id: CaseId, _body: Annotated[requests.NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
     return json_response(200, cases.resume(dynamodb_stores(), current_clock(), case_id, _principal().client_id))
 
 
 @route(router, "POST", "/v1/certifications/{case_id}/extension",
        responses={200: {"description": "The case with `clock.extension` and the moved `decide_by`"}, **_CASE,
                   409: {"description": "Already extended, the deadline has passed, or the case is closed"}})
-def extend(case_id: CaseId, _body: Annotated[NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
+def extend(case_id: CaseId, _body: Annotated[requests.NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
     return json_response(200, cases.extend(dynamodb_stores(), current_clock(), case_id, _principal().client_id))
 
 
@@ -115,7 +115,7 @@ def extend(case_id: CaseId, _body: Annotated[NoFields | None, Body()] = None) ->
        description="Only while the case is UNDER_AUDIT and its workflow waits for the audit (desk review on the "
                    "SIMPLIFIED route). Score: 100, minus 1 per BASICALLY_MET and 2 per NOT_MET; a pass needs no "
                    "NOT_MET and 95 (ADVANCED_CERTIFIED) or 90 (CERTIFIED).")
-def audit(case_id: CaseId, assessment: Annotated[Assessment, Body()]) -> Response[dict[str, Any]]:
+def audit(case_id: CaseId, assessment: Annotated[requests.Assessment, Body()]) -> Response[dict[str, Any]]:
     return json_response(200, cases.record_audit(dynamodb_stores(), current_clock(), case_id, assessment.entries(),
                                                  _principal().client_id))
 
@@ -127,8 +127,8 @@ def audit(case_id: CaseId, assessment: Annotated[Assessment, Body()]) -> Respons
        description="An approval sets the tier by a decision citing Art 8 (through the evaluation); a rejection "
                    "starts the 12-month bar, and a failed re-certification downgrades to REGULAR. "
                    "`CertificationDecided` goes on the bus.")
-def decide(case_id: CaseId, decision: Annotated[DecisionRequest, Body()]) -> Response[dict[str, Any]]:
-    return json_response(200, cases.decide(dynamodb_stores(), current_clock(), case_id, Outcome(decision.outcome),
+def decide(case_id: CaseId, decision: Annotated[requests.DecisionRequest, Body()]) -> Response[dict[str, Any]]:
+    return json_response(200, cases.decide(dynamodb_stores(), current_clock(), case_id, case.Outcome(decision.outcome),
                                            decision.reasons, _principal().client_id))
 
 
@@ -137,9 +137,9 @@ def decide(case_id: CaseId, decision: Annotated[DecisionRequest, Body()]) -> Res
                   409: {"description": "The case is already closed"}},
        description="Own enterprise only. Starts the 12-month bar; a withdrawn re-certification downgrades to "
                    "REGULAR like a failed one.")
-def withdraw(case_id: CaseId, _body: Annotated[NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
+def withdraw(case_id: CaseId, _body: Annotated[requests.NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
     principal = _principal()
-    principal.ensure_may_act_for(uscc_of(case_id))
+    principal.ensure_may_act_for(common.uscc_of(case_id))
     return json_response(200, cases.withdraw(dynamodb_stores(), current_clock(), case_id, principal.client_id))
 
 
@@ -154,13 +154,13 @@ def standards(target_tier: Annotated[Tier | None, Query(description="CERTIFIED o
 
         raise ValidationFailed(f"no certification standard for {target_tier.value}",
                                errors=[{"loc": ["query", "target_tier"], "msg": "CERTIFIED or ADVANCED_CERTIFIED"}])
-    return json_response(200, standards_listing(target_tier))
+    return json_response(200, standard_items.standards_listing(target_tier))
 
 
 @route(router, "POST", "/v1/certifiers",
        responses={201: {"description": "The certifier; `resumed_cases` lists the cases resumed by the change"},
                   409: {"description": "A certifier with this id exists (PUT replaces it)"}})
-def add_certifier(certifier: Annotated[NewCertifier, Body()]) -> Response[dict[str, Any]]:
+def add_certifier(certifier: Annotated[requests.NewCertifier, Body()]) -> Response[dict[str, Any]]:
     created = roster.add_certifier(dynamodb_stores(), current_clock(), certifier.certifier(certifier.certifier_id),
                                    _principal().client_id)
     return json_response(201, created, headers={"Location": f"/v1/certifiers/{certifier.certifier_id}"})
@@ -174,7 +174,7 @@ def list_certifiers() -> Response[dict[str, Any]]:
 @route(router, "PUT", "/v1/certifiers/{certifier_id}",
        responses={200: {"description": "The certifier; `resumed_cases` lists the cases resumed by the change"},
                   404: {"description": "No such certifier"}})
-def replace_certifier(certifier_id: CertifierId, fields: Annotated[CertifierFields, Body()]
+def replace_certifier(certifier_id: CertifierId, fields: Annotated[requests.CertifierFields, Body()]
                       ) -> Response[dict[str, Any]]:
     return json_response(200, roster.replace_certifier(dynamodb_stores(), current_clock(),
                                                        fields.certifier(certifier_id), _principal().client_id))

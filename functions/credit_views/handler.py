@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -11,20 +11,18 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from shared.adapters.clock import current_clock
 from shared.adapters.stores import dynamodb_stores
 from shared.api.entrypoint import api_handler
+from shared.api.lazy_imports import lazy_import
 from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.api.resolver import json_response, make_resolver, route
 from shared.api.schemas import CreditView
-from shared.domain.enterprise import Uscc
 from shared.domain.time_types import Instant
-from shared.usecases.credit_views import (
-    SimulationRequest,
-    credit_view,
-    decisions_page,
-    list_page,
-    measures_now,
-    simulate_enterprise,
-)
-from shared.usecases.disclosures import enterprise_disclosures, feed
+from shared.domain.uscc import Uscc
+
+if TYPE_CHECKING:
+    from shared.usecases import credit_views, disclosures
+else:  # loaded by the first route that uses them (shared/api/lazy_imports.py says why)
+    credit_views = lazy_import("shared.usecases.credit_views")
+    disclosures = lazy_import("shared.usecases.disclosures")
 
 router = APIGatewayRouter()
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size, default {DEFAULT_LIMIT}")]
@@ -44,7 +42,7 @@ def get_credit(
                                                        "write the offset's `+` as `%2B`, or use `Z`")] = None,
 ) -> Response[CreditView]:
     now = current_clock().now()
-    return json_response(200, credit_view(dynamodb_stores(), uscc, as_of or now, now))
+    return json_response(200, credit_views.credit_view(dynamodb_stores(), uscc, as_of or now, now))
 
 
 @route(router, "GET", "/v1/enterprises/{uscc}/decisions",
@@ -58,7 +56,7 @@ def get_credit(
                    "is reported late.")
 def get_decisions(uscc: Annotated[Uscc, Path()], limit: Limit = DEFAULT_LIMIT,
                   next_token: NextToken = None) -> Response[dict[str, Any]]:
-    return json_response(200, decisions_page(dynamodb_stores(), uscc, limit, next_token))
+    return json_response(200, credit_views.decisions_page(dynamodb_stores(), uscc, limit, next_token))
 
 
 @route(router, "POST", "/v1/enterprises/{uscc}/simulations",
@@ -69,20 +67,21 @@ def get_decisions(uscc: Annotated[Uscc, Path()], limit: Limit = DEFAULT_LIMIT,
                    "crossing their threshold). Extra events are validated like `POST /v1/credit-events` items and "
                    "must concern this enterprise.")
 def post_simulation(uscc: Annotated[Uscc, Path()],
-                    request: Annotated[SimulationRequest, Body()]) -> Response[dict[str, Any]]:
-    return json_response(200, simulate_enterprise(dynamodb_stores(), uscc, request, current_clock().now()))
+                    request: Annotated[credit_views.SimulationRequest, Body()]) -> Response[dict[str, Any]]:
+    return json_response(200, credit_views.simulate_enterprise(dynamodb_stores(), uscc, request,
+                                                                  current_clock().now()))
 
 
 @route(router, "GET", "/v1/measures", responses={200: {"description": "Measures by tier, best first"}})
 def get_measures() -> Response[dict[str, Any]]:
-    return json_response(200, measures_now(current_clock().now()))
+    return json_response(200, credit_views.measures_now(current_clock().now()))
 
 
 @route(router, "GET", "/v1/lists/{name}",
        responses={200: {"description": "`{items, next_token}`"}, 404: {"description": "Unknown list name"}})
 def get_list(name: Annotated[str, Path(max_length=64)], limit: Limit = DEFAULT_LIMIT,
              next_token: NextToken = None) -> Response[dict[str, Any]]:
-    return json_response(200, list_page(dynamodb_stores(), name, limit, next_token))
+    return json_response(200, credit_views.list_page(dynamodb_stores(), name, limit, next_token))
 
 
 FEED_DESCRIPTION = (
@@ -109,7 +108,7 @@ def get_disclosures(
                                                        "write the offset's `+` as `%2B`, or use `Z`")] = None,
     limit: Limit = DEFAULT_LIMIT, next_token: NextToken = None,
 ) -> Response[dict[str, Any]]:
-    return json_response(200, feed(uscc, severity, as_of, limit, next_token, current_clock().now()))
+    return json_response(200, disclosures.feed(uscc, severity, as_of, limit, next_token, current_clock().now()))
 
 
 @route(router, "GET", "/v1/enterprises/{uscc}/disclosures",
@@ -124,7 +123,7 @@ def get_disclosures(
                    "withdrawn/restored) was never on the feed and has no `published_at`.")
 def get_enterprise_disclosures(uscc: Annotated[Uscc, Path()], limit: Limit = DEFAULT_LIMIT,
                                next_token: NextToken = None) -> Response[dict[str, Any]]:
-    return json_response(200, enterprise_disclosures(uscc, limit, next_token, current_clock().now()))
+    return json_response(200, disclosures.enterprise_disclosures(uscc, limit, next_token, current_clock().now()))
 
 
 app = make_resolver(router)

@@ -3,7 +3,7 @@ state machine; the officer's decision resumes it, and it applies the outcome."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -13,12 +13,18 @@ from shared.adapters.clock import current_clock
 from shared.adapters.stores import dynamodb_stores
 from shared.api.auth import Principal
 from shared.api.entrypoint import api_handler
+from shared.api.lazy_imports import lazy_import
 from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_token, encode_token
 from shared.api.resolver import json_response, make_resolver, route
-from shared.domain.enterprise import Uscc
-from shared.domain.objection import ObjectionStatus, SubjectType, uscc_of
-from shared.domain.objection_requests import ObjectionDecision, ObjectionFiling
-from shared.usecases.objections import cases
+from shared.domain.uscc import Uscc
+
+if TYPE_CHECKING:
+    from shared.domain import objection, objection_requests
+    from shared.usecases.objections import cases
+else:  # loaded by the first route that uses them (shared/api/lazy_imports.py says why)
+    objection = lazy_import("shared.domain.objection")
+    objection_requests = lazy_import("shared.domain.objection_requests")
+    cases = lazy_import("shared.usecases.objections.cases")
 
 router = APIGatewayRouter()
 ObjectionId = Annotated[str, Path(min_length=1, max_length=64, description="`objection_id` from the 201")]
@@ -43,10 +49,10 @@ def _principal() -> Principal:
                    "(CST), the last day in time. From the next day the `case-deadlines` schedule marks an objection "
                    "still under review `overdue` and emits `DeadlineMissed` once; it stays UNDER_REVIEW and may "
                    "still be decided, and the mark stays on it.")
-def file(filing: Annotated[ObjectionFiling, Body()]) -> Response[dict[str, Any]]:
+def file(filing: Annotated[objection_requests.ObjectionFiling, Body()]) -> Response[dict[str, Any]]:
     principal = _principal()
     principal.ensure_may_act_for(filing.uscc)
-    created = cases.file(dynamodb_stores(), current_clock(), filing.uscc, SubjectType(filing.subject_type),
+    created = cases.file(dynamodb_stores(), current_clock(), filing.uscc, objection.SubjectType(filing.subject_type),
                          filing.subject_id, filing.grounds, filing.evidence, principal.client_id)
     return json_response(201, created, headers={"Location": f"/v1/objections/{created['objection_id']}"})
 
@@ -68,7 +74,7 @@ def list_objections(uscc: Annotated[Uscc, Query()],
                                        "review_by, overdue, decision, execution_arn, redecision, history, ...}`"},
                   **_OBJECTION})
 def read_objection(objection_id: ObjectionId) -> Response[dict[str, Any]]:
-    _principal().ensure_may_act_for(uscc_of(objection_id))
+    _principal().ensure_may_act_for(objection.uscc_of(objection_id))
     return json_response(200, cases.get(dynamodb_stores(), objection_id, current_clock().now()))
 
 
@@ -90,10 +96,11 @@ def read_objection(objection_id: ObjectionId) -> Response[dict[str, Any]]:
                    "original receipt, its own clock from the re-decision day); then the tier is re-evaluated. "
                    "Nothing stored before is edited. DISMISSED changes nothing but the objection. "
                    "`ObjectionDecided` goes on the bus either way.")
-def decide(objection_id: ObjectionId, decision: Annotated[ObjectionDecision, Body()]) -> Response[dict[str, Any]]:
+def decide(objection_id: ObjectionId,
+           decision: Annotated[objection_requests.ObjectionDecision, Body()]) -> Response[dict[str, Any]]:
     return json_response(200, cases.decide(dynamodb_stores(), current_clock(), objection_id,
-                                           ObjectionStatus(decision.outcome), decision.reasons, decision.correction,
-                                           _principal().client_id))
+                                           objection.ObjectionStatus(decision.outcome), decision.reasons,
+                                           decision.correction, _principal().client_id))
 
 
 app = make_resolver(router)

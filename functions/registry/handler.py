@@ -3,7 +3,7 @@ enterprise's audit chain (officers)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
@@ -12,16 +12,18 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from shared.adapters.clock import current_clock
 from shared.adapters.stores import dynamodb_stores
 from shared.api.entrypoint import api_handler
+from shared.api.lazy_imports import lazy_import
 from shared.api.resolver import json_response, make_resolver, route
 from shared.api.schemas import AuditVerification, EnterpriseRecord
-from shared.domain.enterprise import RegistrationData, Uscc
-from shared.usecases.audit import verify_audit_chain
-from shared.usecases.enterprises import (
-    enterprise_record,
-    load_enterprise,
-    register_enterprise,
-    registration_record,
-)
+from shared.domain.uscc import Uscc
+
+if TYPE_CHECKING:
+    from shared.domain import enterprise
+    from shared.usecases import audit, enterprises
+else:  # loaded by the first route that uses them (shared/api/lazy_imports.py says why)
+    enterprise = lazy_import("shared.domain.enterprise")
+    audit = lazy_import("shared.usecases.audit")
+    enterprises = lazy_import("shared.usecases.enterprises")
 
 router = APIGatewayRouter()
 _record = {"content": {"application/json": {"model": EnterpriseRecord}}}
@@ -32,18 +34,19 @@ _record = {"content": {"application/json": {"model": EnterpriseRecord}}}
                    "replays 201 with the stored record, another body is 409 with the current record. An "
                    "enterprise reported by an agency before registering (UNREGISTERED_RELATED, Art 41) "
                    "keeps its credit state when it registers.")
-def register(registration: Annotated[RegistrationData, Body()]) -> Response[EnterpriseRecord]:
+def register(registration: Annotated[enterprise.RegistrationData, Body()]) -> Response[EnterpriseRecord]:
     clock = current_clock()
     stores = dynamodb_stores()
-    enterprise, created = register_enterprise(stores, clock, registration)
-    return json_response(201, registration_record(stores, enterprise, created, clock.now()),
-                         headers={"Location": f"/v1/enterprises/{enterprise.uscc}"})
+    registered, created = enterprises.register_enterprise(stores, clock, registration)
+    return json_response(201, enterprises.registration_record(stores, registered, created, clock.now()),
+                         headers={"Location": f"/v1/enterprises/{registered.uscc}"})
 
 
 @route(router, "GET", "/v1/enterprises/{uscc}", responses={200: {"description": "The record", **_record}})
 def get_enterprise(uscc: Annotated[Uscc, Path()]) -> Response[EnterpriseRecord]:
     stores = dynamodb_stores()
-    return json_response(200, enterprise_record(stores, load_enterprise(stores, uscc), current_clock().now()))
+    return json_response(200, enterprises.enterprise_record(stores, enterprises.load_enterprise(stores, uscc),
+                                                     current_clock().now()))
 
 
 @route(router, "GET", "/v1/enterprises/{uscc}/audit/verification",
@@ -54,7 +57,7 @@ def get_enterprise(uscc: Annotated[Uscc, Path()]) -> Response[EnterpriseRecord]:
                    "altered, removed or inserted behind the system's back; `broken_at` names the first "
                    "entry where the chain breaks and why.")
 def audit_verification(uscc: Annotated[Uscc, Path()]) -> Response[AuditVerification]:
-    return json_response(200, verify_audit_chain(dynamodb_stores(), uscc))
+    return json_response(200, audit.verify_audit_chain(dynamodb_stores(), uscc))
 
 
 app = make_resolver(router)

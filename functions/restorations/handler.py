@@ -3,7 +3,7 @@ extension. The review itself runs in the `restoration_review` function, triggere
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
@@ -13,18 +13,17 @@ from shared.adapters.clock import current_clock
 from shared.adapters.stores import dynamodb_stores
 from shared.api.auth import Principal
 from shared.api.entrypoint import api_handler
+from shared.api.lazy_imports import lazy_import
 from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_token, encode_token
 from shared.api.resolver import json_response, make_resolver, route
-from shared.domain.enterprise import Uscc
-from shared.domain.restoration_requests import Extension, OfficerDecision, RestorationApplication
-from shared.usecases.restorations import (
-    decide_as_officer,
-    extend,
-    get_restoration,
-    receive_application,
-    restorations_page,
-    uscc_of,
-)
+from shared.domain.uscc import Uscc
+
+if TYPE_CHECKING:
+    from shared.domain import restoration_requests as requests
+    from shared.usecases import restorations
+else:  # loaded by the first route that uses them (shared/api/lazy_imports.py says why)
+    requests = lazy_import("shared.domain.restoration_requests")
+    restorations = lazy_import("shared.usecases.restorations")
 
 router = APIGatewayRouter()
 RestorationId = Annotated[str, Path(min_length=1, max_length=128, description="`restoration_id` from the 201")]
@@ -58,10 +57,10 @@ def _principal() -> Principal:
                    "application per record and one open TIER application per enterprise. " + _CLOCK +
                    " The review answers APPROVED, REJECTED with `reasons:[{rule_id, article, detail}]` (rule ids "
                    "of the rule pack's `restoration.checks`), or NEEDS_OFFICER.")
-def post_restoration(application: Annotated[RestorationApplication, Body()]) -> Response[dict[str, Any]]:
+def post_restoration(application: Annotated[requests.RestorationApplication, Body()]) -> Response[dict[str, Any]]:
     principal = _principal()
     principal.ensure_may_act_for(application.uscc)
-    created = receive_application(dynamodb_stores(), current_clock(), application, principal.client_id)
+    created = restorations.receive_application(dynamodb_stores(), current_clock(), application, principal.client_id)
     return json_response(201, created, headers={"Location": f"/v1/restorations/{created['restoration_id']}"})
 
 
@@ -74,7 +73,8 @@ def list_restorations(uscc: Annotated[Uscc, Query()],
                       = DEFAULT_LIMIT,
                       next_token: Annotated[str | None, Query(max_length=2048)] = None) -> Response[dict[str, Any]]:
     _principal().ensure_may_act_for(uscc)
-    items, last = restorations_page(dynamodb_stores(), current_clock(), uscc, limit, decode_token(next_token))
+    items, last = restorations.restorations_page(dynamodb_stores(), current_clock(), uscc, limit,
+                                                 decode_token(next_token))
     return json_response(200, {"items": items, "next_token": encode_token(last)})
 
 
@@ -86,8 +86,8 @@ def list_restorations(uscc: Annotated[Uscc, Query()],
                                        "`history` of every status"}, **_OWN_OR_OFFICER},
        description=_CLOCK)
 def read_restoration(restoration_id: RestorationId) -> Response[dict[str, Any]]:
-    _principal().ensure_may_act_for(uscc_of(restoration_id))
-    return json_response(200, get_restoration(dynamodb_stores(), current_clock(), restoration_id))
+    _principal().ensure_may_act_for(restorations.uscc_of(restoration_id))
+    return json_response(200, restorations.get_restoration(dynamodb_stores(), current_clock(), restoration_id))
 
 
 @route(router, "POST", "/v1/restorations/{restoration_id}/decision",
@@ -101,9 +101,9 @@ def read_restoration(restoration_id: RestorationId) -> Response[dict[str, Any]]:
                    "on the facts of today; the documents are the officer's to weigh. The approval then has the "
                    "same effects as the review's: RESTORED disclosures or an upgrade decision, `RestorationDecided`.")
 def post_decision(restoration_id: RestorationId,
-                  decision: Annotated[OfficerDecision, Body()]) -> Response[dict[str, Any]]:
-    return json_response(200, decide_as_officer(dynamodb_stores(), current_clock(), restoration_id, decision,
-                                                _principal().client_id))
+                  decision: Annotated[requests.OfficerDecision, Body()]) -> Response[dict[str, Any]]:
+    return json_response(200, restorations.decide_as_officer(dynamodb_stores(), current_clock(), restoration_id,
+                                                             decision, _principal().client_id))
 
 
 @route(router, "POST", "/v1/restorations/{restoration_id}/extension",
@@ -115,9 +115,9 @@ def post_decision(restoration_id: RestorationId,
                    "working day after the day of receipt: the applicant's answer moves with the decision. "
                    "The reason is recorded in `clock.extended` and in `history`.")
 def post_extension(restoration_id: RestorationId,
-                   extension: Annotated[Extension, Body()]) -> Response[dict[str, Any]]:
-    return json_response(200, extend(dynamodb_stores(), current_clock(), restoration_id, extension,
-                                     _principal().client_id))
+                   extension: Annotated[requests.Extension, Body()]) -> Response[dict[str, Any]]:
+    return json_response(200, restorations.extend(dynamodb_stores(), current_clock(), restoration_id, extension,
+                                                  _principal().client_id))
 
 
 app = make_resolver(router)

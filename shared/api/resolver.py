@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from shared.api.problems import PROBLEM_JSON, problem_body, problem_json, problem_of
 from shared.domain.errors import DomainError
+from shared.domain.model_configs import SHAPE
 
 # JSON is UTF-8 (RFC 8259); the charset parameter is for browsers, which otherwise may guess.
 JSON = "application/json; charset=utf-8"
@@ -154,6 +155,7 @@ def route(router: Router, method: str, path: str, *, responses: dict[int, Any] |
 
 
 class ProblemError(BaseModel):
+    model_config = SHAPE
     loc: list[str | int]
     msg: str
     type: str | None = None
@@ -161,6 +163,8 @@ class ProblemError(BaseModel):
 
 class ProblemModel(BaseModel):
     """RFC 9457 problem details."""
+
+    model_config = SHAPE
 
     type: str
     title: str

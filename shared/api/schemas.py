@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from shared.domain.enterprise import BusinessType, RegistrationStatus
+from shared.domain.model_configs import SHAPE
 from shared.domain.tiers import Tier
 
 TIER_SINCE = Field(description="When the tier took effect: the `effective_at` of the decision that set it (the "
@@ -16,12 +17,14 @@ GROUNDS_SINCE = Field(description="When what that decision cites arose, e.g. the
 
 
 class CreditState(BaseModel):
+    model_config = SHAPE
     tier: Tier
     is_aeo: bool
     tier_since: str = TIER_SINCE
 
 
 class AnnualReportDue(BaseModel):
+    model_config = SHAPE
     year: int
     window_opens: str
     window_closes: str
@@ -29,6 +32,8 @@ class AnnualReportDue(BaseModel):
 
 class RestorationDates(BaseModel):
     """Set while the enterprise is DISCREDITED or SERIOUSLY_DISCREDITED (Arts 29-30)."""
+
+    model_config = SHAPE
 
     application_route: bool
     earliest_application_on: str | None = None
@@ -38,11 +43,13 @@ class RestorationDates(BaseModel):
 
 
 class ComplianceCalendar(BaseModel):
+    model_config = SHAPE
     restoration: RestorationDates | None = None
     annual_report: AnnualReportDue
 
 
 class EnterpriseRecord(BaseModel):
+    model_config = SHAPE
     uscc: str
     name: str
     customs_code: str | None = None
@@ -60,6 +67,7 @@ class EnterpriseRecord(BaseModel):
 
 
 class CreditView(BaseModel):
+    model_config = SHAPE
     uscc: str
     name: str
     tier: Tier
@@ -72,12 +80,14 @@ class CreditView(BaseModel):
 
 
 class AuditBreak(BaseModel):
+    model_config = SHAPE
     sk: str
     """Sort key of the first entry where the chain breaks (or the one the chain head names)."""
     reason: str
 
 
 class AuditVerification(BaseModel):
+    model_config = SHAPE
     uscc: str
     entries: int
     valid: bool

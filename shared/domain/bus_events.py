@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from shared.domain.model_configs import STRICT
 from shared.domain.tiers import Tier
 
 FACTS_RECORDED = "CreditFactsRecorded"
@@ -22,7 +23,7 @@ DEADLINE_MISSED = "DeadlineMissed"
 
 
 class _Detail(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
 
 class CreditFactsRecorded(_Detail):

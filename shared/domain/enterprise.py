@@ -6,12 +6,13 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, Field, field_serializer
 
 from shared.domain.clock import CHINA_TZ, china_date, iso_instant
+from shared.domain.model_configs import FROZEN, STRICT
 from shared.domain.tiers import INITIAL_TIER, Tier
 from shared.domain.time_types import CalendarDate
-from shared.domain.uscc import USCC_PATTERN, validate_uscc
+from shared.domain.uscc import Uscc
 
 
 class RegistrationStatus(StrEnum):
@@ -31,13 +32,6 @@ class BusinessLine(StrEnum):
     BROKERAGE = "BROKERAGE"  # declaring for others as a customs broker (报关企业)
 
 
-Uscc = Annotated[
-    str,
-    Field(min_length=1, max_length=64,
-          description="Unified Social Credit Code, 18 characters, GB 32100-2015 check character, upper case",
-          examples=["91110000600037341L"], json_schema_extra={"pattern": USCC_PATTERN}),
-    AfterValidator(validate_uscc),
-]
 CustomsCode = Annotated[
     str, Field(pattern=r"^[0-9A-Z]{10}$", description="10-character customs registration code")
 ]
@@ -46,7 +40,7 @@ CustomsCode = Annotated[
 class RegistrationData(BaseModel):
     """What the registration system says about an enterprise: the natural-key content of a registration."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     uscc: Uscc
     name: Annotated[str, Field(min_length=1, max_length=200)]
@@ -59,7 +53,7 @@ class RegistrationData(BaseModel):
 class Enterprise(BaseModel):
     """An enterprise with its current credit state. `version` guards every conditional write."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = FROZEN
 
     uscc: str
     name: str

@@ -7,10 +7,11 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from shared.domain.annual_report import AnnualReportWindow, first_report_year, window_for
 from shared.domain.enterprise import BusinessLine
+from shared.domain.model_configs import STRICT
 
 if TYPE_CHECKING:
     from shared.domain.rules.model import AnnualReportRules
@@ -36,7 +37,7 @@ Year = Annotated[int, Field(ge=2000, le=2100)]
 class DeclarationVolume(BaseModel):
     """Declarations, filing lists and manifests of one business line in one year."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     year: Year
     business_line: BusinessLine
@@ -44,7 +45,7 @@ class DeclarationVolume(BaseModel):
 
 
 class Person(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     person_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
     name: Annotated[str, Field(min_length=1, max_length=200)]
@@ -52,7 +53,7 @@ class Person(BaseModel):
 
 
 class AnnualReport(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     year: Year
     contact: Annotated[str, Field(max_length=500)] | None = None

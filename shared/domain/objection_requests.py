@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from shared.domain.enterprise import Uscc
-
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+from shared.domain.model_configs import STRICT
+from shared.domain.uscc import Uscc
 
 
 class ObjectionFiling(BaseModel):
-    model_config = _STRICT
+    model_config = STRICT
     uscc: Uscc
     subject_type: Literal["EVENT", "DISCLOSURE", "DECISION", "RESTORATION"]
     subject_id: Annotated[str, Field(min_length=1, max_length=128)]
@@ -21,7 +20,7 @@ class ObjectionFiling(BaseModel):
 
 
 class ObjectionDecision(BaseModel):
-    model_config = _STRICT
+    model_config = STRICT
     outcome: Literal["UPHELD", "DISMISSED"]
     reasons: Annotated[list[Annotated[str, Field(min_length=1, max_length=2000)]], Field(min_length=1,
                                                                                           max_length=20)]

@@ -7,10 +7,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from shared.domain.credit_events.model import EventId
-from shared.domain.enterprise import Uscc
+from shared.domain.model_configs import STRICT
+from shared.domain.uscc import Uscc
 
 MAX_EVENT_IDS = 100
 MAX_DOCUMENTS = 20
@@ -41,7 +42,7 @@ class RestorationStatus(StrEnum):
 
 
 class Document(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     type: DocumentType
     reference: Annotated[str, Field(min_length=1, max_length=500,
@@ -52,7 +53,7 @@ class RestorationApplication(BaseModel):
     """`POST /v1/restorations` body. `event_ids` are required for DISCLOSURE and not used for TIER
     (sending them with TIER is refused rather than silently ignored)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     uscc: Uscc
     kind: RestorationKind
@@ -71,7 +72,7 @@ class RestorationApplication(BaseModel):
 
 
 class Reason(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     rule_id: Annotated[str, Field(min_length=1, max_length=64)]
     article: Annotated[str, Field(min_length=1, max_length=64)]
@@ -79,7 +80,7 @@ class Reason(BaseModel):
 
 
 class OfficerReason(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     rule_id: Annotated[str, Field(min_length=1, max_length=64)] = "OFFICER_DECISION"
     article: Annotated[str, Field(min_length=1, max_length=64)] = "Arts 36-40"
@@ -89,7 +90,7 @@ class OfficerReason(BaseModel):
 class OfficerDecision(BaseModel):
     """`POST /v1/restorations/{id}/decision`. A refusal states at least one reason."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     outcome: Literal["APPROVED", "REJECTED"]
     reasons: Annotated[list[OfficerReason], Field(max_length=20)] = []
@@ -104,7 +105,7 @@ class OfficerDecision(BaseModel):
 class Extension(BaseModel):
     """`POST /v1/restorations/{id}/extension`: once, recorded with its reason."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     reason: Annotated[str, Field(min_length=1, max_length=1000)]
     working_days: Annotated[int, Field(ge=EXTENSION_MIN_WORKING_DAYS, le=10,

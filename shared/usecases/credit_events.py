@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from shared.domain.bus_events import FACTS_RECORDED, CreditFactsRecorded
 from shared.domain.clock import Clock, china_date, iso_instant
@@ -15,6 +15,7 @@ from shared.domain.content import content_hash
 from shared.domain.credit_events import CreditEvent, check_batch
 from shared.domain.enterprise import BusinessLine, BusinessType, RegistrationData, RegistrationStatus, new_enterprise
 from shared.domain.errors import Conflict, ValidationFailed
+from shared.domain.model_configs import STRICT
 from shared.domain.outbox import BusEvent, announce
 from shared.usecases.ports import NewEvent, Stores
 
@@ -22,7 +23,7 @@ MAX_ATTEMPTS = 3
 
 
 class CreditEventBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     events: Annotated[list[CreditEvent], Field(min_length=1, max_length=100)]
 

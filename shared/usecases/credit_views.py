@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from shared.api.pagination import decode_token, encode_token
 from shared.domain.clock import CHINA_TZ, china_date, iso_instant
 from shared.domain.credit_events import CreditEvent, EventRecord
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import NotFound, ValidationFailed
+from shared.domain.model_configs import STRICT
 from shared.domain.tiers import LIST_NAMES
 from shared.domain.time_types import Instant
 from shared.usecases.decisions import decision_in_force, grounds_since, public_decision, tier_at
@@ -99,7 +100,7 @@ def list_page(stores: Stores, name: str, limit: int, token: str | None) -> dict[
 
 
 class SimulationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
     as_of: Instant | None = Field(default=None, description="RFC 3339 instant with offset; default now; "
                                                              "may be in the future (what will hold then)")

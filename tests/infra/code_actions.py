@@ -1,7 +1,8 @@
 """The AWS actions a function's code calls, derived from its source (no execution, no template).
 
 From `functions/<name>/handler.py`, the code reachable under `shared/` and the function's folder is
-followed call by call (static, over-approximating): plain names and `module.attr` through imports,
+followed call by call (static, over-approximating): plain names and `module.attr` through imports
+(`name = lazy_import("module")` is one),
 `self.method` within a class and its bases, `<anything>.<port>.<method>` and `<port>.<method>` through
 the adapter class `shared.adapters.stores.dynamodb_stores` builds for that `Stores` port, and other
 `obj.method` by name among classes that are not port adapters. In the reachable code, every boto3
@@ -68,6 +69,16 @@ def _module_name(path: Path) -> str:
     return ".".join(path.relative_to(REPO).with_suffix("").parts)
 
 
+def _lazy_import(node: ast.AST) -> tuple[str, str] | None:
+    """(local name, module) of `name = lazy_import("module")`: an import, loaded on first use."""
+    if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+            and node.value.func.id == "lazy_import" and len(node.value.args) == 1
+            and isinstance(node.value.args[0], ast.Constant) and isinstance(node.value.args[0].value, str)):
+        return node.targets[0].id, node.value.args[0].value
+    return None
+
+
 @cache
 def _modules() -> dict[str, Module]:
     modules: dict[str, Module] = {}
@@ -88,6 +99,8 @@ def _modules() -> dict[str, Module]:
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     module.imports[alias.asname or alias.name.split(".")[0]] = (alias.name, None)
+            elif lazy := _lazy_import(node):  # `name = lazy_import("module")` (shared/api/lazy_imports.py)
+                module.imports[lazy[0]] = (lazy[1], None)
         modules[name] = module
     return modules
 

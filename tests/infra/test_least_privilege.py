@@ -8,6 +8,7 @@ Functions or S3 fails. Logs and X-Ray are the runtime's own and are checked else
 
 from __future__ import annotations
 
+import ast
 import json
 from typing import Any
 
@@ -17,7 +18,7 @@ from infra import outputs
 from infra.catalog import FUNCTIONS, FunctionSpec
 from infra.constructs.queues import CONSUME_ACTIONS
 from infra.stage import DEFAULT_STAGE, workflow_name
-from tests.infra.code_actions import Action, derive
+from tests.infra.code_actions import Action, _lazy_import, derive
 from tests.infra.conftest import Synthesized
 from tests.infra.support import as_list, logical_id_of_output, mentions, statements
 
@@ -122,3 +123,11 @@ def test_the_derivation_sees_what_known_code_calls() -> None:
     assert ("objection", "states:StartExecution") in derive("objections")
     assert ("archive", "s3:PutObject") in derive("audit_archive")
     assert not any(action.endswith(("Scan", "BatchWriteItem")) for spec in FUNCTIONS for _, action in derive(spec.name))
+
+
+def test_the_derivation_follows_lazy_imports() -> None:
+    # Given handlers that load their use cases with `name = lazy_import("module")` (shared/api/lazy_imports.py)
+    assignment = ast.parse('cases = lazy_import("shared.usecases.restorations")').body[0]
+    # Then such an assignment reads as an import of that module, and another call does not
+    assert _lazy_import(assignment) == ("cases", "shared.usecases.restorations")
+    assert _lazy_import(ast.parse('cases = import_later("shared.usecases.restorations")').body[0]) is None

@@ -37,14 +37,15 @@ from typing import Annotated, ClassVar, Protocol
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
 )
 
-from shared.domain.enterprise import BusinessLine, Uscc
+from shared.domain.enterprise import BusinessLine
+from shared.domain.model_configs import STRICT
 from shared.domain.time_types import CalendarDate
+from shared.domain.uscc import Uscc
 
 EARLIEST_DATE = date(2000, 1, 1)
 CENT = Decimal("0.01")
@@ -117,7 +118,7 @@ class CreditEvent(BaseModel):
 
     The per-type rules are field validators so that each error carries the field's `loc`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = STRICT
 
     event_id: EventId
     uscc: Uscc
