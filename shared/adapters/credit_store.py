@@ -23,7 +23,8 @@ from shared.adapters.settings import settings
 from shared.domain.content import canonical_content, content_hash
 from shared.domain.errors import Conflict
 from shared.usecases.arrears_watch import DUE_KIND as ARREARS_DUE_KIND
-from shared.usecases.ports import EnterpriseItems, EvaluationCommit, NewEvent, Page, StoredEventId
+from shared.usecases.credit_file import EnterpriseItems, EvaluationCommit, NewEvent, StoredEventId
+from shared.usecases.ports import Page
 
 if TYPE_CHECKING:
     from shared.domain.enterprise import Enterprise

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from shared.domain.enterprise import BusinessType, RegistrationStatus
 from shared.domain.model_configs import SHAPE
+from shared.domain.registration import BusinessType, RegistrationStatus
 from shared.domain.tiers import Tier
 
 TIER_SINCE = Field(description="When the tier took effect: the `effective_at` of the decision that set it (the "

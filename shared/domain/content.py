@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+if TYPE_CHECKING:  # only the annotations name it: the outbox hashes plain mappings without pydantic
+    from pydantic import BaseModel
 
 
 def canonical_content(model: BaseModel) -> dict[str, Any]:

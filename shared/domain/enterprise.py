@@ -1,40 +1,26 @@
-"""Enterprises under customs credit management (Art 41 registration status, business types)."""
+"""Enterprises under customs credit management: the registration data and the stored enterprise. Their
+enumerations (Art 41 registration status, business types and lines) are `shared.domain.registration`,
+re-exported here."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, field_serializer
 
 from shared.domain.clock import CHINA_TZ, china_date, iso_instant
 from shared.domain.model_configs import FROZEN, STRICT
+from shared.domain.registration import BusinessLine, BusinessType, RegistrationStatus
 from shared.domain.tiers import INITIAL_TIER, Tier
 from shared.domain.time_types import CalendarDate
 from shared.domain.uscc import Uscc
 
-
-class RegistrationStatus(StrEnum):
-    REGISTERED = "REGISTERED"
-    FILED = "FILED"
-    # Art 41: not registered or filed but directly involved in customs business; managed "by reference".
-    UNREGISTERED_RELATED = "UNREGISTERED_RELATED"
-
-
-class BusinessType(StrEnum):
-    CONSIGNOR_CONSIGNEE = "CONSIGNOR_CONSIGNEE"  # own-account importer/exporter (收发货人)
-    CUSTOMS_BROKER = "CUSTOMS_BROKER"  # customs declaration enterprise (报关企业)
-
-
-class BusinessLine(StrEnum):
-    OWN_ACCOUNT = "OWN_ACCOUNT"  # the enterprise's own imports/exports (收发货人)
-    BROKERAGE = "BROKERAGE"  # declaring for others as a customs broker (报关企业)
-
-
 CustomsCode = Annotated[
     str, Field(pattern=r"^[0-9A-Z]{10}$", description="10-character customs registration code")
 ]
+
+__all__ = ["BusinessLine", "BusinessType", "CustomsCode", "Enterprise", "RegistrationData", "RegistrationStatus"]
 
 
 class RegistrationData(BaseModel):

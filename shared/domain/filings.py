@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import BaseModel, Field
 
 from shared.domain.annual_report import AnnualReportWindow, first_report_year, window_for
-from shared.domain.enterprise import BusinessLine
 from shared.domain.model_configs import STRICT
+from shared.domain.registration import BusinessLine
 
 if TYPE_CHECKING:
     from shared.domain.rules.model import AnnualReportRules

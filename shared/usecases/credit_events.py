@@ -17,7 +17,8 @@ from shared.domain.enterprise import BusinessLine, BusinessType, RegistrationDat
 from shared.domain.errors import Conflict, ValidationFailed
 from shared.domain.model_configs import STRICT
 from shared.domain.outbox import BusEvent, announce
-from shared.usecases.ports import NewEvent, Stores
+from shared.usecases.credit_file import NewEvent
+from shared.usecases.ports import Stores
 
 MAX_ATTEMPTS = 3
 

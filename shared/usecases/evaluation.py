@@ -24,9 +24,10 @@ from shared.domain.outbox import BusEvent
 from shared.domain.restoration import restoration_facts, upgrade_citations
 from shared.domain.rules import EnterpriseFacts, Evaluation, evaluate
 from shared.domain.rules.registry import pack_for
+from shared.usecases.credit_file import EnterpriseItems, EvaluationCommit
 from shared.usecases.disclosure_sync import disclosure_overrides
 from shared.usecases.evaluation_extras import extras_of
-from shared.usecases.ports import EnterpriseItems, EvaluationCommit, Stores
+from shared.usecases.ports import Stores
 
 MAX_ATTEMPTS = 5
 

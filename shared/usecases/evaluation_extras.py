@@ -11,8 +11,8 @@ from shared.domain.outbox import BusEvent
 from shared.domain.rules import Evaluation
 from shared.usecases.certification.recertification import planned_due_item as recertification_due_item
 from shared.usecases.clean_period import planned_due_item
+from shared.usecases.credit_file import EnterpriseItems
 from shared.usecases.disclosure_sync import plan_disclosures
-from shared.usecases.ports import EnterpriseItems
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,8 @@ from shared.domain.content import canonical_content, content_hash
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists
 from shared.domain.outbox import BusEvent
-from shared.usecases.ports import (
-    EnterpriseItems,
-    EvaluationCommit,
-    FilingKind,
-    NewEvent,
-    Page,
-    StoredEventId,
-    Stores,
-)
+from shared.usecases.credit_file import EnterpriseItems, EvaluationCommit, NewEvent, StoredEventId
+from shared.usecases.ports import FilingKind, Page, Stores
 from tests.support.memory_certifications import CertificationMemory, FakeWorkflows, MemoryCertificationStore
 from tests.support.memory_objections import MemoryObjectionStore, ObjectionMemory
 from tests.support.memory_outbox import MemoryBus, OutboxMemory

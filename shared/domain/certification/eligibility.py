@@ -13,8 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from shared.domain.enterprise import RegistrationStatus
 from shared.domain.periods import Period, last_day
+from shared.domain.registration import RegistrationStatus
 from shared.domain.rules.certification import CertificationRules
 from shared.domain.tiers import Tier
 

@@ -23,7 +23,7 @@ from shared.domain.credit_events.model import (
     fine_amount,
 )
 from shared.domain.credit_events.record import EventRecord, by_id
-from shared.domain.enterprise import BusinessLine
+from shared.domain.registration import BusinessLine
 
 __all__ = [
     "ARREARS_TYPES",

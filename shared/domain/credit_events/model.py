@@ -42,8 +42,8 @@ from pydantic import (
     field_validator,
 )
 
-from shared.domain.enterprise import BusinessLine
 from shared.domain.model_configs import STRICT
+from shared.domain.registration import BusinessLine
 from shared.domain.time_types import CalendarDate
 from shared.domain.uscc import Uscc
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from shared.domain.credit_events.model import CreditEventType, EventLike, PenaltyKind
-from shared.domain.enterprise import BusinessLine
+from shared.domain.registration import BusinessLine
 
 _TYPES = {member.value: member for member in CreditEventType}
 _LINES = {member.value: member for member in BusinessLine}

@@ -20,7 +20,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from shared.domain.credit_events import BusinessLine, EventLike
-from shared.domain.enterprise import BusinessType, RegistrationStatus
+from shared.domain.registration import BusinessType, RegistrationStatus
 from shared.domain.tiers import AEO_TIERS, Tier
 
 

@@ -47,8 +47,9 @@ from shared.domain.outbox import BusEvent
 from shared.domain.rules.registry import pack_for
 from shared.domain.tiers import Tier
 from shared.usecases.certification.common import new_case_item
+from shared.usecases.credit_file import EnterpriseItems
 from shared.usecases.due_work import RunReport, run_due
-from shared.usecases.ports import EnterpriseItems, Stores
+from shared.usecases.ports import Stores
 
 DUE_KIND = "RECERTIFICATION"
 DUE_SK = f"DUE#{DUE_KIND}"
