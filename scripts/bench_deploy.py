@@ -4,7 +4,10 @@ per million public credit-view reads.
 
 Deployed form: each function's asset from `cdk.out/asset.*` and the layer's `python/` on `sys.path`
 (as /var/task and /opt/python on Lambda), no site-packages, `PYTHONDONTWRITEBYTECODE=1` on a
-read-only copy: only the bytecode the artefacts ship is used. The layer is built for arm64; on an
+read-only copy: only the bytecode the artefacts ship is used. Each handler is measured in rounds of
+three fresh interpreters (the handler, the floor, the cookbook anchor) in a rotating order, and its
+ratios are the medians of the per-round ratios: the machine is shared, and a floor measured once, minutes
+before a handler, differed from it by up to half. The layer is built for arm64; on an
 x86_64 machine pydantic-core's binary cannot load, so the bench builds a same-content x86_64 copy
 (same lock, same versions, `--python-platform x86_64-manylinux2014`) and says so."""
 
@@ -27,7 +30,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 BENCH_DIR = REPO / ".bench"
 CDK_OUT = REPO / "cdk.out"
-RUNS = 7  # rounds of (handler, floor, anchor) per handler
+RUNS = 9  # rounds of (handler, floor, anchor) per handler
 AUX_RUNS = 3  # the informational columns: virtualenv, no .pyc
 FLOOR_RATIO_TARGET = 1.1
 COOKBOOK_RATIO_TARGET = 0.6
