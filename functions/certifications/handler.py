@@ -21,12 +21,13 @@ from shared.domain.tiers import Tier
 from shared.domain.uscc import Uscc
 
 if TYPE_CHECKING:
-    from shared.domain.certification import case, requests
+    from shared.domain.certification import case
+    from shared.domain.certification import requests as bodies
     from shared.domain.certification import standards as standard_items
     from shared.usecases.certification import cases, common, roster
 else:  # loaded by the first route that uses them (shared/api/lazy_imports.py says why)
     case = lazy_import("shared.domain.certification.case")
-    requests = lazy_import("shared.domain.certification.requests")
+    bodies = lazy_import("shared.domain.certification.requests")
     standard_items = lazy_import("shared.domain.certification.standards")
     cases = lazy_import("shared.usecases.certification.cases")
     common = lazy_import("shared.usecases.certification.common")
@@ -57,7 +58,7 @@ def _principal() -> Principal:
        description="Own enterprise only. The case runs on the `certification` state machine (execution "
                    "`cert-<uscc>-<case number>`): certifiers are assigned (AWAITING_CERTIFIERS while fewer than "
                    "two are eligible), then the audit and the decision wait for officers. " + _CLOCK)
-def apply(application: Annotated[requests.CertificationApplication, Body()]) -> Response[dict[str, Any]]:
+def apply(application: Annotated[bodies.CertificationApplication, Body()]) -> Response[dict[str, Any]]:
     principal = _principal()
     principal.ensure_may_act_for(application.uscc)
     created = cases.apply(dynamodb_stores(), current_clock(), application.uscc, Tier(application.target_tier),
@@ -89,7 +90,7 @@ def read_case(case_id: CaseId) -> Response[dict[str, Any]]:
 @route(router, "POST", "/v1/certifications/{case_id}/suspensions",
        responses={200: {"description": "The case with its suspended clock"}, **_CASE,
                   409: {"description": "The case is closed, or its clock is already suspended"}})
-def suspend(case_id: CaseId, suspension: Annotated[requests.SuspensionRequest, Body()]) -> Response[dict[str, Any]]:
+def suspend(case_id: CaseId, suspension: Annotated[bodies.SuspensionRequest, Body()]) -> Response[dict[str, Any]]:
     return json_response(200, cases.suspend(dynamodb_stores(), current_clock(), case_id, suspension.reason,
                                             _principal().client_id))
 
@@ -97,14 +98,14 @@ def suspend(case_id: CaseId, suspension: Annotated[requests.SuspensionRequest, B
 @route(router, "POST", "/v1/certifications/{case_id}/resumptions",
        responses={200: {"description": "The case with its running clock and moved `decide_by`"}, **_CASE,
                   409: {"description": "The case is closed, or its clock is not suspended"}})
-def resume(case_id: CaseId, _body: Annotated[requests.NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
+def resume(case_id: CaseId, _body: Annotated[bodies.NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
     return json_response(200, cases.resume(dynamodb_stores(), current_clock(), case_id, _principal().client_id))
 
 
 @route(router, "POST", "/v1/certifications/{case_id}/extension",
        responses={200: {"description": "The case with `clock.extension` and the moved `decide_by`"}, **_CASE,
                   409: {"description": "Already extended, the deadline has passed, or the case is closed"}})
-def extend(case_id: CaseId, _body: Annotated[requests.NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
+def extend(case_id: CaseId, _body: Annotated[bodies.NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
     return json_response(200, cases.extend(dynamodb_stores(), current_clock(), case_id, _principal().client_id))
 
 
@@ -115,7 +116,7 @@ def extend(case_id: CaseId, _body: Annotated[requests.NoFields | None, Body()] =
        description="Only while the case is UNDER_AUDIT and its workflow waits for the audit (desk review on the "
                    "SIMPLIFIED route). Score: 100, minus 1 per BASICALLY_MET and 2 per NOT_MET; a pass needs no "
                    "NOT_MET and 95 (ADVANCED_CERTIFIED) or 90 (CERTIFIED).")
-def audit(case_id: CaseId, assessment: Annotated[requests.Assessment, Body()]) -> Response[dict[str, Any]]:
+def audit(case_id: CaseId, assessment: Annotated[bodies.Assessment, Body()]) -> Response[dict[str, Any]]:
     return json_response(200, cases.record_audit(dynamodb_stores(), current_clock(), case_id, assessment.entries(),
                                                  _principal().client_id))
 
@@ -127,7 +128,7 @@ def audit(case_id: CaseId, assessment: Annotated[requests.Assessment, Body()]) -
        description="An approval sets the tier by a decision citing Art 8 (through the evaluation); a rejection "
                    "starts the 12-month bar, and a failed re-certification downgrades to REGULAR. "
                    "`CertificationDecided` goes on the bus.")
-def decide(case_id: CaseId, decision: Annotated[requests.DecisionRequest, Body()]) -> Response[dict[str, Any]]:
+def decide(case_id: CaseId, decision: Annotated[bodies.DecisionRequest, Body()]) -> Response[dict[str, Any]]:
     return json_response(200, cases.decide(dynamodb_stores(), current_clock(), case_id, case.Outcome(decision.outcome),
                                            decision.reasons, _principal().client_id))
 
@@ -137,7 +138,7 @@ def decide(case_id: CaseId, decision: Annotated[requests.DecisionRequest, Body()
                   409: {"description": "The case is already closed"}},
        description="Own enterprise only. Starts the 12-month bar; a withdrawn re-certification downgrades to "
                    "REGULAR like a failed one.")
-def withdraw(case_id: CaseId, _body: Annotated[requests.NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
+def withdraw(case_id: CaseId, _body: Annotated[bodies.NoFields | None, Body()] = None) -> Response[dict[str, Any]]:
     principal = _principal()
     principal.ensure_may_act_for(common.uscc_of(case_id))
     return json_response(200, cases.withdraw(dynamodb_stores(), current_clock(), case_id, principal.client_id))
@@ -160,7 +161,7 @@ def standards(target_tier: Annotated[Tier | None, Query(description="CERTIFIED o
 @route(router, "POST", "/v1/certifiers",
        responses={201: {"description": "The certifier; `resumed_cases` lists the cases resumed by the change"},
                   409: {"description": "A certifier with this id exists (PUT replaces it)"}})
-def add_certifier(certifier: Annotated[requests.NewCertifier, Body()]) -> Response[dict[str, Any]]:
+def add_certifier(certifier: Annotated[bodies.NewCertifier, Body()]) -> Response[dict[str, Any]]:
     created = roster.add_certifier(dynamodb_stores(), current_clock(), certifier.certifier(certifier.certifier_id),
                                    _principal().client_id)
     return json_response(201, created, headers={"Location": f"/v1/certifiers/{certifier.certifier_id}"})
@@ -174,7 +175,7 @@ def list_certifiers() -> Response[dict[str, Any]]:
 @route(router, "PUT", "/v1/certifiers/{certifier_id}",
        responses={200: {"description": "The certifier; `resumed_cases` lists the cases resumed by the change"},
                   404: {"description": "No such certifier"}})
-def replace_certifier(certifier_id: CertifierId, fields: Annotated[requests.CertifierFields, Body()]
+def replace_certifier(certifier_id: CertifierId, fields: Annotated[bodies.CertifierFields, Body()]
                       ) -> Response[dict[str, Any]]:
     return json_response(200, roster.replace_certifier(dynamodb_stores(), current_clock(),
                                                        fields.certifier(certifier_id), _principal().client_id))

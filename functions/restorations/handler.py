@@ -19,10 +19,10 @@ from shared.api.resolver import json_response, make_resolver, route
 from shared.domain.uscc import Uscc
 
 if TYPE_CHECKING:
-    from shared.domain import restoration_requests as requests
+    from shared.domain import restoration_requests as bodies
     from shared.usecases import restorations
 else:  # loaded by the first route that uses them (shared/api/lazy_imports.py says why)
-    requests = lazy_import("shared.domain.restoration_requests")
+    bodies = lazy_import("shared.domain.restoration_requests")
     restorations = lazy_import("shared.usecases.restorations")
 
 router = APIGatewayRouter()
@@ -57,7 +57,7 @@ def _principal() -> Principal:
                    "application per record and one open TIER application per enterprise. " + _CLOCK +
                    " The review answers APPROVED, REJECTED with `reasons:[{rule_id, article, detail}]` (rule ids "
                    "of the rule pack's `restoration.checks`), or NEEDS_OFFICER.")
-def post_restoration(application: Annotated[requests.RestorationApplication, Body()]) -> Response[dict[str, Any]]:
+def post_restoration(application: Annotated[bodies.RestorationApplication, Body()]) -> Response[dict[str, Any]]:
     principal = _principal()
     principal.ensure_may_act_for(application.uscc)
     created = restorations.receive_application(dynamodb_stores(), current_clock(), application, principal.client_id)
@@ -101,7 +101,7 @@ def read_restoration(restoration_id: RestorationId) -> Response[dict[str, Any]]:
                    "on the facts of today; the documents are the officer's to weigh. The approval then has the "
                    "same effects as the review's: RESTORED disclosures or an upgrade decision, `RestorationDecided`.")
 def post_decision(restoration_id: RestorationId,
-                  decision: Annotated[requests.OfficerDecision, Body()]) -> Response[dict[str, Any]]:
+                  decision: Annotated[bodies.OfficerDecision, Body()]) -> Response[dict[str, Any]]:
     return json_response(200, restorations.decide_as_officer(dynamodb_stores(), current_clock(), restoration_id,
                                                              decision, _principal().client_id))
 
@@ -115,7 +115,7 @@ def post_decision(restoration_id: RestorationId,
                    "working day after the day of receipt: the applicant's answer moves with the decision. "
                    "The reason is recorded in `clock.extended` and in `history`.")
 def post_extension(restoration_id: RestorationId,
-                   extension: Annotated[requests.Extension, Body()]) -> Response[dict[str, Any]]:
+                   extension: Annotated[bodies.Extension, Body()]) -> Response[dict[str, Any]]:
     return json_response(200, restorations.extend(dynamodb_stores(), current_clock(), restoration_id, extension,
                                                   _principal().client_id))
 
