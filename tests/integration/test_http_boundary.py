@@ -150,6 +150,28 @@ def test_a_datetime_is_refused_for_every_calendar_date_with_the_same_message(inv
     assert "YYYY-MM-DD" in CALENDAR_DATE_REQUIRED
 
 
+@pytest.mark.parametrize("registered_on", ["0001-01-01", "1899-12-31", "2200-01-01", "9999-12-31"])
+def test_a_calendar_date_outside_the_accepted_years_is_422_and_stores_nothing(invoke: Any, aws: Any,
+                                                                             registered_on: str) -> None:
+    # 0001-01-01 used to be stored and then fail (500) turning 00:00 CST of that day into UTC
+    response = post(invoke, "/v1/enterprises", REGISTRATION | {"registered_on": registered_on})
+    assert response["statusCode"] == 422, response["body"]
+    [message] = messages(response, ["body", "registered_on"])
+    assert "1900-2199" in message
+    assert scan_main(aws) == []
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00"])
+def test_an_instant_outside_the_accepted_years_is_422(invoke: Any, as_of: str) -> None:
+    register(invoke)
+    response = get_credit(invoke, as_of)
+    assert response["statusCode"] == 422, response["body"]
+    [message] = messages(response, ["query", "as_of"])
+    assert "1900-2199" in message
+    # the first accepted instant passes the type; it is before the enterprise was under management
+    assert get_credit(invoke, "1900-01-01T00:00:00+08:00")["statusCode"] == 404
+
+
 def test_an_unencoded_plus_in_as_of_gets_a_hint_to_encode_it(invoke: Any) -> None:
     register(invoke)
     # `?as_of=2026-11-20T10:00:00+08:00` unencoded: the `+` arrives as a space
