@@ -31,6 +31,7 @@ from shared.domain.bus_events import (
 from shared.domain.certification import case as cases
 from shared.domain.certification.case import Action, Case, CaseStatus
 from shared.domain.certification.certifiers import CertifierChoice, choose_certifiers
+from shared.domain.certification.errors import CaseStateConflict
 from shared.domain.certification.records import case_from_plain
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.enterprise import Enterprise, RegistrationStatus
@@ -123,7 +124,13 @@ def wait(stores: Stores, clock: Clock, case_id: str, action: Action, token: str)
             cases.require(case, action)
         return case, {"task_token": token, "waiting_for": action.value}
 
-    updated = transition(stores, case_id, now, WORKFLOW, None if again else f"waiting for {action.value}", change)
+    try:
+        updated = transition(stores, case_id, now, WORKFLOW, None if again else f"waiting for {action.value}",
+                             change)
+    except CaseStateConflict:
+        if CaseStatus(load(stores, case_id)["status"]) in _RECORDED.get(action, ()):
+            return wait(stores, clock, case_id, action, token)  # the officer acted meanwhile (an old token)
+        raise
     if action is Action.ASSIGN_CERTIFIERS:
         choice, _names = _choice(stores, case_from_plain(updated, rules_at(now)), now, rules_at(now))
         if choice.complete:  # the roster changed between the assignment and this wait

@@ -53,8 +53,13 @@ def wait(stores: Stores, clock: Clock, objection_id: str, token: str) -> dict[st
             raise StepFailed(f"objection {objection_id} is {item['status']}, not UNDER_REVIEW")
         return {"task_token": token}
 
-    updated = change(stores, objection_id, clock.now(), WORKFLOW,
-                     None if again else "waiting for the officer's review", waiting)
+    try:
+        updated = change(stores, objection_id, clock.now(), WORKFLOW,
+                         None if again else "waiting for the officer's review", waiting)
+    except StepFailed:
+        if load(stores, objection_id)["status"] != ObjectionStatus.UNDER_REVIEW.value:
+            return wait(stores, clock, objection_id, token)  # decided meanwhile (on an old token)
+        raise
     return {"status": updated["status"]}
 
 
