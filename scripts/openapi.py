@@ -134,6 +134,7 @@ def build_document() -> str:
         app.configure_openapi(security_schemes=security_schemes())
         merge.add_schema(json.loads(app.get_openapi_json_schema()))
     document = json.loads(merge.get_openapi_json_schema())
+    _drop_null_from_optional_parameters(document)
     _add_contract_headers(document)
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -149,6 +150,22 @@ CORRELATION_ID = {
     "description": "Echoed in the response's x-correlation-id; generated when absent.",
     "schema": {"type": "string"},
 }
+
+
+def _drop_null_from_optional_parameters(document: dict[str, Any]) -> None:
+    """An optional query parameter is typed `X | None` in the handler, which Powertools writes as
+    `anyOf: [X, {type: null}]`. A query string cannot carry a JSON null (absent is the only "none"),
+    so the document says `X` and `required: false`; a fuzzer reading `null` as a value to negate would
+    otherwise send objects serialised as extra parameters and expect them refused."""
+    for operation in (op for ops in document.get("paths", {}).values() for op in ops.values()
+                      if isinstance(op, dict)):
+        for parameter in operation.get("parameters", []):
+            schema = parameter.get("schema", {})
+            variants = [v for v in schema.get("anyOf", []) if v != {"type": "null"}]
+            if parameter.get("required") or len(variants) != 1 or len(variants) == len(schema["anyOf"]):
+                continue
+            del schema["anyOf"]
+            parameter["schema"] = {**variants[0], **schema}
 
 
 def _add_contract_headers(document: dict[str, object]) -> None:
