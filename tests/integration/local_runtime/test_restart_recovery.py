@@ -31,9 +31,9 @@ from tests.integration.local_runtime.test_certification_workflow import (
 from tests.integration.local_runtime.test_objection_workflow import _file, _objection, _penalise
 
 
-def _runtime(data: Path) -> Runtime:
+def _runtime(data: Path, seed: str | None) -> Runtime:
     return Runtime(Options(port=0, emulator_port=0, data_dir=data, cdk_out=CDK_OUT, warm=False,
-                           save_every_s=3600, seed="demo"))
+                           save_every_s=3600, seed=seed))
 
 
 def _tear_down(rt: Runtime, saved_env: dict[str, str], *, save: bool) -> None:
@@ -66,7 +66,7 @@ def before_the_crash(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
     """The first run, stopped as by `kill -9`: what it left waiting."""
     saved_env = dict(os.environ)
     data = tmp_path_factory.mktemp("restart-data")
-    rt = _runtime(data)
+    rt = _runtime(data, "demo")
     try:
         rt.start()
         api = Api(f"http://127.0.0.1:{rt.http.port}")
@@ -101,7 +101,7 @@ def before_the_crash(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
 @pytest.fixture(scope="module")
 def restarted(before_the_crash: dict[str, Any]) -> Iterator[Runtime]:
     saved_env = dict(os.environ)
-    rt = _runtime(before_the_crash["data"])
+    rt = _runtime(before_the_crash["data"], None)  # the demo data is in the tables
     try:
         rt.start()
         yield rt
