@@ -32,6 +32,11 @@ class HttpServer:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        # The port listens from construction, so a stop can come (SIGTERM during start-up) before
+        # start(): shutdown() would then wait forever for a serve_forever that never ran.
+        started = self._thread.ident is not None
+        if started:
+            self._server.shutdown()
         self._server.server_close()
-        self._thread.join(timeout=5)
+        if started:
+            self._thread.join(timeout=5)

@@ -128,24 +128,11 @@ def _other_records(table: str, today: date) -> None:
         backend.put_item(table, to_item(item))
 
 
-def _without_table_copies() -> None:
-    """moto copies every table a transaction touches (its rollback), which with 100,000 items takes a minute
-    per transaction; no read depends on it, and no transaction of the run fails, so the bench skips it."""
-    import copy
-    import types
-
-    from moto.dynamodb import models
-
-    def deepcopy(value: Any) -> Any:
-        return value if isinstance(value, models.Table) else copy.deepcopy(value)
-
-    setattr(models, "copy", types.SimpleNamespace(deepcopy=deepcopy))  # noqa: B010 (a module attribute)
-
-
 def _recertification_reads() -> dict[str, Any]:
     import boto3
     from moto import mock_aws
 
+    from local.moto_transactions import rolled_back_by_item
     from shared.adapters import dynamodb as dynamodb_adapter
     from shared.adapters.recertification_due import DynamoRecertificationIndex
     from shared.adapters.settings import settings
@@ -161,7 +148,7 @@ def _recertification_reads() -> dict[str, Any]:
     os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1")
     certified_at = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
     opens_on = date(2031, 11, 20) - timedelta(days=90)
-    with mock_aws():
+    with mock_aws(), rolled_back_by_item():
         for env, name in create_tables(boto3.client("dynamodb")).items():
             os.environ[env] = name
         settings.cache_clear()
@@ -190,7 +177,6 @@ def _recertification_reads() -> dict[str, Any]:
             reads["requests"] += 1
 
         dynamodb_adapter.dynamodb_client().meta.events.register("after-call.dynamodb.*", count)
-        _without_table_copies()
         run_clock = FixedClock(datetime.combine(opens_on, day_time(1, 0), CHINA_TZ).astimezone(UTC))
         report = run_recertification_due(stores, run_clock, DynamoRecertificationIndex())
         table_items = boto3.client("dynamodb").describe_table(TableName=settings().table_name)["Table"]["ItemCount"]

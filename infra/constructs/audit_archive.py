@@ -16,20 +16,18 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_pipes as pipes
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.catalog import Access, FunctionSpec
-from infra.constructs.queues import acknowledge_target_dlq, dead_letter_queue
+from infra.constructs.stream_pipe import stream_pipe
 from infra.nag import acknowledge, default_policy
 from shared.adapters.audit_archive import ARCHIVE_BUCKET_ENV
 
 DEFAULT_RETENTION_DAYS = 3650
 """Ten years: longer than any window in which a decision can be contested or a record restored."""
 RETENTION_CONTEXT = "audit_archive_retention_days"
-PIPE_RETRY_ATTEMPTS = 10
 
 
 class AuditArchive(Construct):
@@ -71,34 +69,12 @@ class AuditArchive(Construct):
                     f"AwsSolutions-IAM5[Resource::<{self._logical(self.bucket)}.Arn>/*]",
                     "Each entry is a new object under the archive bucket: object keys are per entry, "
                     "so the grant names the bucket's objects (PutObject only).")
-        dlq = dead_letter_queue(self, f"{spec.name}PipeDlq")
-        acknowledge_target_dlq(dlq, "the audit archive pipe")
-        self.dead_letter_queues["AuditArchivePipe"] = dlq
-        role = iam.Role(self, "PipeRole", assumed_by=iam.ServicePrincipal("pipes.amazonaws.com"),
-                        description="Reads the audit table's stream and invokes the audit archive function")
-        # The stream's reads only (grant_stream_read adds dynamodb:ListStreams on "*", which a pipe
-        # given the stream's ARN does not need).
-        role.add_to_policy(iam.PolicyStatement(
-            actions=["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
-            resources=[table.table_stream_arn]))
-        # The function itself, not grant_invoke's `<arn>:*` (no version or alias is ever invoked).
-        role.add_to_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[function.function_arn]))
-        dlq.grant_send_messages(role)
-        pipes.CfnPipe(
-            self, "Pipe",
-            description="Audit table stream to the write-once archive",
-            role_arn=role.role_arn,
-            source=table.table_stream_arn,
-            source_parameters=pipes.CfnPipe.PipeSourceParametersProperty(
-                dynamo_db_stream_parameters=pipes.CfnPipe.PipeSourceDynamoDBStreamParametersProperty(
-                    starting_position="TRIM_HORIZON", batch_size=batch_size,
-                    maximum_retry_attempts=PIPE_RETRY_ATTEMPTS, on_partial_batch_item_failure="AUTOMATIC_BISECT",
-                    dead_letter_config=pipes.CfnPipe.DeadLetterConfigProperty(arn=dlq.queue_arn))),
-            target=function.function_arn,
-            target_parameters=pipes.CfnPipe.PipeTargetParametersProperty(
-                lambda_function_parameters=pipes.CfnPipe.PipeTargetLambdaFunctionParametersProperty(
-                    invocation_type="REQUEST_RESPONSE")),
-        )
+        piped = stream_pipe(
+            self, stream_arn=table.table_stream_arn, function=function, batch_size=batch_size,
+            dlq_id=f"{spec.name}PipeDlq", name="the audit archive pipe",
+            role_description="Reads the audit table's stream and invokes the audit archive function",
+            description="Audit table stream to the write-once archive")
+        self.dead_letter_queues["AuditArchivePipe"] = piped.dead_letter_queue
 
     @staticmethod
     def _logical(bucket: s3.Bucket) -> str:

@@ -4,7 +4,7 @@ Every event is written in the transaction of the state change it reports (`share
 to a table of its own (why not the main table: see that module). The table's stream feeds an
 EventBridge Pipe → the `outbox_relay` function → the `credit` bus. The pipe takes new items only
 (INSERT), in order; a partial batch failure resumes from the record it names, an error halves the
-batch until the bad record is alone (AUTOMATIC_BISECT), and after `PIPE_RETRY_ATTEMPTS` the batch's
+batch until the bad record is alone (AUTOMATIC_BISECT), and after `stream_pipe.PIPE_RETRY_ATTEMPTS` the batch's
 stream coordinates go to a watched DLQ. The item itself stays `pending` (sparse `undelivered`
 index) until delivered, so a redrive (`{"redrive": N}` to the relay) never depends on the stream's
 24-hour window. Delivered items expire (TTL) after `shared.adapters.outbox.RETENTION_S`; the bus
@@ -12,23 +12,20 @@ archive and the audit table keep the history."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_pipes as pipes
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.catalog import Access, FunctionSpec
-from infra.constructs.queues import acknowledge_target_dlq, dead_letter_queue
+from infra.constructs.stream_pipe import stream_pipe
 from shared.adapters.outbox import UNDELIVERED_INDEX
 from shared.adapters.settings import OUTBOX_TABLE_ENV
 
-PIPE_RETRY_ATTEMPTS = 10
 STRING = dynamodb.AttributeType.STRING
 NEW_ITEMS_ONLY = {"eventName": ["INSERT"]}
 """The pipe's filter: a second write of an id (MODIFY), the relay's marks (MODIFY) and TTL deletions
@@ -77,32 +74,13 @@ class Outbox(Construct):
         function.add_to_role_policy(iam.PolicyStatement(
             actions=["dynamodb:Query"], resources=[f"{self.table.table_arn}/index/{UNDELIVERED_INDEX}"]))
         function.add_environment(OUTBOX_TABLE_ENV, self.table.table_name)
-        dlq = dead_letter_queue(self, "PipeDlq")
-        acknowledge_target_dlq(dlq, "the outbox pipe")
-        self.dead_letter_queues["OutboxPipe"] = dlq
-        role = iam.Role(self, "PipeRole", assumed_by=iam.ServicePrincipal("pipes.amazonaws.com"),
-                        description="Reads the outbox table's stream and invokes the outbox relay")
         stream_arn = self.table.table_stream_arn
         assert stream_arn is not None  # the table above has a stream
-        role.add_to_policy(iam.PolicyStatement(
-            actions=["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
-            resources=[stream_arn]))
-        role.add_to_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[function.function_arn]))
-        dlq.grant_send_messages(role)
-        self.pipe = pipes.CfnPipe(
-            self, "Pipe",
+        piped = stream_pipe(
+            self, stream_arn=stream_arn, function=function, batch_size=batch_size,
+            dlq_id="PipeDlq", name="the outbox pipe",
+            role_description="Reads the outbox table's stream and invokes the outbox relay",
             description="Outbox table stream to the credit bus (through the relay)",
-            role_arn=role.role_arn,
-            source=stream_arn,
-            source_parameters=pipes.CfnPipe.PipeSourceParametersProperty(
-                filter_criteria=pipes.CfnPipe.FilterCriteriaProperty(
-                    filters=[pipes.CfnPipe.FilterProperty(pattern=json.dumps(NEW_ITEMS_ONLY))]),
-                dynamo_db_stream_parameters=pipes.CfnPipe.PipeSourceDynamoDBStreamParametersProperty(
-                    starting_position="TRIM_HORIZON", batch_size=batch_size,
-                    maximum_retry_attempts=PIPE_RETRY_ATTEMPTS, on_partial_batch_item_failure="AUTOMATIC_BISECT",
-                    dead_letter_config=pipes.CfnPipe.DeadLetterConfigProperty(arn=dlq.queue_arn))),
-            target=function.function_arn,
-            target_parameters=pipes.CfnPipe.PipeTargetParametersProperty(
-                lambda_function_parameters=pipes.CfnPipe.PipeTargetLambdaFunctionParametersProperty(
-                    invocation_type="REQUEST_RESPONSE")),
-        )
+            only=NEW_ITEMS_ONLY)
+        self.dead_letter_queues["OutboxPipe"] = piped.dead_letter_queue
+        self.pipe = piped.pipe

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from shared.adapters import keys
-from shared.adapters.dynamodb import dynamodb_client, error_code, from_item, to_item
+from shared.adapters.dynamodb import dynamodb_client, error_code, from_item, query_all, to_item
 from shared.adapters.outbox import outbox_writes
 from shared.adapters.settings import settings
 from shared.domain.audit_chain import ChainHead, link
@@ -96,17 +96,8 @@ class DynamoAuditStore:
         self.audit_table = audit_table or settings().audit_table_name
 
     def entries(self, uscc: str) -> list[dict[str, Any]]:
-        client = dynamodb_client()
-        kwargs: dict[str, Any] = {"TableName": self.audit_table, "KeyConditionExpression": "pk = :pk",
-                                  "ConsistentRead": True,
-                                  "ExpressionAttributeValues": to_item({":pk": keys.enterprise_pk(uscc)})}
-        found: list[dict[str, Any]] = []
-        while True:
-            response = client.query(**kwargs)
-            found += [from_item(i) for i in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                return found
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return list(query_all(TableName=self.audit_table, KeyConditionExpression="pk = :pk", ConsistentRead=True,
+                              ExpressionAttributeValues=to_item({":pk": keys.enterprise_pk(uscc)})))
 
     def head(self, uscc: str) -> dict[str, Any] | None:
         head = load_head(uscc, self.table)

@@ -19,7 +19,7 @@ from typing import Any
 from shared.adapters import keys
 from shared.adapters.audit import transact_with_audit
 from shared.adapters.credit_store import get_item, put_new, put_versioned, query_partition, transact
-from shared.adapters.dynamodb import dynamodb_client, from_item, to_item
+from shared.adapters.dynamodb import query_all, to_item
 from shared.adapters.settings import settings
 from shared.domain.certification.case import CaseStatus
 from shared.domain.errors import Conflict
@@ -99,16 +99,8 @@ class DynamoCertificationStore:
         self._transact(writes, case, audit, outbox)
 
     def _partition(self, pk: str) -> list[dict[str, Any]]:
-        client = dynamodb_client()
-        kwargs: dict[str, Any] = {"TableName": self.table, "KeyConditionExpression": "pk = :pk",
-                                  "ExpressionAttributeValues": to_item({":pk": pk})}
-        found: list[dict[str, Any]] = []
-        while True:
-            response = client.query(**kwargs)
-            found += [from_item(i) for i in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                return found
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return list(query_all(TableName=self.table, KeyConditionExpression="pk = :pk",
+                              ExpressionAttributeValues=to_item({":pk": pk})))
 
     def waiting_for_certifiers(self) -> list[tuple[str, str]]:
         return [(i["uscc"], i["sk"]) for i in self._partition(keys.WAITING_FOR_CERTIFIERS_PK)]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from shared.adapters import keys
 from shared.adapters.audit import transact_with_audit
 from shared.adapters.disclosure_store import write_items
-from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, to_item
+from shared.adapters.dynamodb import dynamodb_client, from_item, is_condition_failure, query_all, to_item
 from shared.adapters.enterprises import enterprise_item
 from shared.adapters.outbox import outbox_writes
 from shared.adapters.settings import settings
@@ -111,26 +111,18 @@ _KINDS = {"EVT#": "events", "VOL#": "volumes", "DEC#": "decisions", "AR#": "annu
 
 def load_enterprise_items(uscc: str, table: str | None = None) -> EnterpriseItems:
     """One Query (paginated) over the enterprise's partition."""
-    table = table or settings().table_name
-    client = dynamodb_client()
     items = EnterpriseItems()
-    kwargs: dict[str, Any] = {"TableName": table, "KeyConditionExpression": "pk = :pk",
-                              "ExpressionAttributeValues": to_item({":pk": keys.enterprise_pk(uscc)})}
-    while True:
-        response = client.query(**kwargs)
-        for raw in response.get("Items", []):
-            item = from_item(raw)
-            sk = item["sk"]
-            if sk == keys.PROFILE:
-                items.profile = item
-                continue
-            for prefix, bucket in _KINDS.items():
-                if sk.startswith(prefix):
-                    getattr(items, bucket).append(item)
-                    break
-        if "LastEvaluatedKey" not in response:
-            return items
-        kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    for item in query_all(TableName=table or settings().table_name, KeyConditionExpression="pk = :pk",
+                          ExpressionAttributeValues=to_item({":pk": keys.enterprise_pk(uscc)})):
+        sk = item["sk"]
+        if sk == keys.PROFILE:
+            items.profile = item
+            continue
+        for prefix, bucket in _KINDS.items():
+            if sk.startswith(prefix):
+                getattr(items, bucket).append(item)
+                break
+    return items
 
 
 def query_index(index: str, pk_name: str, pk_value: str, *, limit: int | None = None,

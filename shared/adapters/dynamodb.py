@@ -26,7 +26,7 @@ read what is due, never the table; gsi3 only records the system published (the n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +100,19 @@ def _plain(value: Any) -> Any:
     if isinstance(value, set):
         return sorted(_plain(v) for v in value)
     return value
+
+
+def query_all(**request: Any) -> Iterator[dict[str, Any]]:
+    """Every item a Query answers, page after page, as plain values. The request (its `TableName`
+    above all) is written at the call: that is where tests/infra/code_actions.py reads which table
+    a function queries."""
+    client = dynamodb_client()
+    while True:
+        response = client.query(**request)
+        yield from (from_item(item) for item in response.get("Items", []))
+        if "LastEvaluatedKey" not in response:
+            return
+        request = {**request, "ExclusiveStartKey": response["LastEvaluatedKey"]}
 
 
 def error_code(exc: Exception) -> str | None:

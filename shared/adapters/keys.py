@@ -106,10 +106,6 @@ def audit_head_pk(uscc: str) -> str:
     return f"AUDITHEAD#{uscc}"
 
 
-def schedule_pk(name: str) -> str:
-    return f"SCHEDULE#{name}"
-
-
 def objection_sk(objection_id: str) -> str:
     """An objection under its enterprise (loaded with the enterprise's file: the corrections it makes)."""
     return f"OBJ#{objection_id}"

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from shared.adapters import keys
-from shared.adapters.dynamodb import dynamodb_client, from_item, to_item
+from shared.adapters.dynamodb import dynamodb_client, from_item, query_all, to_item
 from shared.adapters.outbox import transact_with_outbox
 from shared.adapters.settings import settings
 from shared.domain.errors import Conflict
@@ -55,14 +55,8 @@ class DynamoFilingStore:
     def keys_of(self, uscc: str, kind: FilingKind) -> list[str]:
         """One Query (paginated) on the kind's sort-key prefix, projecting the keys only."""
         prefix = _SORT_KEYS[kind]
-        kwargs: dict[str, Any] = {
-            "TableName": self.table_name, "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": to_item({":pk": keys.enterprise_pk(uscc), ":prefix": prefix}),
-            "ProjectionExpression": "sk"}
-        found: list[str] = []
-        while True:
-            response = dynamodb_client().query(**kwargs)
-            found += [str(from_item(item)["sk"])[len(prefix):] for item in response.get("Items", [])]
-            if "LastEvaluatedKey" not in response:
-                return found
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        found = query_all(
+            TableName=self.table_name, KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues=to_item({":pk": keys.enterprise_pk(uscc), ":prefix": prefix}),
+            ProjectionExpression="sk")
+        return [str(item["sk"])[len(prefix):] for item in found]

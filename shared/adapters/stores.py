@@ -46,7 +46,6 @@ def dynamodb_stores() -> Stores:
     return Stores(enterprises=_deferred("enterprises", "EnterpriseRepository"),
                   credit=_deferred("credit_store", "DynamoCreditFileStore"),
                   filings=_deferred("records", "DynamoFilingStore"),
-                  schedules=_deferred("schedules", "DynamoScheduleStore"),
                   bus=_deferred("bus", "EventBridgeBus"),
                   audit=_deferred("audit", "DynamoAuditStore"),
                   certifications=_deferred("certifications", "DynamoCertificationStore"),

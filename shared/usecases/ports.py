@@ -137,11 +137,6 @@ class AnnualReportStore(Protocol):
     def filed_on(self, uscc: str, year: int) -> date | None: ...  # CST day the report was filed
 
 
-class ScheduleStore(Protocol):
-    def cursor(self, schedule: str) -> dict[str, Any] | None: ...
-    def save_cursor(self, schedule: str, values: Mapping[str, Any]) -> None: ...
-
-
 class CertificationStore(Protocol):
     """Certification cases (under their enterprise), the one-open-case guard, the index of cases
     waiting for certifiers, and the certifiers' roster."""
@@ -234,7 +229,6 @@ class Stores:
     enterprises: EnterpriseStore
     credit: CreditFileStore
     filings: FilingStore
-    schedules: ScheduleStore
     bus: EventBus
     certifications: CertificationStore
     workflows: Workflows

@@ -11,13 +11,16 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from stdnum.cn import uscc as uscc_check
 
-from tests.e2e.client import Api
+from tests.e2e.client import Api, Reply
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 60.0
@@ -129,6 +132,16 @@ def stop(running: Running, sig: int = signal.SIGTERM) -> int:
     return code
 
 
+@contextmanager
+def started(data_dir: Path, *extra: str, sig: int = signal.SIGTERM) -> Iterator[Running]:
+    """A runtime for the block, stopped with `sig` at its end (`stop` checks nothing is left)."""
+    running = start(data_dir, *extra)
+    try:
+        yield running
+    finally:
+        assert stop(running, sig) == 0, running.output()[-3000:]
+
+
 @pytest.fixture(scope="module")
 def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     running = start(tmp_path_factory.mktemp("e2e") / "data", "--seed", "demo")
@@ -142,3 +155,53 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
 @pytest.fixture
 def api(runtime: Running) -> Api:
     return runtime.api
+
+
+# What the journeys share: a new enterprise, an agency's report, waiting for what the bus does, clock travel.
+
+def new_uscc() -> str:
+    base = "91110108" + uuid.uuid4().hex[:9].upper()
+    return base + uscc_check.calc_check_digit(base)
+
+
+def registration(uscc: str) -> dict[str, object]:
+    return {"uscc": uscc, "name": "E2E Trading Co., Ltd.", "registration_status": "REGISTERED",
+            "business_types": ["CONSIGNOR_CONSIGNEE"], "registered_on": "2020-05-01"}
+
+
+def register(api: Api, uscc: str, key: str | None = None) -> Reply:
+    return api.post("/v1/enterprises", registration(uscc), token=api.token("demo-registry"),
+                    headers={"Idempotency-Key": key or str(uuid.uuid4())})
+
+
+def report(api: Api, *events: dict[str, Any]) -> Reply:
+    """POST /v1/credit-events as the demo agency, under a new idempotency key."""
+    return api.post("/v1/credit-events", {"events": list(events)}, token=api.token("demo-events"),
+                    headers={"Idempotency-Key": str(uuid.uuid4())})
+
+
+def poll[T](read: Callable[[], T], until: Callable[[T], object], timeout: float = 20.0, every: float = 0.2) -> T:
+    """`read()` again until `until` holds of its value or `timeout` seconds have passed: the last value
+    read (what the bus and the schedules do happens after the request that caused it answered)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if until(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(every)
+
+
+def wait_for_decisions(api: Api, uscc: str, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
+    def decisions() -> list[dict[str, Any]]:
+        return list(api.get(f"/v1/enterprises/{uscc}/decisions", token=api.token("demo-officer")).json["items"])
+
+    return poll(decisions, lambda items: len(items) >= count, timeout)
+
+
+@contextmanager
+def real_time_after(api: Api) -> Iterator[None]:
+    """The runtime's clock back to real time at the end of the block, whatever happened in it."""
+    try:
+        yield
+    finally:
+        api.post("/_local/clock", {"now": None})

@@ -4,26 +4,14 @@ decision, the public view (now and in the past), the public list and a what-if a
 
 from __future__ import annotations
 
-import time
 import uuid
-from typing import Any
 
 import pytest
 
 from tests.e2e.client import Api
-from tests.e2e.test_partner_journey import new_uscc, register
+from tests.e2e.conftest import new_uscc, real_time_after, register, report, wait_for_decisions
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_for_decisions(api: Api, uscc: str, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + timeout
-    while True:
-        items: list[dict[str, Any]] = api.get(f"/v1/enterprises/{uscc}/decisions",
-                                              token=api.token("demo-officer")).json["items"]
-        if len(items) >= count or time.monotonic() > deadline:
-            return items
-        time.sleep(0.2)
 
 
 def test_unpaid_tax_becomes_a_d4_ground_when_the_clock_passes_its_threshold(api: Api) -> None:
@@ -33,8 +21,7 @@ def test_unpaid_tax_becomes_a_d4_ground_when_the_clock_passes_its_threshold(api:
     tax = {"event_id": f"TAX-{uuid.uuid4().hex[:8]}", "uscc": uscc, "type": "TAX_OVERDUE",
            "business_line": "OWN_ACCOUNT", "decided_on": "2026-11-01", "due_on": "2026-11-10",
            "amount_cny": "52000.00", "document_no": "税催〔2026〕77号", "authority": "Beijing Customs"}
-    reported = api.post("/v1/credit-events", {"events": [tax]}, token=api.token("demo-events"),
-                        headers={"Idempotency-Key": str(uuid.uuid4())})
+    reported = report(api, tax)
     assert reported.status == 202, reported.text
     assert wait_for_decisions(api, uscc, 1, timeout=3) == []  # evaluated: still REGULAR, no decision
     assert api.get(f"/v1/enterprises/{uscc}/credit").json["tier"] == "REGULAR"
@@ -46,7 +33,7 @@ def test_unpaid_tax_becomes_a_d4_ground_when_the_clock_passes_its_threshold(api:
     assert what_if.status == 200, what_if.text
     assert (what_if.json["tier"], [g["rule_id"] for g in what_if.json["grounds"]]) == ("DISCREDITED", ["D4"])
 
-    try:
+    with real_time_after(api):
         # When the clock passes the threshold and the arrears-watch schedule runs
         assert api.post("/_local/clock", {"now": "2027-02-11T00:25:00+08:00"}).status == 200
         ran = api.post("/_local/schedules/arrears-watch/run")
@@ -67,5 +54,3 @@ def test_unpaid_tax_becomes_a_d4_ground_when_the_clock_passes_its_threshold(api:
         # And the enterprise is on the public discredited list
         listed = api.get("/v1/lists/discredited", query={"limit": 500}).json["items"]
         assert uscc in [i["uscc"] for i in listed]
-    finally:
-        api.post("/_local/clock", {"now": None})

@@ -4,14 +4,13 @@ and forward again ends nothing twice."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
 import pytest
 
 from tests.e2e.client import Api
-from tests.e2e.test_partner_journey import new_uscc, register
+from tests.e2e.conftest import new_uscc, poll, real_time_after, register, report
 
 pytestmark = pytest.mark.e2e
 
@@ -22,13 +21,8 @@ def on_feed(api: Api, uscc: str) -> list[dict[str, Any]]:
     return list(reply.json["items"])
 
 
-def wait_on_feed(api: Api, uscc: str, timeout: float = 20.0) -> list[dict[str, Any]]:
-    deadline = time.monotonic() + timeout
-    while True:
-        items = on_feed(api, uscc)
-        if items or time.monotonic() > deadline:
-            return items
-        time.sleep(0.2)
+def wait_on_feed(api: Api, uscc: str) -> list[dict[str, Any]]:
+    return poll(lambda: on_feed(api, uscc), bool)
 
 
 def test_a_general_record_is_shown_through_its_last_day_and_expires_the_next(api: Api) -> None:
@@ -38,13 +32,12 @@ def test_a_general_record_is_shown_through_its_last_day_and_expires_the_next(api
     penalty = {"event_id": f"PEN-{uuid.uuid4().hex[:8]}", "uscc": uscc, "type": "SMUGGLING_PENALTY",
                "business_line": "OWN_ACCOUNT", "decided_on": "2026-11-20", "penalty_kind": "FINE",
                "amount_cny": "250000.00", "document_no": "京关缉决字〔2026〕123号", "authority": "Beijing Customs"}
-    reported = api.post("/v1/credit-events", {"events": [penalty]}, token=api.token("demo-events"),
-                        headers={"Idempotency-Key": str(uuid.uuid4())})
+    reported = report(api, penalty)
     assert reported.status == 202, reported.text
     (item,) = wait_on_feed(api, uscc)
     assert (item["event_id"], item["published_until"], item["status"]) == (penalty["event_id"], "2027-11-20",
                                                                           "PUBLISHED")
-    try:
+    with real_time_after(api):
         # When the clock reaches its last day and the expiry schedule runs
         assert api.post("/_local/clock", {"now": "2027-11-20T23:30:00+08:00"}).status == 200
         assert api.post("/_local/schedules/disclosure-expiry/run").status == 200
@@ -66,5 +59,3 @@ def test_a_general_record_is_shown_through_its_last_day_and_expires_the_next(api
         api.post("/_local/schedules/disclosure-expiry/run")
         again = api.get(f"/v1/enterprises/{uscc}/disclosures", token=api.token("demo-officer")).json["items"]
         assert [h["status"] for h in again[0]["history"]] == ["PUBLISHED", "EXPIRED"]
-    finally:
-        api.post("/_local/clock", {"now": None})

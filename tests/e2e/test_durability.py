@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import REPO, alive, descendants_of, start, stop
-from tests.e2e.test_partner_journey import new_uscc, register
+from tests.e2e.conftest import REPO, alive, descendants_of, new_uscc, register, start, started
 
 pytestmark = pytest.mark.e2e
 HANG_GUARD_S = 60  # only against a hang; nothing is asserted about how long anything takes
@@ -44,21 +43,15 @@ def test_acknowledged_registrations_survive_kill_9(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert [pid for pid in workers if _running(pid)] == []
     # Then, started again on the same data folder, all five are there
-    second = start(data)
-    try:
+    with started(data) as second:
         officer = second.api.token("demo-officer")
         found = [second.api.get(f"/v1/enterprises/{uscc}", token=officer).status for uscc in usccs]
         assert found == [200] * 5, second.output()[-3000:]
-    finally:
-        assert stop(second) == 0
     # And a third start (after the clean stop) still has them, from the snapshot alone
-    third = start(data)
-    try:
+    with started(data) as third:
         officer = third.api.token("demo-officer")
         assert [third.api.get(f"/v1/enterprises/{u}", token=officer).status for u in usccs] == [200] * 5
         assert (data / "dynamodb.journal").read_text() == ""
-    finally:
-        assert stop(third) == 0
 
 
 def _running(pid: int) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import signal
-import time
 import uuid
 import zipfile
 from pathlib import Path
@@ -16,7 +15,7 @@ import boto3
 import pytest
 
 from tests.e2e.client import Api
-from tests.e2e.conftest import Running, descendants_of, start, stop
+from tests.e2e.conftest import Running, descendants_of, poll, started
 
 pytestmark = pytest.mark.e2e
 
@@ -32,13 +31,10 @@ def aws(runtime: Running, service: str) -> Any:
 
 
 def wait_for(predicate: Any, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
+    value = poll(predicate, bool, timeout)
+    if not value:
+        raise AssertionError("timed out")
+    return value
 
 
 def test_state_machine_with_callback_through_the_aws_api(runtime: Running, api: Api) -> None:
@@ -99,8 +95,7 @@ def test_aws_api_sees_the_deployed_stack(runtime: Running) -> None:
 def test_data_survives_a_restart_and_fresh_starts_empty(tmp_path: Path) -> None:
     # Given a runtime that registered an enterprise
     data = tmp_path / "data"
-    first = start(data)
-    try:
+    with started(data, sig=signal.SIGINT) as first:
         api = first.api
         uscc = "91440300MA5D000002"
         created = api.post("/v1/enterprises", {
@@ -110,28 +105,20 @@ def test_data_survives_a_restart_and_fresh_starts_empty(tmp_path: Path) -> None:
         assert created.status == 201, created.text
         # (the registration ran in a worker process forked by the runtime's zygote)
         assert len(descendants_of(first.process.pid)) >= 2
-    finally:
-        # When it is stopped with Ctrl-C (stop() also checks that none of its processes is left)
-        assert stop(first, signal.SIGINT) == 0, first.output()[-3000:]
+        # When it is stopped with Ctrl-C as the block ends (stop() also checks that none of its processes is left)
     # Then it said so, and the tables were saved
     assert "stopped." in first.output()
     assert uscc in (data / "dynamodb.json").read_text()
     # When it starts again on the same data folder
-    second = start(data)
-    try:
+    with started(data) as second:
         officer = second.api.token("demo-officer")
         # Then the enterprise is still there
         assert second.api.get(f"/v1/enterprises/{uscc}", token=officer).status == 200
-    finally:
-        assert stop(second, signal.SIGTERM) == 0
     # When it starts with --fresh
-    third = start(data, "--fresh")
-    try:
+    with started(data, "--fresh") as third:
         # Then the enterprise is gone
         reply = third.api.get(f"/v1/enterprises/{uscc}", token=third.api.token("demo-officer"))
         assert reply.status == 404
-    finally:
-        assert stop(third) == 0
 
 
 def test_an_audited_change_reaches_the_write_once_archive(runtime: Running, api: Api) -> None:

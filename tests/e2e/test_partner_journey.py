@@ -4,34 +4,17 @@ reads, the gateway's and handlers' refusals, time travel, schedules."""
 from __future__ import annotations
 
 import json
-import time
 import uuid
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from stdnum.cn import uscc as uscc_check
 
 from tests.e2e.client import Api, Reply
-from tests.e2e.conftest import Running
+from tests.e2e.conftest import Running, new_uscc, register, registration, report, wait_for_decisions
 
 pytestmark = pytest.mark.e2e
 PROBLEM = "application/problem+json"
-
-
-def new_uscc() -> str:
-    base = "91110108" + uuid.uuid4().hex[:9].upper()
-    return base + uscc_check.calc_check_digit(base)
-
-
-def registration(uscc: str) -> dict[str, object]:
-    return {"uscc": uscc, "name": "E2E Trading Co., Ltd.", "registration_status": "REGISTERED",
-            "business_types": ["CONSIGNOR_CONSIGNEE"], "registered_on": "2020-05-01"}
-
-
-def register(api: Api, uscc: str, key: str | None = None) -> Reply:
-    return api.post("/v1/enterprises", registration(uscc), token=api.token("demo-registry"),
-                    headers={"Idempotency-Key": key or str(uuid.uuid4())})
 
 
 def assert_problem(reply: Reply, status: int) -> None:
@@ -200,17 +183,11 @@ def test_reported_event_reaches_evaluation_through_the_bus(api: Api) -> None:
              "business_line": "OWN_ACCOUNT", "decided_on": "2026-01-15", "document_no": "E2E-DOC-1",
              "authority": "Beijing Customs"}
     # When the agency reports a credit event
-    reported = api.post("/v1/credit-events", {"events": [event]}, token=api.token("demo-events"),
-                        headers={"Idempotency-Key": str(uuid.uuid4())})
+    reported = report(api, event)
     assert reported.status == 202, reported.text
     # Then the template's EventBridge rule delivers the ingestion function's event to the evaluation
     # function (asynchronously), which records a decision citing the event
-    officer = api.token("demo-officer")
-    deadline = time.monotonic() + 20
-    decisions: list[dict[str, object]] = []
-    while time.monotonic() < deadline and not decisions:
-        decisions = api.get(f"/v1/enterprises/{uscc}/decisions", token=officer).json["items"]
-        time.sleep(0.2)
+    decisions = wait_for_decisions(api, uscc, 1)
     assert decisions, "no decision recorded after the credit event"
     assert event["event_id"] in json.dumps(decisions[0]["grounds"])
 

@@ -5,28 +5,22 @@ waiting period, APPROVED, and a decision to REGULAR citing Arts 29-30."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
 import pytest
 
 from tests.e2e.client import Api
-from tests.e2e.test_credit_journey import wait_for_decisions
-from tests.e2e.test_partner_journey import new_uscc, register
+from tests.e2e.conftest import new_uscc, poll, real_time_after, register, report, wait_for_decisions
 
 pytestmark = pytest.mark.e2e
 DOCUMENTS = [{"type": "FULFILMENT_PROOF", "reference": "京关缴〔2026〕9号"},
              {"type": "COMMITMENT_LETTER", "reference": "CL-9"}]
 
 
-def wait_decided(api: Api, restoration_id: str, token: str, timeout: float = 20.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        body: dict[str, Any] = api.get(f"/v1/restorations/{restoration_id}", token=token).json
-        if body["status"] != "RECEIVED" or time.monotonic() > deadline:
-            return body
-        time.sleep(0.1)
+def wait_decided(api: Api, restoration_id: str, token: str) -> dict[str, Any]:
+    return poll(lambda: dict(api.get(f"/v1/restorations/{restoration_id}", token=token).json),
+                lambda body: body["status"] != "RECEIVED", every=0.1)
 
 
 def test_a_d2_record_is_restored_then_the_enterprise_upgraded(api: Api) -> None:
@@ -36,8 +30,7 @@ def test_a_d2_record_is_restored_then_the_enterprise_upgraded(api: Api) -> None:
     penalty = {"event_id": f"PEN-{uuid.uuid4().hex[:8]}", "uscc": uscc, "type": "SMUGGLING_PENALTY",
                "business_line": "OWN_ACCOUNT", "decided_on": "2026-12-01", "penalty_kind": "FINE",
                "amount_cny": "250000.00", "document_no": "京关缉决字〔2026〕9号", "authority": "Beijing Customs"}
-    reported = api.post("/v1/credit-events", {"events": [penalty]}, token=api.token("demo-events"),
-                        headers={"Idempotency-Key": str(uuid.uuid4())})
+    reported = report(api, penalty)
     assert reported.status == 202, reported.text
     (first,) = wait_for_decisions(api, uscc, 1)
     assert first["to_tier"] == "DISCREDITED"
@@ -45,7 +38,7 @@ def test_a_d2_record_is_restored_then_the_enterprise_upgraded(api: Api) -> None:
     def own_token() -> str:
         return api.token(own["client_id"], own["client_secret"])
 
-    try:
+    with real_time_after(api):
         # When the clock passes the 3-month minimum of the record of 2026-12-01 (last day 2027-03-01)
         assert api.post("/_local/clock", {"now": "2027-03-02T10:00:00+08:00"}).status == 200
         applied = api.post("/v1/restorations", {"uscc": uscc, "kind": "DISCLOSURE", "event_ids": [penalty["event_id"]],
@@ -57,10 +50,8 @@ def test_a_d2_record_is_restored_then_the_enterprise_upgraded(api: Api) -> None:
         decided = wait_decided(api, applied.json["restoration_id"], own_token())
         assert (decided["status"], decided["reasons"]) == ("APPROVED", [])
         # And the disclosure ends as RESTORED; the tier is re-evaluated and stays DISCREDITED
-        deadline = time.monotonic() + 20
-        while api.get(f"/v1/enterprises/{uscc}/credit").json["disclosures"] and time.monotonic() < deadline:
-            time.sleep(0.1)
-        view = api.get(f"/v1/enterprises/{uscc}/credit").json
+        view = poll(lambda: api.get(f"/v1/enterprises/{uscc}/credit").json, lambda v: not v["disclosures"],
+                    every=0.1)
         assert (view["tier"], view["disclosures"]) == ("DISCREDITED", [])
         what_if = api.post(f"/v1/enterprises/{uscc}/simulations", {}, token=own_token()).json
         assert [(r["event_id"], r["ends_as"], r["restored_on"]) for r in what_if["records"]] == [
@@ -80,5 +71,3 @@ def test_a_d2_record_is_restored_then_the_enterprise_upgraded(api: Api) -> None:
         assert api.get(f"/v1/enterprises/{uscc}/credit").json["tier"] == "REGULAR"
         listed = api.get("/v1/restorations", query={"uscc": uscc}, token=own_token()).json["items"]
         assert [i["kind"] for i in listed] == ["TIER", "DISCLOSURE"]
-    finally:
-        api.post("/_local/clock", {"now": None})

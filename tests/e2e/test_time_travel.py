@@ -3,23 +3,19 @@ that leaves behind), and a travelled clock kept across a restart."""
 
 from __future__ import annotations
 
-import signal
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import start, stop
-from tests.e2e.test_partner_journey import new_uscc, register
+from tests.e2e.conftest import new_uscc, register, report, started, wait_for_decisions
 
 pytestmark = pytest.mark.e2e
 
 
 def test_moving_back_warns_of_future_records_and_a_restart_keeps_the_travelled_clock(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    first = start(data)
-    try:
+    with started(data) as first:
         api = first.api
         # Given an enterprise with a credit event and a decision recorded at a travelled 2029
         uscc = new_uscc()
@@ -29,15 +25,9 @@ def test_moving_back_warns_of_future_records_and_a_restart_keeps_the_travelled_c
         event = {"event_id": f"TT-{uuid.uuid4().hex[:10]}", "uscc": uscc, "type": "SMUGGLING_CRIME",
                  "business_line": "OWN_ACCOUNT", "decided_on": "2028-12-15", "document_no": "TT-DOC-1",
                  "authority": "Beijing Customs"}
-        reported = api.post("/v1/credit-events", {"events": [event]}, token=api.token("demo-events"),
-                            headers={"Idempotency-Key": str(uuid.uuid4())})
+        reported = report(api, event)
         assert reported.status == 202, reported.text
-        officer = api.token("demo-officer")
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if api.get(f"/v1/enterprises/{uscc}/decisions", token=officer).json["items"]:
-                break
-            time.sleep(0.2)
+        wait_for_decisions(api, uscc, 1)
         # When the clock returns to real time
         back = api.post("/_local/clock", {"now": None})
         # Then the answer warns that the event and the decision are dated after the new now
@@ -49,21 +39,13 @@ def test_moving_back_warns_of_future_records_and_a_restart_keeps_the_travelled_c
         assert "dated after" in warning
         # When travelling again and restarting the runtime
         assert api.post("/_local/clock", {"now": "2029-06-01T00:00:00Z"}).status == 200
-    finally:
-        assert stop(first, signal.SIGTERM) == 0
-    second = start(data)
-    try:
+    with started(data) as second:
         # Then the clock is still travelled, and the banner says so
         clock = second.api.get("/_local/clock").json
         assert clock["real_time"] is False
         assert clock["now"].startswith("2029-06-01")
         assert "TRAVELLED" in second.output()
         assert "clock.json" in second.output()
-    finally:
-        assert stop(second) == 0
     # When starting with --fresh, the clock is real again
-    third = start(data, "--fresh")
-    try:
+    with started(data, "--fresh") as third:
         assert third.api.get("/_local/clock").json["real_time"] is True
-    finally:
-        assert stop(third) == 0

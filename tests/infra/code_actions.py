@@ -9,8 +9,9 @@ client call (`put_item`, `query`, `put_events`, `send_task_success`, ...) and ev
 (`{"Put": ...}`, `{"Update": ...}`, `{"Delete": ...}`, `{"ConditionCheck": ...}`, which need the
 item's own action) is mapped to its IAM action, on the resource it names: a DynamoDB table by the
 `TableName` expression (`audit` in it: the audit table, else the main table), a state machine by the
-`Workflows` port the call came through. Idempotent routes add what Powertools' DynamoDB persistence
-layer calls (read from its source) on the idempotency table.
+`Workflows` port the call came through. A module-level helper that sends its own `**request` parameter
+(`dynamodb.query_all(**request)`) calls on the table each of its call sites names. Idempotent routes
+add what Powertools' DynamoDB persistence layer calls (read from its source) on the idempotency table.
 
 What a service calls with the function's role rather than the code (Lambda's SQS poller, Lambda's
 async DLQ delivery) is derived from the template by the test, not here."""
@@ -221,13 +222,43 @@ def _table_name_text(function: ast.AST, value: ast.AST | None) -> str:
     return ""
 
 
-def _call_table(function: ast.AST, call: ast.Call) -> str:
+def _call_table(function: ast.AST, call: ast.Call) -> str | None:
+    """The table kind a call names, or None where the request is the function's own `**request`
+    parameter (a helper like `dynamodb.query_all`: its callers name the table)."""
     for keyword in call.keywords:
         if keyword.arg == "TableName":
             return _table_kind(ast.unparse(keyword.value))
         if keyword.arg is None and isinstance(keyword.value, ast.Name):
+            if isinstance(function, ast.FunctionDef) and function.args.kwarg is not None \
+                    and function.args.kwarg.arg == keyword.value.id:
+                return None
             return _table_kind(_table_name_text(function, keyword.value))
     return "main"
+
+
+@cache
+def _tables_from_callers(definition: Def) -> frozenset[str]:
+    """The DynamoDB actions `definition` calls on the table its caller's request names."""
+    module, cls, name = definition
+    if cls is not None or name not in _modules()[module].functions:
+        return frozenset()
+    function = _modules()[module].functions[name]
+    return frozenset(f"dynamodb:{DYNAMODB_CALLS[n.func.attr]}" for n in ast.walk(function)
+                     if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                     and n.func.attr in DYNAMODB_CALLS and _call_table(function, n) is None)
+
+
+def _reach_called(walk: _Walk, body: ast.AST, node: ast.expr, definition: Def, port: str | None) -> None:
+    """Reach `definition`; where `node` calls it and it queries the table its caller names, the
+    action on the table this call names."""
+    walk.reach(definition, port)
+    if actions := _tables_from_callers(definition):
+        call = getattr(node, "_call", None)
+        kind = None if call is None else _call_table(body, call)
+        if kind is None:
+            raise ValueError(f"{definition}: cannot tell the table from {ast.unparse(call or node)}: "
+                             "name TableName at the call")
+        walk.actions |= {(kind, action) for action in actions}
 
 
 @cache
@@ -295,7 +326,7 @@ def _visit(walk: _Walk, definition: Def, port: str | None) -> None:
             continue  # module level: definitions are reached when used (decorators are below)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             for target in _resolve_symbol(module, node.id):
-                walk.reach(target, None)
+                _reach_called(walk, body, node, target, None)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             _attribute(walk, module, cls, port, body, node)
         elif isinstance(node, ast.Dict):
@@ -318,7 +349,7 @@ def _attribute(walk: _Walk, module: str, cls: str | None, port: str | None, body
     base, attr = node.value, node.attr
     if isinstance(base, ast.Name) and (target := _imported_module(module, base.id)):
         for definition in _resolve_symbol(target, attr):
-            walk.reach(definition, None)
+            _reach_called(walk, body, node, definition, None)
         return
     if (isinstance(base, ast.Name) and base.id in ("self", "cls") and cls is not None
             and (definition := _method(module, cls, attr))):
@@ -334,8 +365,11 @@ def _attribute(walk: _Walk, module: str, cls: str | None, port: str | None, body
         return
     parent_call = getattr(node, "_call", None)
     if attr in DYNAMODB_CALLS and parent_call is not None:
-        if attr != "transact_write_items":
-            walk.actions.add((_call_table(body, parent_call), f"dynamodb:{DYNAMODB_CALLS[attr]}"))
+        kind = _call_table(body, parent_call)
+        if kind is None and cls is not None:
+            raise ValueError(f"{module}.{cls}.{attr}: only module-level helpers take the request from their callers")
+        if attr != "transact_write_items" and kind is not None:
+            walk.actions.add((kind, f"dynamodb:{DYNAMODB_CALLS[attr]}"))
         return
     if attr in OTHER_CALLS and parent_call is not None:
         service, action, kind = OTHER_CALLS[attr]
@@ -349,7 +383,7 @@ def _attribute(walk: _Walk, module: str, cls: str | None, port: str | None, body
 
 def _mark_calls(tree: ast.AST) -> None:
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
             node.func._call = node  # type: ignore[attr-defined]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from infra import outputs
-from infra.constructs.audit_archive import DEFAULT_RETENTION_DAYS, PIPE_RETRY_ATTEMPTS
+from infra.constructs.audit_archive import DEFAULT_RETENTION_DAYS
+from infra.constructs.stream_pipe import PIPE_RETRY_ATTEMPTS
 from tests.infra.conftest import Synthesized
 from tests.infra.support import as_list, logical_id_of_output, mentions, statements
 

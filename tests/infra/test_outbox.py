@@ -9,7 +9,8 @@ from typing import Any
 
 from infra import outputs
 from infra.catalog import FUNCTIONS, Access
-from infra.constructs.outbox import NEW_ITEMS_ONLY, PIPE_RETRY_ATTEMPTS
+from infra.constructs.outbox import NEW_ITEMS_ONLY
+from infra.constructs.stream_pipe import PIPE_RETRY_ATTEMPTS
 from shared.adapters.outbox import UNDELIVERED_INDEX
 from tests.infra.conftest import Synthesized
 from tests.infra.support import as_list, logical_id_of_output, mentions

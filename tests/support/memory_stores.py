@@ -41,7 +41,6 @@ class Memory:
     audit: list[dict[str, Any]] = field(default_factory=list)  # chained entries, every enterprise
     audit_heads: dict[str, ChainHead] = field(default_factory=dict)
     filings: dict[tuple[str, FilingKind, str], dict[str, Any]] = field(default_factory=dict)
-    cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
     published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     certification: CertificationMemory = field(default_factory=CertificationMemory)
     workflows: FakeWorkflows = field(default_factory=FakeWorkflows)
@@ -200,17 +199,6 @@ class MemoryFilingStore:
         return sorted(key for (u, k, key) in self.memory.filings if u == uscc and k is kind)
 
 
-class MemoryScheduleStore:
-    def __init__(self, memory: Memory) -> None:
-        self.memory = memory
-
-    def cursor(self, schedule: str) -> dict[str, Any] | None:
-        return self.memory.cursors.get(schedule)
-
-    def save_cursor(self, schedule: str, values: Mapping[str, Any]) -> None:
-        self.memory.cursors[schedule] = dict(values)
-
-
 class MemoryAnnualReportStore:
     """The ANNUAL_REPORT due index over the stored profiles (as `enterprise_item` puts them on gsi2)."""
 
@@ -280,7 +268,7 @@ class MemoryRestorationStore:
 def memory_stores(memory: Memory | None = None) -> Stores:
     memory = memory or Memory()
     return Stores(enterprises=MemoryEnterpriseStore(memory), credit=MemoryCreditFileStore(memory),
-                  filings=MemoryFilingStore(memory), schedules=MemoryScheduleStore(memory),
+                  filings=MemoryFilingStore(memory),
                   bus=MemoryBus(memory.outbox), audit=MemoryAuditStore(memory),
                   certifications=MemoryCertificationStore(memory.certification, announce=memory.outbox.write),
                   workflows=memory.workflows, restorations=MemoryRestorationStore(memory),

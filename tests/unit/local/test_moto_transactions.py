@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.dynamodb import models as dynamodb_models
-from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models import dynamodb_backends
 
 from local import moto_transactions
 
@@ -18,10 +18,8 @@ TABLE = "main"
 
 
 @pytest.fixture
-def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setattr(DynamoDBBackend, "transact_write_items", moto_transactions.transact_write_items)
-    monkeypatch.setattr(dynamodb_models, "copy", moto_transactions.SKIP_TABLE_COPY)
-    with mock_aws():
+def client() -> Iterator[Any]:
+    with moto_transactions.rolled_back_by_item(), mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="us-east-1")
         dynamodb.create_table(
             TableName=TABLE, BillingMode="PAY_PER_REQUEST",
