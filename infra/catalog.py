@@ -279,6 +279,8 @@ FUNCTIONS: Final[tuple[FunctionSpec, ...]] = (
                  workflow_actions=("SendTaskSuccess", "StartExecution")),
     FunctionSpec("objection_steps", "Steps of the objection state machine: apply the outcome, re-evaluate, notify",
                  main=Access.READWRITE, audit=Access.APPEND, outbox=Access.APPEND, timeout_s=60,
+                 # SendTaskSuccess: a review wait run again on a decided objection completes at once
+                 objection_workflow=Access.CALLBACK, workflow_actions=("SendTaskSuccess",),
                  # BatchGetItem: a re-decided restoration whose guard is held names the holders (Art 39)
                  main_actions=("BatchGetItem", "DeleteItem", "GetItem", "PutItem", "Query", "UpdateItem")),
     FunctionSpec("docs", "OpenAPI document and Swagger UI", memory_mb=256, reserved_concurrency=5),

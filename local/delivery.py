@@ -160,6 +160,9 @@ class TargetDelivery:
         self.client = client
         self.now = now
         self._queue_urls: dict[str, str] = {}
+        self.on_queued: Callable[[str, str, str, dict[str, str]], None] | None = None
+        """Told of each message put on a queue (ARN, message id, body, attributes) before the put returns
+        (the runtime's inbox ledger)."""
 
     # --- moto hook: EventBridge rules -------------------------------------------------------
     def deliver_rule_target(self, rule: Any, target: dict[str, Any], event: dict[str, Any]) -> bool:
@@ -222,4 +225,7 @@ class TargetDelivery:
         if group_id:
             kwargs["MessageGroupId"] = group_id
             kwargs["MessageDeduplicationId"] = str(uuid.uuid4())
-        return str(sqs.send_message(**kwargs)["MessageId"])
+        message_id = str(sqs.send_message(**kwargs)["MessageId"])
+        if self.on_queued is not None:
+            self.on_queued(queue_arn, message_id, kwargs["MessageBody"], attributes)
+        return message_id

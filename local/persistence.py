@@ -4,8 +4,10 @@ shutdown and periodically, and loaded into the freshly deployed tables at start;
 since the last snapshot are in the journal (`local/journal.py`), replayed after it.
 
 Tables are matched by their logical id in the template, because a table without an explicit name
-gets a new physical name on every deploy. Step Functions executions and SQS messages are not kept:
-they start afresh with each run (the clock is kept by `local/time_travel.py`).
+gets a new physical name on every deploy. Step Functions executions and SQS messages are not in the
+snapshot: lost executions are started again from the cases (`local/workflow_recovery.py`), messages
+in flight on the inbox queues are put back from `local/inbox_ledger.py` (the clock is kept by
+`local/time_travel.py`).
 """
 
 from __future__ import annotations

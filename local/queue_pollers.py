@@ -115,8 +115,11 @@ class QueuePoller:
     """One mapping's poller: receives batches, runs up to `max_concurrency` of them at a time."""
 
     def __init__(self, mapping: QueueMapping, sqs: Any, invoke: Callable[[str, dict[str, Any]], Invocation],
-                 retry_delay_s: int = RETRY_DELAY_S, wait_s: int = WAIT_S) -> None:
+                 retry_delay_s: int = RETRY_DELAY_S, wait_s: int = WAIT_S,
+                 on_settled: Callable[[str, list[str]], None] | None = None) -> None:
         self.mapping = mapping
+        self.on_settled = on_settled
+        """Told of the messages deleted after their function handled them (queue ARN, message ids)."""
         self.sqs = sqs
         self.invoke = invoke
         self.retry_delay_s = retry_delay_s
@@ -214,6 +217,8 @@ class QueuePoller:
             chunk = done[start:start + SQS_MAX_RECEIVE]
             self.sqs.delete_message_batch(QueueUrl=self.url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
+        if done and self.on_settled is not None:
+            self.on_settled(self.mapping.queue_arn, [m["MessageId"] for m in done])
         for message in messages:
             if message["MessageId"] in given_back:
                 self.sqs.change_message_visibility(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"],
@@ -224,8 +229,10 @@ class QueuePollers:
     """Every SQS event source mapping of the deployment, polled."""
 
     def __init__(self, lambda_client: Callable[[], Any], sqs_client: Callable[[], Any],
-                 invoke: Callable[[str, dict[str, Any]], Invocation], retry_delay_s: int = RETRY_DELAY_S) -> None:
+                 invoke: Callable[[str, dict[str, Any]], Invocation], retry_delay_s: int = RETRY_DELAY_S,
+                 on_settled: Callable[[str, list[str]], None] | None = None) -> None:
         self.lambda_client = lambda_client
+        self.on_settled = on_settled
         self.sqs_client = sqs_client
         self.invoke = invoke
         self.retry_delay_s = retry_delay_s
@@ -239,7 +246,8 @@ class QueuePollers:
                 mapping = QueueMapping.from_api(described)
                 if mapping is None or not mapping.enabled:
                     continue
-                poller = QueuePoller(mapping, self.sqs_client(), self.invoke, self.retry_delay_s)
+                poller = QueuePoller(mapping, self.sqs_client(), self.invoke, self.retry_delay_s,
+                                     on_settled=self.on_settled)
                 self.pollers[mapping.queue_arn] = poller
                 poller.start()
         if self.pollers:

@@ -30,6 +30,7 @@ from local.emulator import Emulator
 from local.executions import ExecutionsView
 from local.gateway import Gateway
 from local.http_server import HttpServer
+from local.inbox_ledger import InboxLedger
 from local.journal import WriteJournal
 from local.lambdas import CodeLocator, FunctionConfig, Invocation
 from local.local_api import LocalApi, LocalServices
@@ -41,6 +42,7 @@ from local.stream_pipes import StreamPipes
 from local.time_travel import ClockFile, records_dated_after
 from local.tokens import ClientRegistry, TokenIssuer, load_or_create_key, local_issuer, trust_local_issuer
 from local.workers import WorkerPool
+from local.workflow_recovery import CERTIFICATION, OBJECTION, resume_lost_executions
 from shared.api.problems import PROBLEM_JSON, problem_body
 
 log = logging.getLogger("local")
@@ -48,6 +50,9 @@ MAIN_TABLE_OUTPUT = "MainTableName"
 """The stack output naming the table of decisions and credit events (infra/outputs.py)."""
 OUTBOX_RELAY_OUTPUT = "FunctionNameOutboxRelay"
 """The stack output naming the outbox relay (`infra.outputs.function_output("outbox_relay")`)."""
+CERTIFICATION_STATE_MACHINE = "CertificationStateMachineArn"
+OBJECTION_STATE_MACHINE = "ObjectionStateMachineArn"
+"""The stack outputs naming the state machines (`infra.outputs`)."""
 
 
 @dataclass
@@ -125,11 +130,16 @@ class Runtime:
         self.journal: WriteJournal | None = None
         self.scheduler: Scheduler | None = None
         self.pipes: StreamPipes | None = None
+        self.inbox = InboxLedger(options.data_dir / "inbox.ledger")
+        """Bus deliveries in flight, kept across restarts (`local.inbox_ledger`)."""
+        self.delivery.on_queued = self.inbox.sent
         self.queues = QueuePollers(lambda: self.emulator.client("lambda"), lambda: self.emulator.client("sqs"),
-                                   self.invoke)
+                                   self.invoke, on_settled=self.inbox.settled)
         """Lambda's SQS event source mappings (bus → inbox queue → function)."""
         self.not_emulated: list[str] = []
         self.startup_s: float | None = None
+        self.resumed_executions: list[str] = []
+        """Executions started again at start, lost with the last stop (`local.workflow_recovery`)."""
         self.clock_restored = False
         """The clock came back travelled from the data folder (the banner says so)."""
         self._stopped = threading.Event()
@@ -162,7 +172,8 @@ class Runtime:
         options = self.options
         data = options.data_dir
         if options.fresh and data.exists():
-            for child in ("dynamodb.json", "dynamodb.journal", "clients.json", "clock.json", "lambda-code"):
+            for child in ("dynamodb.json", "dynamodb.journal", "inbox.ledger", "clients.json", "clock.json",
+                          "lambda-code"):
                 path = data / child
                 if path.is_dir():
                     shutil.rmtree(path)
@@ -203,6 +214,7 @@ class Runtime:
             self.snapshots.save()  # the replayed writes go into the snapshot; the journal starts empty
         self.journal.open(self.journal.seq)
         moto_patches.set_write_journal(self.journal)
+        self._redeliver_in_flight(deployed)
 
         model = api_model.build(cloud, deployed["resources"])
         key = load_or_create_key(data / "signing-key.pem")
@@ -242,6 +254,7 @@ class Runtime:
             seed(options.seed, f"http://{options.host}:{self.http.port}")
         self.scheduler.start()
         self._start_pipes(deployed.get("outputs") or {})
+        self._resume_lost_executions(deployed.get("outputs") or {})
         self.snapshots.start(options.save_every_s)
         self.startup_s = time.perf_counter() - started
         if options.warm:
@@ -261,6 +274,40 @@ class Runtime:
         if relay:
             result = self.invoke(relay, {"redrive": 100})
             log.info("outbox redrive at start: %s", result.payload.decode(errors="replace"))
+
+    def _redeliver_in_flight(self, deployed: dict[str, Any]) -> None:
+        """Record what the bus puts on the inbox queues from now on, and put back what the last run's
+        inboxes held unsettled (`local.inbox_ledger`): after the tables are loaded, before anything runs."""
+        logical_by_name = {str(physical).rsplit("/", 1)[-1]: logical
+                           for logical, physical in deployed["resources"].items()
+                           if deployed["types"].get(logical) == "AWS::SQS::Queue" and physical}
+        logical_by_arn = {arn: logical_by_name[arn.split(":")[5]] for arn in self.queues.pollers
+                          if arn.split(":")[5] in logical_by_name}
+        unsettled = self.inbox.unsettled()
+        self.inbox.open(logical_by_arn)
+        arn_by_logical = {logical: arn for arn, logical in logical_by_arn.items()}
+        sent = 0
+        for message in unsettled:
+            arn = arn_by_logical.get(message.queue)
+            if arn is None:
+                log.warning("an undelivered message for queue %s, no longer an inbox of the stack: dropped",
+                            message.queue)
+                continue
+            self.delivery.send_to_queue(arn, message.body.encode(), message.attributes)
+            sent += 1
+        self.inbox.compact()
+        if sent:
+            log.info("put back %d bus deliveries the last run had not finished", sent)
+
+    def _resume_lost_executions(self, stack_outputs: dict[str, str]) -> None:
+        """The executions of the cases and objections whose workflow had not finished when the runtime last
+        stopped, started again (`local.workflow_recovery`)."""
+        main_table = stack_outputs.get(MAIN_TABLE_OUTPUT)
+        machines = {kind: stack_outputs[output] for kind, output in
+                    ((CERTIFICATION, CERTIFICATION_STATE_MACHINE), (OBJECTION, OBJECTION_STATE_MACHINE))
+                    if stack_outputs.get(output)}
+        if main_table and machines:
+            self.resumed_executions = resume_lost_executions(self.emulator.client, main_table, machines)
 
     def function(self, name_or_arn: str) -> FunctionConfig:
         try:
@@ -299,6 +346,7 @@ class Runtime:
         if self.snapshots is not None:
             self.snapshots.stop()
         self.queues.stop()
+        self.inbox.close()
         self.invoker.stop()
         self.runner.stop()
         if self.snapshots is not None:

@@ -4,10 +4,14 @@
                       │yes
                       ▼
     AssignCertifiers ─▶ Assigned? ─AWAITING_CERTIFIERS─▶ WaitForCertifiers ─(roster changed)─▶ AssignCertifiers
-                      │UNDER_AUDIT: STANDARD ─▶ Audit │ SIMPLIFIED ─▶ DeskReview
+                      │UNDER_AUDIT (or later*): STANDARD ─▶ Audit │ SIMPLIFIED ─▶ DeskReview
                       │otherwise (closed meanwhile) ─▶ NotEligible
                       ▼
     Decision ─▶ ApplyOutcome ─▶ Done
+
+(*) an execution started again for a case that got further (a lost one, after the local runtime's
+restart) runs every step again: each sees what the case records and passes, the waiting ones whose
+officer action is recorded complete at once.
 
 Every step is a task of the `certification_steps` function; the officer steps (WaitForCertifiers,
 Audit, DeskReview, Decision) are `.waitForTaskToken` tasks whose Lambda stores the token on the case
@@ -135,12 +139,15 @@ class Workflows(Construct):
         audit.next(decision)
         desk_review.next(decision)
         wait_certifiers.next(assign)
+        # UNDER_AUDIT, or further on for an execution started again (*): its audit wait passes at once.
+        assigned_on = sfn.Condition.or_(*(sfn.Condition.string_equals("$.assignment.status", status)
+                                          for status in ("UNDER_AUDIT", "AWAITING_DECISION", "APPROVED", "REJECTED")))
         assigned = (sfn.Choice(self, "Assigned?")
                     .when(sfn.Condition.string_equals("$.assignment.status", "AWAITING_CERTIFIERS"), wait_certifiers)
-                    .when(sfn.Condition.and_(sfn.Condition.string_equals("$.assignment.status", "UNDER_AUDIT"),
+                    .when(sfn.Condition.and_(assigned_on,
                                              sfn.Condition.string_equals("$.assignment.route", "SIMPLIFIED")),
                           desk_review)
-                    .when(sfn.Condition.string_equals("$.assignment.status", "UNDER_AUDIT"), audit)
+                    .when(assigned_on, audit)
                     .otherwise(not_eligible))
         assign.next(assigned)
         eligible = (sfn.Choice(self, "Eligible?")

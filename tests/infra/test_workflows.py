@@ -179,9 +179,12 @@ def test_only_the_objection_functions_may_touch_the_objection_machine(synthesize
     from infra.catalog import FUNCTIONS
 
     operating = {f.name for f in FUNCTIONS if f.objection_workflow.value != "none"}
-    assert operating == {"objections"}
+    assert operating == {"objections", "objection_steps"}
     actions = {a for s in _states_statements(synthesized, "objections") for a in as_list(s["Action"])
                if any(OBJECTION_MACHINE in json.dumps(r) for r in as_list(s["Resource"]))}
     assert actions == {"states:StartExecution", "states:SendTaskSuccess"}  # what the code calls, no more
+    # the review wait run again on a decided objection completes its own task: that alone
+    steps_actions = {a for s in _states_statements(synthesized, "objection_steps") for a in as_list(s["Action"])}
+    assert steps_actions == {"states:SendTaskSuccess"}
     env = function_of(synthesized, "objections")[1]["Properties"]["Environment"]["Variables"]
     assert OBJECTION_MACHINE in json.dumps(env["OBJECTION_STATE_MACHINE_ARN"])

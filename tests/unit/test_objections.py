@@ -230,3 +230,25 @@ def test_an_upheld_decision_objection_remakes_the_decision_once() -> None:
     assert remade["trigger"] == f"objection {objection_id} upheld (Art 39)"
     assert remade["effective_at"] == iso_instant(FILED + timedelta(days=1))
     assert memory.events[USCC][event_id]["classification"].get("withdrawn_on") is None
+
+
+def test_a_replayed_execution_waits_with_its_new_token_or_passes_a_decided_review() -> None:
+    memory = Memory()
+    event_id, _ = _discredited(memory)
+    objection_id = _file(memory, SubjectType.EVENT, event_id)["objection_id"]
+    _run_to_review(memory, objection_id)
+    stores, clock = memory_stores(memory), FixedClock(FILED)
+    history = list(memory.objection.objections[objection_id]["history"])
+    # When the execution runs again from the start (the local runtime after a restart lost it)
+    steps.filed(stores, objection_id)
+    steps.wait(stores, clock, objection_id, "token-again")
+    # Then the new token is stored, no history line added, and the officer's decision resumes it
+    assert memory.objection.objections[objection_id]["task_token"] == "token-again"
+    assert memory.objection.objections[objection_id]["history"] == history
+    cases.decide(stores, clock, objection_id, ObjectionStatus.DISMISSED, ["reviewed"], None, "officer-1")
+    assert memory.objection_workflow.resumed[-1] == ("token-again", {"outcome": "DISMISSED"})
+    # And run again once decided, its review step completes at once, changing nothing
+    decided = dict(memory.objection.objections[objection_id])
+    assert steps.wait(stores, clock, objection_id, "token-third")["status"] == "DISMISSED"
+    assert memory.objection_workflow.resumed[-1] == ("token-third", {"outcome": "DISMISSED"})
+    assert memory.objection.objections[objection_id] == decided

@@ -32,6 +32,7 @@ from shared.domain.tiers import Tier
 from shared.usecases.certification.common import (
     case_id_for,
     case_view,
+    execution_input,
     load,
     new_case_item,
     rules_at,
@@ -67,7 +68,7 @@ def apply(stores: Stores, clock: Clock, uscc: str, target_tier: Tier,
     item = new_case_item(stores, case, now, applicant, "application received",
                          self_assessment={"items": [dict(e) for e in self_assessment]})
     stores.certifications.create_case(item)
-    stores.workflows.start(item["execution_name"], {"uscc": uscc, "case_id": case.case_id})
+    stores.workflows.start(item["execution_name"], execution_input(item))
     return {"case_id": case.case_id, "execution_arn": item["execution_arn"], "status": case.status.value,
             "received_at": item["received_at"], "decide_by": case.clock.decide_by(today).isoformat()}
 

@@ -63,12 +63,20 @@ def history(item: Mapping[str, Any], at: datetime, by: str, what: str) -> list[d
     return [*item.get("history", []), {"at": iso_instant(at), "by": by, "status": item["status"], "what": what}]
 
 
-def with_case(item: Mapping[str, Any], case: Case, at: datetime, by: str, what: str,
+def with_case(item: Mapping[str, Any], case: Case, at: datetime, by: str, what: str | None,
               **extra: Any) -> dict[str, Any]:
-    """The stored item after a transition to `case` (one more version, one more history entry)."""
+    """The stored item after a transition to `case` (one more version, one more history entry; none when
+    `what` is None: a step run again storing what it stored before, e.g. a new task token)."""
     updated = {**item, **case_to_plain(case), **extra, "version": int(item["version"]) + 1}
-    updated["history"] = history(updated, at, by, what)
+    if what is not None:
+        updated["history"] = history(updated, at, by, what)
     return with_deadline_entry(updated, case, china_date(at))
+
+
+def execution_input(item: Mapping[str, Any]) -> dict[str, str]:
+    """What a case's execution is started with: by the application, the re-certification schedule, and
+    again by the local runtime after a restart lost the execution (`local/workflow_recovery.py`)."""
+    return {"uscc": str(item["uscc"]), "case_id": str(item["case_id"])}
 
 
 def new_case_item(stores: Stores, case: Case, now: datetime, by: str, what: str, **extra: Any) -> dict[str, Any]:
@@ -84,7 +92,7 @@ def new_case_item(stores: Stores, case: Case, now: datetime, by: str, what: str,
     return with_deadline_entry(item, case, china_date(now))
 
 
-def transition(stores: Stores, case_id: str, now: datetime, by: str, what: str,
+def transition(stores: Stores, case_id: str, now: datetime, by: str, what: str | None,
                change: Callable[[dict[str, Any], Case, CertificationRules], tuple[Case, dict[str, Any]]],
                announces: Callable[[dict[str, Any]], Sequence[BusEvent]] | None = None) -> dict[str, Any]:
     """Load, apply `change` (the domain transition and extra attributes), save on the version with the

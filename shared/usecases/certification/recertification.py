@@ -46,7 +46,7 @@ from shared.domain.errors import Conflict
 from shared.domain.outbox import BusEvent
 from shared.domain.rules.registry import pack_for
 from shared.domain.tiers import Tier
-from shared.usecases.certification.common import new_case_item
+from shared.usecases.certification.common import execution_input, new_case_item
 from shared.usecases.credit_file import EnterpriseItems
 from shared.usecases.due_work import RunReport, run_due
 from shared.usecases.ports import Stores
@@ -124,7 +124,7 @@ def _start_pending(stores: Stores, open_cases: Iterable[Mapping[str, Any]]) -> N
     """Start the execution of a re-certification case stored RECEIVED whose start may have been lost."""
     for item in open_cases:
         if item.get("kind") == CaseKind.RECERTIFICATION.value and item["status"] == CaseStatus.RECEIVED.value:
-            stores.workflows.start(str(item["execution_name"]), {"uscc": item["uscc"], "case_id": item["case_id"]})
+            stores.workflows.start(str(item["execution_name"]), execution_input(item))
 
 
 def open_recertification(stores: Stores, now: datetime, uscc: str, due: DueRecertification) -> dict[str, Any] | None:
@@ -140,7 +140,7 @@ def open_recertification(stores: Stores, now: datetime, uscc: str, due: DueRecer
         stores.certifications.create_case(item)
     except Conflict:
         return None
-    stores.workflows.start(item["execution_name"], {"uscc": uscc, "case_id": case.case_id})
+    stores.workflows.start(item["execution_name"], execution_input(item))
     return item
 
 

@@ -1,11 +1,15 @@
 """The certification state machine's steps (the `certification_steps` function), and the termination
 of open cases when the enterprise is downgraded to DISCREDITED/SD (`TierChanged` on the bus).
 
-Each step is idempotent (a Retry may run it twice): it reads the case and does only what is still
-to do. The waiting steps store the task token on the case; the officer routes resume the task.
+Each step is idempotent (a Retry may run it twice, and an execution started again from the start
+after it was lost, as the local runtime does after a restart, runs them all again): it reads the case
+and does only what is still to do, writing no history twice. The waiting steps store the task token
+on the case (a new token replaces the old one without a history entry); the officer routes resume
+the task; a waiting step whose officer action the case already records completes at once.
 
-- `eligibility`: still REGISTERED/FILED and not DISCREDITED/SD, else the case is TERMINATED here;
-- `assign`: the certifiers (Art 19), or AWAITING_CERTIFIERS;
+- `eligibility`: still REGISTERED/FILED and not DISCREDITED/SD, else the case is TERMINATED here (a
+  decided case whose outcome is not published yet goes on to it);
+- `assign`: the certifiers (Art 19), or AWAITING_CERTIFIERS (nothing written when still short);
 - `wait`: store the token of the task waiting for ASSIGN_CERTIFIERS, AUDIT or DECIDE (for
   ASSIGN_CERTIFIERS, resumed at once when the roster has changed meanwhile);
 - `outcome`: the decision's effects (Art 8): `outcome_applied` (which makes the case a tier fact
@@ -27,6 +31,7 @@ from shared.domain.bus_events import (
 from shared.domain.certification import case as cases
 from shared.domain.certification.case import Action, Case, CaseStatus
 from shared.domain.certification.certifiers import CertifierChoice, choose_certifiers
+from shared.domain.certification.errors import CaseStateConflict
 from shared.domain.certification.records import case_from_plain
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.enterprise import Enterprise, RegistrationStatus
@@ -39,6 +44,14 @@ from shared.usecases.ports import Stores
 
 WORKFLOW = "workflow"
 _REGISTERED = (RegistrationStatus.REGISTERED, RegistrationStatus.FILED)
+
+
+_DECIDED = frozenset({CaseStatus.APPROVED, CaseStatus.REJECTED})
+_RECORDED: Mapping[Action, frozenset[CaseStatus]] = {
+    Action.AUDIT: frozenset({CaseStatus.AWAITING_DECISION, *_DECIDED}),
+    Action.DECIDE: _DECIDED,
+}
+"""The statuses in which the case already records the officer action a waiting step is for."""
 
 
 class StepFailed(Exception):
@@ -56,6 +69,8 @@ def _termination_cause(enterprise: Enterprise | None) -> str | None:
 def eligibility(stores: Stores, clock: Clock, case_id: str) -> dict[str, Any]:
     now = clock.now()
     item = load(stores, case_id)
+    if CaseStatus(item["status"]) in _DECIDED and not item.get("published"):
+        return {"eligible": True, "status": item["status"], "route": item["route"]}  # its outcome is still to apply
     if not CaseStatus(item["status"]).is_open:
         return {"eligible": False, "status": item["status"]}
     cause = _termination_cause(stores.enterprises.get(item["uscc"]))
@@ -78,6 +93,11 @@ def assign(stores: Stores, clock: Clock, case_id: str) -> dict[str, Any]:
     if CaseStatus(item["status"]) not in cases.ALLOWED[Action.ASSIGN_CERTIFIERS]:
         return {"status": item["status"], "route": item["route"]}  # assigned already (a retried step)
 
+    rules = rules_at(now)
+    if CaseStatus(item["status"]) is CaseStatus.AWAITING_CERTIFIERS and \
+            not _choice(stores, case_from_plain(item, rules), now, rules)[0].complete:
+        return {"status": item["status"], "route": item["route"]}  # still short: as assigned before
+
     def change(_item: dict[str, Any], case: Case, rules: CertificationRules) -> tuple[Case, dict[str, Any]]:
         choice, names = _choice(stores, case, now, rules)
         assigned = cases.assign_certifiers(case, choice)
@@ -90,6 +110,12 @@ def assign(stores: Stores, clock: Clock, case_id: str) -> dict[str, Any]:
 
 def wait(stores: Stores, clock: Clock, case_id: str, action: Action, token: str) -> dict[str, Any]:
     now = clock.now()
+    item = load(stores, case_id)
+    status = CaseStatus(item["status"])
+    if status in _RECORDED.get(action, ()):  # the officer did it already: the task completes at once
+        stores.workflows.resume(token, {"status": status.value})
+        return {"status": status.value, "waiting_for": None}
+    again = item.get("waiting_for") == action.value and bool(item.get("task_token"))
 
     def change(_item: dict[str, Any], case: Case, _rules: CertificationRules) -> tuple[Case, dict[str, Any]]:
         if action is Action.ASSIGN_CERTIFIERS and case.status is not CaseStatus.AWAITING_CERTIFIERS:
@@ -98,7 +124,13 @@ def wait(stores: Stores, clock: Clock, case_id: str, action: Action, token: str)
             cases.require(case, action)
         return case, {"task_token": token, "waiting_for": action.value}
 
-    updated = transition(stores, case_id, now, WORKFLOW, f"waiting for {action.value}", change)
+    try:
+        updated = transition(stores, case_id, now, WORKFLOW, None if again else f"waiting for {action.value}",
+                             change)
+    except CaseStateConflict:
+        if CaseStatus(load(stores, case_id)["status"]) in _RECORDED.get(action, ()):
+            return wait(stores, clock, case_id, action, token)  # the officer acted meanwhile (an old token)
+        raise
     if action is Action.ASSIGN_CERTIFIERS:
         choice, _names = _choice(stores, case_from_plain(updated, rules_at(now)), now, rules_at(now))
         if choice.complete:  # the roster changed between the assignment and this wait

@@ -27,7 +27,7 @@ from shared.domain.objection import (
     subject_of,
 )
 from shared.usecases.objection_deadlines import with_deadline_entry
-from shared.usecases.objections.common import change, history, load, view
+from shared.usecases.objections.common import change, execution_input, history, load, view
 from shared.usecases.ports import Stores
 from shared.usecases.restoration_redecisions import open_applications_covering
 
@@ -55,7 +55,7 @@ def file(stores: Stores, clock: Clock, uscc: str, subject_type: SubjectType, sub
     item["history"] = history(item, now, filed_by, "objection filed")
     item = with_deadline_entry(item)  # on the case-deadlines index until decided or marked overdue
     stores.objections.create(item, subject_key(subject_type, subject_id))
-    stores.objection_workflow.start(name, {"uscc": uscc, "objection_id": objection_id})
+    stores.objection_workflow.start(name, execution_input(item))
     return {"objection_id": objection_id, "execution_arn": item["execution_arn"], "review_by": item["review_by"]}
 
 

@@ -38,19 +38,21 @@ def history(item: Mapping[str, Any], at: datetime, by: str, what: str) -> list[d
 
 
 def save(stores: Stores, item: Mapping[str, Any], changes: Mapping[str, Any], at: datetime, by: str,
-         what: str, outbox: Sequence[BusEvent] = ()) -> dict[str, Any]:
-    """The item with `changes`, one version and one history line more, saved on its version (Conflict),
+         what: str | None, outbox: Sequence[BusEvent] = ()) -> dict[str, Any]:
+    """The item with `changes`, one version and one history line more (none when `what` is None: a step
+    run again storing what it stored before, e.g. a new task token), saved on its version (Conflict),
     with the events it announces (the outbox: same transaction). A decided objection leaves the
     `case-deadlines` index in the same write."""
     updated = {**item, **changes, "version": int(item["version"]) + 1}
     if updated["status"] != ObjectionStatus.UNDER_REVIEW.value:
         updated = without_entry(updated)
-    updated["history"] = history(updated, at, by, what)
+    if what is not None:
+        updated["history"] = history(updated, at, by, what)
     stores.objections.save(updated, int(item["version"]), key_of(updated), outbox=outbox)
     return updated
 
 
-def change(stores: Stores, objection_id: str, at: datetime, by: str, what: str,
+def change(stores: Stores, objection_id: str, at: datetime, by: str, what: str | None,
            changes: Any, outbox: Sequence[BusEvent] = ()) -> dict[str, Any]:
     """Load, compute `changes(item)` (it may refuse), save; a lost race is tried again on the new state."""
     for _attempt in range(MAX_ATTEMPTS):
@@ -62,6 +64,12 @@ def change(stores: Stores, objection_id: str, at: datetime, by: str, what: str,
                 raise
             continue
     raise Conflict(f"objection {objection_id} changed {MAX_ATTEMPTS} times while this request was processed; retry")
+
+
+def execution_input(item: Mapping[str, Any]) -> dict[str, str]:
+    """What an objection's execution is started with: by the filing, and again by the local runtime after
+    a restart lost the execution (`local/workflow_recovery.py`)."""
+    return {"uscc": str(item["uscc"]), "objection_id": str(item["objection_id"])}
 
 
 def is_overdue(item: Mapping[str, Any], today: date) -> bool:

@@ -1,8 +1,11 @@
 """The objection state machine's steps (the `objection_steps` function). Each is idempotent (a Retry
-may run it twice): it reads the objection and does only what is still to do.
+may run it twice, and an execution started again from the start after it was lost, as the local runtime
+does after a restart, runs them all again): it reads the objection and does only what is still to do,
+writing no history twice.
 
 - `filed`: the objection is there and under review;
-- `wait`: store the token of the task waiting for the officer's decision;
+- `wait`: store the token of the task waiting for the officer's decision (a new token replaces the old
+  one without a history line); when the objection is decided already, the task completes at once;
 - `apply`: an UPHELD objection's correction takes effect now (`applied_at`: from this instant the
   engine reads it: an EVENT withdrawn, a DISCLOSURE withdrawn or re-timed; a refused RESTORATION
   reviewed again as a new application, `redecision`); DISMISSED: nothing;
@@ -39,12 +42,24 @@ def filed(stores: Stores, objection_id: str) -> dict[str, Any]:
 
 
 def wait(stores: Stores, clock: Clock, objection_id: str, token: str) -> dict[str, Any]:
+    item = load(stores, objection_id)
+    if item["status"] != ObjectionStatus.UNDER_REVIEW.value:  # decided already: the task completes at once
+        stores.objection_workflow.resume(token, {"outcome": item["status"]})
+        return {"status": item["status"]}
+    again = bool(item.get("task_token"))
+
     def waiting(item: dict[str, Any]) -> dict[str, Any]:
         if item["status"] != ObjectionStatus.UNDER_REVIEW.value:
             raise StepFailed(f"objection {objection_id} is {item['status']}, not UNDER_REVIEW")
         return {"task_token": token}
 
-    updated = change(stores, objection_id, clock.now(), WORKFLOW, "waiting for the officer's review", waiting)
+    try:
+        updated = change(stores, objection_id, clock.now(), WORKFLOW,
+                         None if again else "waiting for the officer's review", waiting)
+    except StepFailed:
+        if load(stores, objection_id)["status"] != ObjectionStatus.UNDER_REVIEW.value:
+            return wait(stores, clock, objection_id, token)  # decided meanwhile (on an old token)
+        raise
     return {"status": updated["status"]}
 
 

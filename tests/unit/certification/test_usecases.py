@@ -213,3 +213,77 @@ def test_a_downgrade_to_discredited_terminates_open_cases(stores: Stores, memory
 
 def test_items_for_certified_are_what_all_met_covers() -> None:
     assert len(items_for(Tier.CERTIFIED)) == 13
+
+
+# --- An execution started again from the start (the local runtime after a restart lost it) -----------
+
+
+def _replay(stores: Stores, clock: FixedClock, case_id: str, token: str) -> tuple[str, dict[str, object]]:
+    """What a new execution of the case does up to its first waiting step: (the action it waits for, the
+    step's answer); the waiting step is the one the Assigned? choice picks from the assignment."""
+    assert steps.eligibility(stores, clock, case_id)["eligible"] is True
+    assignment = steps.assign(stores, clock, case_id)
+    action = Action.ASSIGN_CERTIFIERS if assignment["status"] == "AWAITING_CERTIFIERS" else Action.AUDIT
+    return action.value, steps.wait(stores, clock, case_id, action, token)
+
+
+def test_a_replayed_execution_waiting_for_the_audit_stores_its_new_token_and_no_history(
+        stores: Stores, memory: Memory, clock: FixedClock) -> None:
+    _roster(stores, clock)
+    case_id = _open(stores, clock)
+    _to_audit(stores, clock, case_id)
+    before = dict(memory.certification.cases[case_id])
+    # When the execution runs again from the start
+    action, answer = _replay(stores, clock, case_id, "tok-audit-2")
+    # Then it waits for the audit again with its new token; the case is otherwise as it was
+    after = memory.certification.cases[case_id]
+    assert (action, answer["waiting_for"], after["task_token"]) == ("AUDIT", "AUDIT", "tok-audit-2")
+    assert after["history"] == before["history"]
+    assert {k: v for k, v in after.items() if k not in {"task_token", "version"}} == \
+        {k: v for k, v in before.items() if k not in {"task_token", "version"}}
+    assert memory.workflows.resumed == []
+    # And the officer's audit resumes the new task
+    cases.record_audit(stores, clock, case_id, ALL_MET, OFFICER)
+    assert memory.workflows.resumed == [("tok-audit-2", {"status": "AWAITING_DECISION"})]
+
+
+def test_a_replayed_execution_passes_the_audit_already_recorded_and_waits_for_the_decision(
+        stores: Stores, memory: Memory, clock: FixedClock) -> None:
+    _roster(stores, clock)
+    case_id = _open(stores, clock)
+    _to_audit(stores, clock, case_id)
+    cases.record_audit(stores, clock, case_id, ALL_MET, OFFICER)
+    steps.wait(stores, clock, case_id, Action.DECIDE, "tok-decide")
+    history = list(memory.certification.cases[case_id]["history"])
+    # When the execution runs again: its audit step completes at once, its decision step waits anew
+    action, answer = _replay(stores, clock, case_id, "tok-audit-2")
+    assert (action, answer["status"]) == ("AUDIT", "AWAITING_DECISION")
+    assert memory.workflows.resumed[-1] == ("tok-audit-2", {"status": "AWAITING_DECISION"})
+    steps.wait(stores, clock, case_id, Action.DECIDE, "tok-decide-2")
+    assert memory.certification.cases[case_id]["history"] == history
+    # Then the decision resumes the new execution and the outcome applies once
+    cases.decide(stores, clock, case_id, Outcome.APPROVED, ["all standards met"], OFFICER)
+    assert memory.workflows.resumed[-1] == ("tok-decide-2", {"status": "APPROVED"})
+    # And a decided case whose outcome is not published yet goes on to it when replayed
+    assert steps.eligibility(stores, clock, case_id)["eligible"] is True
+    assert steps.assign(stores, clock, case_id)["status"] == "APPROVED"
+    steps.wait(stores, clock, case_id, Action.AUDIT, "tok-audit-3")
+    steps.wait(stores, clock, case_id, Action.DECIDE, "tok-decide-3")
+    assert memory.workflows.resumed[-2:] == [("tok-audit-3", {"status": "APPROVED"}),
+                                             ("tok-decide-3", {"status": "APPROVED"})]
+    steps.outcome(stores, clock, case_id)
+    assert steps.eligibility(stores, clock, case_id)["eligible"] is False  # published: finished
+
+
+def test_a_replayed_execution_still_short_of_certifiers_writes_nothing(stores: Stores, memory: Memory,
+                                                                      clock: FixedClock) -> None:
+    _roster(stores, clock, count=1)
+    case_id = _open(stores, clock)
+    steps.eligibility(stores, clock, case_id)
+    steps.assign(stores, clock, case_id)
+    steps.wait(stores, clock, case_id, Action.ASSIGN_CERTIFIERS, "tok-certifiers")
+    history = list(memory.certification.cases[case_id]["history"])
+    action, _ = _replay(stores, clock, case_id, "tok-certifiers-2")
+    assert action == "ASSIGN_CERTIFIERS"
+    assert memory.certification.cases[case_id]["history"] == history
+    assert memory.certification.cases[case_id]["task_token"] == "tok-certifiers-2"
