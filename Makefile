@@ -17,6 +17,10 @@ SOURCES := $(shell find infra functions shared -type f \( -name '*.py' -o -name 
 PORT ?= 3000
 ARGS ?=
 PYTEST_ARGS ?=
+# Two pytest-xdist workers, a test file each at a time (module-scoped local runtimes start once):
+# much of the suite waits on local runtimes and subprocesses, so two workers halve it on CI's 2 cores.
+# `make test PYTEST_WORKERS=` runs it in one process.
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 STAGE ?=
 NPM := node $(NODE_BIN)/../lib/node_modules/npm/bin/npm-cli.js
 CDK := node_modules/.bin/cdk
@@ -76,7 +80,7 @@ typecheck: $(VENV)/.synced
 	$(VENV)/bin/mypy infra functions shared local scripts
 
 test: $(VENV)/.synced synth template-lint lint typecheck
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 unit: $(VENV)/.synced
 	$(VENV)/bin/pytest tests/unit $(PYTEST_ARGS)
