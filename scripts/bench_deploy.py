@@ -240,10 +240,17 @@ def _count_costs() -> tuple[dict[str, Counter[str]], dict[str, int]]:
     from tests.support.apigw import api_event
     from tests.support.bus import bus_name, wire_bus
     from tests.support.lambdas import LambdaContext, handler_module
+    from tests.support.sqs_batches import sqs_batch
     from tests.support.template import create_tables
 
     memory = {r["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]: r["Properties"]["MemorySize"]
               for r in _template()["Resources"].values() if r["Type"] == "AWS::Lambda::Function"}
+    evaluation_id = next(logical_id for logical_id, r in _template()["Resources"].items()
+                         if r["Type"] == "AWS::Lambda::Function"
+                         and r["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"] == "evaluation")
+    inbox_batch = next(int(r["Properties"].get("BatchSize", 10)) for r in _template()["Resources"].values()
+                       if r["Type"] == "AWS::Lambda::EventSourceMapping"
+                       and r["Properties"]["FunctionName"] == {"Ref": evaluation_id})
     os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1")
     scenarios: dict[str, Counter[str]] = {}
     sizes = {"ingested events": 0, "credit-view reads": 0}
@@ -300,8 +307,9 @@ def _count_costs() -> tuple[dict[str, Counter[str]], dict[str, int]]:
             assert response["statusCode"] == 202, response["body"]
             delivered = bus.drain("evaluation")
             counts["eventbridge_events"] += len(delivered)
-            for event in delivered:
-                invoke("evaluation", event, api=False)
+            # The evaluation's inbox queue delivers them in batches of its event source mapping's size.
+            for start in range(0, len(delivered), inbox_batch):
+                invoke("evaluation", sqs_batch(delivered[start:start + inbox_batch]), api=False)
         sizes["ingested events"] = batches * per_batch
         scenarios["ingested events"] = counts.copy()
         counts.clear()
@@ -351,6 +359,8 @@ def bench_costs() -> None:
             if unverified and not missing:
                 figure += " UNVERIFIED (prices not read from the page: scripts/prices.py)"
             print(f"    {region:<11} {figure}" + (f"   = {'; '.join(parts)}" if not missing else ""))
+    print("  Not priced: the SQS requests of the evaluation's inbox queue, the outbox's DynamoDB stream, Pipe and "
+          "relay function (no recorded price; the relay's DynamoDB writes are counted).")
     print("  GB-seconds use the functions' memory settings and durations measured in-process under moto (an upper "
           "bound: moto is slower than DynamoDB); DynamoDB units count items (≤1 KB written, ≤4 KB read).")
 
