@@ -9,7 +9,7 @@ from typing import Any
 
 from shared.adapters.due_index import DynamoDueIndex
 from shared.adapters.dynamodb import dynamodb_client, is_condition_failure, to_item
-from shared.usecases.certification.recertification import due_sk
+from shared.usecases.certification.recertification_plan import due_sk
 
 
 class DynamoRecertificationIndex(DynamoDueIndex):

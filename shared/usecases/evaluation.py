@@ -15,7 +15,7 @@ from typing import Any
 
 from shared.domain import objection as objections
 from shared.domain.bus_events import TIER_CHANGED, Citation, TierChanged
-from shared.domain.certification.records import certification_facts
+from shared.domain.certification.facts import certification_facts
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.credit_events import EventRecord
 from shared.domain.enterprise import BusinessLine, Enterprise

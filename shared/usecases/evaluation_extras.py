@@ -9,7 +9,7 @@ from typing import Any
 
 from shared.domain.outbox import BusEvent
 from shared.domain.rules import Evaluation
-from shared.usecases.certification.recertification import planned_due_item as recertification_due_item
+from shared.usecases.certification.recertification_plan import planned_due_item as recertification_due_item
 from shared.usecases.clean_period import planned_due_item
 from shared.usecases.credit_file import EnterpriseItems
 from shared.usecases.disclosure_sync import plan_disclosures

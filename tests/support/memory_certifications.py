@@ -136,7 +136,7 @@ class MemoryDueIndex:
         return True
 
     def reschedule(self, entry: Mapping[str, Any], check_on: Any) -> bool:
-        from shared.usecases.certification.recertification import due_sk
+        from shared.usecases.certification.recertification_plan import due_sk
 
         item = self._same(entry)
         if item is None:

@@ -21,37 +21,12 @@ from shared.domain.certification.clock import CaseClock, SuspensionReason
 from shared.domain.certification.errors import CaseStateConflict
 from shared.domain.certification.scoring import Score, score, validate_audit
 from shared.domain.certification.standards import STANDARD_2026, ItemResult, StandardItem
+from shared.domain.certification.statuses import OPEN_STATUSES as OPEN_STATUSES  # defined apart: cheap to import
+from shared.domain.certification.statuses import CaseKind as CaseKind
+from shared.domain.certification.statuses import CaseStatus as CaseStatus
+from shared.domain.certification.statuses import Route as Route
 from shared.domain.rules.certification import CertificationRules
 from shared.domain.tiers import Tier
-
-
-class CaseKind(StrEnum):
-    INITIAL = "INITIAL"
-    RECERTIFICATION = "RECERTIFICATION"
-
-
-class Route(StrEnum):
-    STANDARD = "STANDARD"  # on-site audit
-    SIMPLIFIED = "SIMPLIFIED"  # desk review (Art 23)
-
-
-class CaseStatus(StrEnum):
-    RECEIVED = "RECEIVED"
-    AWAITING_CERTIFIERS = "AWAITING_CERTIFIERS"
-    UNDER_AUDIT = "UNDER_AUDIT"
-    AWAITING_DECISION = "AWAITING_DECISION"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-    TERMINATED = "TERMINATED"
-    WITHDRAWN = "WITHDRAWN"
-
-    @property
-    def is_open(self) -> bool:
-        return self in OPEN_STATUSES
-
-
-OPEN_STATUSES = frozenset({CaseStatus.RECEIVED, CaseStatus.AWAITING_CERTIFIERS,
-                           CaseStatus.UNDER_AUDIT, CaseStatus.AWAITING_DECISION})
 
 
 class Action(StrEnum):

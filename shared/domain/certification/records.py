@@ -1,5 +1,5 @@
-"""A case as stored (plain JSON-like mappings) and what the enterprise's closed cases mean to the
-engine and to eligibility: certification `TierFact`s (Art 8) and the bar events they start.
+"""A case as stored (plain JSON-like mappings) and what the enterprise's closed cases mean to
+eligibility: the bar events they start (their tier facts for the engine: `facts`).
 
 `case_to_plain` / `case_from_plain` round-trip a `Case` exactly (the score is recomputed from the
 audit on load, so a stored score can never disagree with the rules). The stored item carries more
@@ -19,7 +19,6 @@ from shared.domain.certification.scoring import score
 from shared.domain.certification.standards import ItemResult
 from shared.domain.clock import china_date
 from shared.domain.rules.certification import CertificationRules
-from shared.domain.rules.facts import TierFact, TierFactKind
 from shared.domain.tiers import Tier
 
 
@@ -69,24 +68,6 @@ def case_from_plain(item: Mapping[str, Any], rules: CertificationRules) -> Case:
         decision=None if not decision else Decision(Outcome(decision["outcome"]), tuple(decision["reasons"]),
                                                     date.fromisoformat(decision["decided_on"])),
         closed_on=_day(item.get("closed_on")), termination_cause=item.get("termination_cause"))
-
-
-def certification_facts(items: Iterable[Mapping[str, Any]]) -> tuple[TierFact, ...]:
-    """Stored cases → the engine's tier facts: an approval whose outcome was applied grants its target
-    tier (`CERTIFIED`, at `decided_at`); a re-certification that failed or was withdrawn withdraws the
-    certificate (`CERTIFICATE_WITHDRAWN`). The engine turns them into Art 8 decisions."""
-    facts: list[TierFact] = []
-    for item in items:
-        decided_at = item.get("decided_at")
-        if not item.get("outcome_applied") or not decided_at:
-            continue
-        status, at, case_id = item["status"], _instant(str(decided_at)), str(item["case_id"])
-        if status == CaseStatus.APPROVED.value:
-            facts.append(TierFact(TierFactKind.CERTIFIED, at, Tier(item["target_tier"]), case_id))
-        elif item["kind"] == CaseKind.RECERTIFICATION.value and status in (CaseStatus.REJECTED.value,
-                                                                             CaseStatus.WITHDRAWN.value):
-            facts.append(TierFact(TierFactKind.CERTIFICATE_WITHDRAWN, at, fact_id=case_id))
-    return tuple(facts)
 
 
 def bar_events(cases: Iterable[Mapping[str, Any]], decisions: Iterable[Mapping[str, Any]]) -> list[BarEvent]:

@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from shared.adapters import keys
 from shared.domain.certification import case as cases
 from shared.domain.certification.case import CaseKind, CaseStatus
 from shared.domain.certification.recertification import (
@@ -47,12 +46,13 @@ from shared.domain.outbox import BusEvent
 from shared.domain.rules.registry import pack_for
 from shared.domain.tiers import Tier
 from shared.usecases.certification.common import execution_input, new_case_item
+from shared.usecases.certification.recertification_plan import DUE_KIND as DUE_KIND
+from shared.usecases.certification.recertification_plan import DUE_SK as DUE_SK
+from shared.usecases.certification.recertification_plan import certified_on
 from shared.usecases.credit_file import EnterpriseItems
 from shared.usecases.due_work import RunReport, run_due
 from shared.usecases.ports import Stores
 
-DUE_KIND = "RECERTIFICATION"
-DUE_SK = f"DUE#{DUE_KIND}"
 SCHEDULE = "recertification-due"
 BY = f"schedule:{SCHEDULE}"
 REPORT_YEARS_LOOKED_AT = 6  # an ACE cycle spans 5 years: every report overdue within it is of these years
@@ -69,39 +69,6 @@ class RecertificationIndex(Protocol):
     def reschedule(self, entry: Mapping[str, Any], check_on: date) -> bool:
         """Move the entry to `check_on` if it is still the same entry; False: moved or consumed meanwhile."""
         ...
-
-
-def due_sk(check_on: date, uscc: str) -> str:
-    return keys.due_sk(check_on.isoformat(), uscc, DUE_KIND)
-
-
-def _instant(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def certified_on(certifications: Iterable[Mapping[str, Any]], tier: Tier) -> date | None:
-    """The CST day of the applied INITIAL approval that granted `tier` (the latest), None without one."""
-    days = [china_date(_instant(str(c["decided_at"]))) for c in certifications
-            if c.get("kind") == CaseKind.INITIAL.value and c.get("status") == CaseStatus.APPROVED.value
-            and c.get("outcome_applied") and c.get("decided_at") and c.get("target_tier") == tier.value]
-    return max(days) if days else None
-
-
-def planned_due_item(uscc: str, tier: Tier, items: EnterpriseItems, now: datetime) -> dict[str, Any] | None:
-    """The enterprise's due item as an evaluation leaving it at `tier` must write it (None: no change)."""
-    current = next((d for d in items.due if d["sk"] == DUE_SK), None)
-    anchor = certified_on(items.certifications, tier) if tier.is_aeo else None
-    base = {"pk": keys.enterprise_pk(uscc), "sk": DUE_SK, "entity": "DUE", "kind": DUE_KIND, "uscc": uscc,
-            "tier": tier.value}
-    if anchor is None:
-        return None if current is None or "gsi2sk" not in current else base  # off the index
-    if current is not None and "gsi2sk" in current and (current.get("tier"), current.get("certified_on")) == (
-            tier.value, anchor.isoformat()):
-        return None  # the schedule moves it from here
-    check_on = next_check_on(tier, anchor, anchor, pack_for(now).certification)
-    assert check_on is not None
-    return {**base, "certified_on": anchor.isoformat(), "check_on": check_on.isoformat(),
-            "gsi2pk": keys.due_pk(DUE_KIND), "gsi2sk": due_sk(check_on, uscc)}
 
 
 def _records(items: EnterpriseItems, now: datetime) -> list[RecordFact]:
