@@ -31,14 +31,20 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
         rt.start()
         yield rt
     finally:
-        rt.stop()
-        moto_patches.revert()
-        os.environ.clear()
-        os.environ.update(saved_env)
-        _reset_shared_caches()
-        from moto.moto_api._internal.models import moto_api_backend
+        stop_runtime(rt, saved_env)
 
-        moto_api_backend.reset()
+
+def stop_runtime(rt: Runtime, saved_env: dict[str, str]) -> None:
+    """Stop an in-process runtime and undo what it did to the process: moto patches, environment,
+    cached clients and moto's backends (the next runtime in this process starts clean)."""
+    rt.stop()
+    moto_patches.revert()
+    os.environ.clear()
+    os.environ.update(saved_env)
+    _reset_shared_caches()
+    from moto.moto_api._internal.models import moto_api_backend
+
+    moto_api_backend.reset()
 
 
 def _reset_shared_caches() -> None:

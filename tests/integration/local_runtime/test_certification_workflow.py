@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 
-from local import moto_patches
 from local.runtime import Options, Runtime
 from shared.domain.clock import CHINA_TZ
 from tests.e2e.client import Api
 from tests.e2e.test_partner_journey import new_uscc, registration
-from tests.integration.local_runtime.conftest import _reset_shared_caches, wait_until
+from tests.integration.local_runtime.conftest import stop_runtime, wait_until
 
 CDK_OUT = Path(__file__).resolve().parents[3] / "cdk.out"
 BEIJING, SHANGHAI, SHENZHEN = "91110000600037341L", "91310000MA1FL0000N", "91440300MA5D000002"
@@ -37,14 +36,7 @@ def runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
         rt.start()
         yield rt
     finally:
-        rt.stop()
-        moto_patches.revert()
-        os.environ.clear()
-        os.environ.update(saved_env)
-        _reset_shared_caches()
-        from moto.moto_api._internal.models import moto_api_backend
-
-        moto_api_backend.reset()
+        stop_runtime(rt, saved_env)
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 
-from local import moto_patches
 from local.runtime import Options, Runtime
 from tests.e2e.client import Api
-from tests.integration.local_runtime.conftest import _reset_shared_caches, wait_until
+from tests.integration.local_runtime.conftest import stop_runtime, wait_until
 from tests.integration.local_runtime.test_certification_workflow import (
     ALL_MET,
     BEIJING,
@@ -39,14 +38,7 @@ def _runtime(data: Path, seed: str | None) -> Runtime:
 def _tear_down(rt: Runtime, saved_env: dict[str, str], *, save: bool) -> None:
     if not save:
         rt.snapshots = None  # as `kill -9` leaves the data folder: no snapshot at stop, only the journal
-    rt.stop()
-    moto_patches.revert()
-    os.environ.clear()
-    os.environ.update(saved_env)
-    _reset_shared_caches()
-    from moto.moto_api._internal.models import moto_api_backend
-
-    moto_api_backend.reset()
+    stop_runtime(rt, saved_env)
 
 
 def _tokens(api: Api) -> Callable[[str], str]:
