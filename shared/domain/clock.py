@@ -37,3 +37,8 @@ def china_date(instant: datetime) -> date:
 def iso_instant(instant: datetime) -> str:
     """RFC 3339 with offset, UTC, millisecond precision: sortable as a string."""
     return instant.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def instant_of(stored: str) -> datetime:
+    """The instant a stored RFC 3339 text names (`iso_instant`'s output; `Z` or an offset)."""
+    return datetime.fromisoformat(stored)

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from shared.domain.clock import instant_of
 from shared.domain.errors import NotFound, ValidationFailed
 from shared.domain.periods import Period, calendar_days_after, first_day_after
 from shared.domain.rules.facts import DisclosureOverride, ObjectionWithdrawal
@@ -127,9 +128,6 @@ def subject_key(subject_type: SubjectType, subject_id: str) -> str:
     return f"{subject_type.value}#{subject_id}"
 
 
-def _at(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
 
 def _applied_upheld(objections: Iterable[Mapping[str, Any]], subject_type: SubjectType) -> list[Mapping[str, Any]]:
     return sorted((o for o in objections if o["status"] == ObjectionStatus.UPHELD.value and o.get("applied_at")
@@ -138,7 +136,7 @@ def _applied_upheld(objections: Iterable[Mapping[str, Any]], subject_type: Subje
 
 def withdrawals(objections: Iterable[Mapping[str, Any]]) -> tuple[ObjectionWithdrawal, ...]:
     """Upheld EVENT objections whose correction was applied: the records they withdraw."""
-    return tuple(ObjectionWithdrawal(o["objection_id"], o["subject_id"], _at(o["applied_at"]))
+    return tuple(ObjectionWithdrawal(o["objection_id"], o["subject_id"], instant_of(o["applied_at"]))
                  for o in _applied_upheld(objections, SubjectType.EVENT))
 
 
@@ -148,7 +146,7 @@ def disclosure_overrides(objections: Iterable[Mapping[str, Any]], events: Iterab
     starts = {e["event_id"]: (e.get("classification") or {}).get("disclosure_from") for e in events}
     overrides: dict[str, DisclosureOverride] = {}
     for o in _applied_upheld(list(objections), SubjectType.DISCLOSURE):
-        decided_on: date = day_of(_at(o["applied_at"]))
+        decided_on: date = day_of(instant_of(o["applied_at"]))
         basis = f"{ARTICLE}: objection {o['objection_id']} upheld"
         months = ((o.get("decision") or {}).get("correction") or {}).get("disclosure_months")
         start = starts.get(o["subject_id"])
@@ -166,7 +164,7 @@ def correction_summary(objection: Mapping[str, Any], events: Iterable[Mapping[st
     oid, sid = objection["objection_id"], objection["subject_id"]
     subject = SubjectType(objection["subject_type"])
     head = f"Objection {oid} upheld ({ARTICLE})"
-    day = day_of(_at(objection["applied_at"])).isoformat() if objection.get("applied_at") else "the decision day"
+    day = day_of(instant_of(objection["applied_at"])).isoformat() if objection.get("applied_at") else "the decision day"
     if subject is SubjectType.EVENT:
         return (f"{head}: record {sid} is withdrawn from {day}; it no longer counts and its disclosure ends "
                 f"WITHDRAWN")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from shared.domain.clock import china_date
+from shared.domain.clock import china_date, instant_of
 from shared.domain.credit_events import ARREARS_TYPES
 from shared.domain.periods import Period, last_day, working_days_after
 from shared.domain.restoration_requests import (
@@ -232,7 +232,7 @@ def restoration_facts(applications: Iterable[Mapping[str, Any]]
     for item in applications:
         if item.get("status") != RestorationStatus.APPROVED.value or not item.get("decided_at"):
             continue
-        at = datetime.fromisoformat(str(item["decided_at"]).replace("Z", "+00:00"))
+        at = instant_of(str(item["decided_at"]))
         if item.get("kind") == RestorationKind.TIER.value:
             tiers.append(TierFact(TierFactKind.UPGRADED, at, fact_id=str(item["restoration_id"])))
         else:

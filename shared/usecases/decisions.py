@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from shared.domain.clock import instant_of
 from shared.domain.tiers import INITIAL_TIER, Tier
 
 DECISION_FIELDS = ("decision_id", "uscc", "from_tier", "to_tier", "grounds_since", "effective_at", "rule_pack",
@@ -40,4 +41,4 @@ def tier_at(decisions: Iterable[dict[str, Any]], as_of: datetime, created_at: da
     latest = decision_in_force(decisions, as_of)
     if latest is None:
         return INITIAL_TIER, created_at
-    return Tier(latest["to_tier"]), datetime.fromisoformat(latest["effective_at"].replace("Z", "+00:00"))
+    return Tier(latest["to_tier"]), instant_of(latest["effective_at"])

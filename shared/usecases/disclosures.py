@@ -17,7 +17,7 @@ from typing import Any
 from shared.adapters import disclosure_store, keys
 from shared.adapters.credit_store import get_item
 from shared.api.pagination import decode_token, encode_token
-from shared.domain.clock import china_date, iso_instant
+from shared.domain.clock import china_date, instant_of, iso_instant
 from shared.domain.disclosure_feed import full_view, on_feed_at, public_view
 from shared.domain.errors import NotFound, ValidationFailed
 
@@ -34,7 +34,7 @@ def feed(uscc: str | None, severity: str | None, as_of: datetime | None, limit: 
             raise ValidationFailed("as_of differs from the listing next_token continues",
                                    errors=[{"loc": ["query", "as_of"], "msg": f"must be {pinned} or absent"}])
         instant = pinned
-        day = china_date(datetime.fromisoformat(pinned.replace("Z", "+00:00")))
+        day = china_date(instant_of(pinned))
     else:
         moment = as_of or now
         if moment > now:

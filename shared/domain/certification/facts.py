@@ -4,16 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
 from shared.domain.certification.statuses import CaseKind, CaseStatus
+from shared.domain.clock import instant_of
 from shared.domain.rules.facts import TierFact, TierFactKind
 from shared.domain.tiers import Tier
-
-
-def _instant(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def certification_facts(items: Iterable[Mapping[str, Any]]) -> tuple[TierFact, ...]:
@@ -25,7 +21,7 @@ def certification_facts(items: Iterable[Mapping[str, Any]]) -> tuple[TierFact, .
         decided_at = item.get("decided_at")
         if not item.get("outcome_applied") or not decided_at:
             continue
-        status, at, case_id = item["status"], _instant(str(decided_at)), str(item["case_id"])
+        status, at, case_id = item["status"], instant_of(str(decided_at)), str(item["case_id"])
         if status == CaseStatus.APPROVED.value:
             facts.append(TierFact(TierFactKind.CERTIFIED, at, Tier(item["target_tier"]), case_id))
         elif item["kind"] == CaseKind.RECERTIFICATION.value and status in (CaseStatus.REJECTED.value,

@@ -9,7 +9,7 @@ than the `Case` (execution ARN, task token, history...): those are the use cases
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from shared.domain.certification.case import Case, CaseKind, CaseStatus, Decision, Outcome, Route
@@ -17,7 +17,7 @@ from shared.domain.certification.clock import CaseClock, Extension, Suspension, 
 from shared.domain.certification.eligibility import BarEvent, BarReason, bar_events_of_tier_change
 from shared.domain.certification.scoring import score
 from shared.domain.certification.standards import ItemResult
-from shared.domain.clock import china_date
+from shared.domain.clock import china_date, instant_of
 from shared.domain.rules.certification import CertificationRules
 from shared.domain.tiers import Tier
 
@@ -25,9 +25,6 @@ from shared.domain.tiers import Tier
 def _day(value: Any) -> date | None:
     return None if value in (None, "") else date.fromisoformat(str(value))
 
-
-def _instant(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def case_to_plain(case: Case) -> dict[str, Any]:
@@ -86,5 +83,5 @@ def bar_events(cases: Iterable[Mapping[str, Any]], decisions: Iterable[Mapping[s
             found.append(BarEvent(BarReason.WITHDRAWN_APPLICATION, closed_on))
     for decision in decisions:
         found += bar_events_of_tier_change(Tier(decision["from_tier"]), Tier(decision["to_tier"]),
-                                           china_date(_instant(str(decision["effective_at"]))))
+                                           china_date(instant_of(str(decision["effective_at"]))))
     return found

@@ -12,7 +12,7 @@ from typing import Any
 
 from shared.adapters import keys
 from shared.domain.certification.statuses import CaseKind, CaseStatus
-from shared.domain.clock import china_date
+from shared.domain.clock import china_date, instant_of
 from shared.domain.rules.registry import pack_for
 from shared.domain.tiers import Tier
 from shared.usecases.credit_file import EnterpriseItems
@@ -25,13 +25,10 @@ def due_sk(check_on: date, uscc: str) -> str:
     return keys.due_sk(check_on.isoformat(), uscc, DUE_KIND)
 
 
-def _instant(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
 
 def certified_on(certifications: Iterable[Mapping[str, Any]], tier: Tier) -> date | None:
     """The CST day of the applied INITIAL approval that granted `tier` (the latest), None without one."""
-    days = [china_date(_instant(str(c["decided_at"]))) for c in certifications
+    days = [china_date(instant_of(str(c["decided_at"]))) for c in certifications
             if c.get("kind") == CaseKind.INITIAL.value and c.get("status") == CaseStatus.APPROVED.value
             and c.get("outcome_applied") and c.get("decided_at") and c.get("target_tier") == tier.value]
     return max(days) if days else None
