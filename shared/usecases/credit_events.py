@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 from shared.domain.bus_events import FACTS_RECORDED, CreditFactsRecorded
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.content import content_hash
-from shared.domain.credit_events import CreditEvent, check_batch
+from shared.domain.credit_events.checks import check_batch
+from shared.domain.credit_events.model import CreditEvent
 from shared.domain.enterprise import BusinessLine, BusinessType, RegistrationData, RegistrationStatus, new_enterprise
 from shared.domain.errors import Conflict, ValidationFailed
 from shared.domain.model_configs import STRICT

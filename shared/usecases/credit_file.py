@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from shared.domain.credit_events import CreditEvent
+    from shared.domain.credit_events.model import CreditEvent
     from shared.domain.enterprise import Enterprise
     from shared.domain.outbox import BusEvent
 

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 
 from shared.api.pagination import decode_token, encode_token
 from shared.domain.clock import CHINA_TZ, china_date, iso_instant
-from shared.domain.credit_events import CreditEvent, EventRecord
+from shared.domain.credit_events import EventRecord
+from shared.domain.credit_events.model import CreditEvent
 from shared.domain.enterprise import Enterprise
 from shared.domain.errors import NotFound, ValidationFailed
 from shared.domain.model_configs import STRICT

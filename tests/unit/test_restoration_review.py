@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.domain.credit_events import ARREARS_TYPES, CreditEvent
+from shared.domain.credit_events import ARREARS_TYPES
+from shared.domain.credit_events.model import CreditEvent
 from shared.domain.periods import Period, first_day_after
 from shared.domain.restoration import (
     certification_bar_through,

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 from shared.domain.content import content_hash
-from shared.domain.credit_events.model import ARREARS_TYPES, META_TYPES, CreditEvent, CreditEventType
+from shared.domain.credit_events.kinds import ARREARS_TYPES, META_TYPES, CreditEventType
+from shared.domain.credit_events.model import CreditEvent
 
 
 def check_against(event: CreditEvent, today: date, referenced: CreditEvent | None) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from shared.domain.credit_events.model import CreditEventType, EventLike, PenaltyKind
+from shared.domain.credit_events.kinds import CreditEventType, EventLike, PenaltyKind
 from shared.domain.registration import BusinessLine
 
 _TYPES = {member.value: member for member in CreditEventType}

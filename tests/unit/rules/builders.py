@@ -8,7 +8,8 @@ from itertools import count
 from typing import Any
 
 from shared.domain.clock import CHINA_TZ
-from shared.domain.credit_events import BusinessLine, CreditEvent
+from shared.domain.credit_events import BusinessLine
+from shared.domain.credit_events.model import CreditEvent
 from shared.domain.rules import EnterpriseFacts, Evaluation, RulePack, TierFact, TierFactKind, evaluate
 from shared.domain.tiers import Tier
 

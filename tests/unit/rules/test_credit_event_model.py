@@ -10,13 +10,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shared.domain.credit_events import (
-    CreditEvent,
-    EventRecord,
-    check_against,
-    check_batch,
-    content_hash,
-)
+from shared.domain.credit_events import EventRecord, content_hash
+from shared.domain.credit_events.checks import check_against, check_batch
+from shared.domain.credit_events.model import CreditEvent
 from shared.domain.rules import evaluate
 from tests.unit.rules.builders import OTHER_USCC, USCC, at, event, facts, fine_overdue, revoked, settled, tax_overdue
 
