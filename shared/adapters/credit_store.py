@@ -27,7 +27,7 @@ from shared.usecases.credit_file import EnterpriseItems, EvaluationCommit, NewEv
 from shared.usecases.ports import Page
 
 if TYPE_CHECKING:
-    from shared.domain.enterprise import Enterprise
+    from shared.domain.enterprise_profile import Enterprise
     from shared.domain.outbox import BusEvent
 
 _BATCH_GET_MAX = 100

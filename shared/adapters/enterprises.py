@@ -11,12 +11,12 @@ from shared.adapters.settings import settings
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists
 
 if TYPE_CHECKING:
-    from shared.domain.enterprise import Enterprise
+    from shared.domain.enterprise_profile import Enterprise
     from shared.usecases.ports import Page
 
 
 def enterprise_item(enterprise: Enterprise) -> dict[str, Any]:
-    values = enterprise.model_dump(mode="json")
+    values = enterprise.stored()
     values.update(pk=keys.enterprise_pk(enterprise.uscc), sk=keys.PROFILE, entity="ENTERPRISE")
     list_name = enterprise.tier.public_list
     if list_name:  # sparse: only enterprises on a public list carry the list index keys
@@ -30,10 +30,10 @@ def enterprise_item(enterprise: Enterprise) -> dict[str, Any]:
 
 def enterprise_from(values: dict[str, Any]) -> Enterprise:
     # Imported on first use: a function that never reads a profile (arrears-watch builds every store
-    # but uses two) does not pay for the model and its USCC check at cold start.
-    from shared.domain.enterprise import Enterprise
+    # but uses two) does not pay for the enterprise's module at cold start.
+    from shared.domain.enterprise_profile import Enterprise
 
-    return Enterprise.model_validate(values)
+    return Enterprise.from_stored(values)
 
 
 class EnterpriseRepository:

@@ -1,18 +1,21 @@
-"""Enterprises under customs credit management: the registration data and the stored enterprise. Their
-enumerations (Art 41 registration status, business types and lines) are `shared.domain.registration`,
-re-exported here."""
+"""Enterprises under customs credit management: the registration data (the validating input model of
+`POST /v1/enterprises`) and how a registration becomes a stored enterprise. The stored enterprise itself
+is `shared.domain.enterprise_profile` (no pydantic: the evaluation, the workflows and the schedules read
+it) and the enumerations (Art 41 registration status, business types and lines) are
+`shared.domain.registration`; both are re-exported here."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from typing import Annotated, Any
+from datetime import datetime, time
+from typing import Annotated
 
-from pydantic import BaseModel, Field, field_serializer
+from pydantic import BaseModel, Field
 
-from shared.domain.clock import CHINA_TZ, china_date, iso_instant
-from shared.domain.model_configs import FROZEN, STRICT
+from shared.domain.clock import CHINA_TZ, china_date
+from shared.domain.enterprise_profile import Enterprise
+from shared.domain.model_configs import STRICT
 from shared.domain.registration import BusinessLine, BusinessType, RegistrationStatus
-from shared.domain.tiers import INITIAL_TIER, Tier
+from shared.domain.tiers import INITIAL_TIER
 from shared.domain.time_types import CalendarDate
 from shared.domain.uscc import Uscc
 
@@ -20,7 +23,8 @@ CustomsCode = Annotated[
     str, Field(pattern=r"^[0-9A-Z]{10}$", description="10-character customs registration code")
 ]
 
-__all__ = ["BusinessLine", "BusinessType", "CustomsCode", "Enterprise", "RegistrationData", "RegistrationStatus"]
+__all__ = ["BusinessLine", "BusinessType", "CustomsCode", "Enterprise", "RegistrationData", "RegistrationStatus",
+           "new_enterprise", "registration_of", "same_registration"]
 
 
 class RegistrationData(BaseModel):
@@ -36,63 +40,13 @@ class RegistrationData(BaseModel):
     registered_on: CalendarDate
 
 
-class Enterprise(BaseModel):
-    """An enterprise with its current credit state. `version` guards every conditional write."""
-
-    model_config = FROZEN
-
-    uscc: str
-    name: str
-    customs_code: str | None = None
-    registration_status: RegistrationStatus
-    business_types: list[BusinessType]
-    registered_on: date
-    tier: Tier = INITIAL_TIER
-    tier_since: datetime
-    created_at: datetime
-    updated_at: datetime
-    version: int = 1
-    restoration: dict[str, Any] | None = None
-    """When and how a downgrade can end (earliest application, automatic date), from the latest evaluation."""
-    annual_report_overdue: list[int] = []
-    """Report years (Art 11) the `annual-report-overdue` schedule found unfiled; never changes the tier by itself."""
-    annual_report_check_year: int | None = None
-    annual_report_check_on: date | None = None
-    """The next report year `annual-report-overdue` checks and the day it becomes overdue (the profile is
-    on that schedule's due index at that day; None: the enterprise files no reports)."""
-    decisions_made: int | None = None
-    """How many tier decisions the enterprise has had: the next is numbered `decisions_made + 1`. Written
-    with the decision in one transaction conditional on `version`, so numbers never repeat or skip.
-    None only on profiles stored before the counter existed (`next_decision_number` covers them)."""
-
-    def next_decision_number(self) -> int:
-        """1 for the first decision. A profile stored before the counter numbered its decisions by
-        `version + 1`, so continuing from `version` can never reuse one of its numbers."""
-        made = self.decisions_made if self.decisions_made is not None else self.version
-        return made + 1
-
-    @field_serializer("tier_since", "created_at", "updated_at")
-    def _instant(self, value: datetime) -> str:
-        """One wire and storage form for instants: UTC, milliseconds, `Z` (sorts as a string)."""
-        return iso_instant(value)
-
-    @property
-    def is_aeo(self) -> bool:
-        return self.tier.is_aeo
-
-    @property
-    def managed_from(self) -> date:
-        """The first day under credit management, whenever the system learnt of the enterprise: its
-        `registered_on`, or for an Art 41 enterprise (placed under management by the first report about
-        it) the day of that report when earlier."""
-        return min(self.registered_on, china_date(self.created_at))
-
-    def registration(self) -> RegistrationData:
-        return RegistrationData(
-            uscc=self.uscc, name=self.name, customs_code=self.customs_code,
-            registration_status=self.registration_status, business_types=self.business_types,
-            registered_on=self.registered_on,
-        )
+def registration_of(enterprise: Enterprise) -> RegistrationData:
+    """The registration data a stored enterprise carries (compared with a new registration of it)."""
+    return RegistrationData(
+        uscc=enterprise.uscc, name=enterprise.name, customs_code=enterprise.customs_code,
+        registration_status=enterprise.registration_status, business_types=enterprise.business_types,
+        registered_on=enterprise.registered_on,
+    )
 
 
 def new_enterprise(data: RegistrationData, now: datetime) -> Enterprise:

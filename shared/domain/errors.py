@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from shared.domain.enterprise import Enterprise
+    from shared.domain.enterprise_profile import Enterprise
 
 
 class DomainError(Exception):

@@ -30,8 +30,8 @@ from typing import Any
 from shared.domain.clock import china_date, instant_of
 from shared.domain.credit_events import ARREARS_TYPES
 from shared.domain.periods import Period, last_day, working_days_after
-from shared.domain.restoration_requests import (
-    Document,
+from shared.domain.restoration_kinds import (
+    DocumentLike,
     DocumentType,
     Reason,
     RestorationKind,
@@ -81,7 +81,7 @@ class Review:
     decided_on: date
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status.value, "reasons": [r.model_dump() for r in self.reasons]}
+        return {"status": self.status.value, "reasons": [r.to_dict() for r in self.reasons]}
 
 
 def _reason(check: RestorationCheck, detail: str) -> tuple[ReviewOutcome, Reason]:
@@ -89,7 +89,7 @@ def _reason(check: RestorationCheck, detail: str) -> tuple[ReviewOutcome, Reason
 
 
 def _document_findings(pack: RulePack, kind: RestorationKind,
-                       documents: Sequence[Document]) -> list[tuple[ReviewOutcome, Reason]]:
+                       documents: Sequence[DocumentLike]) -> list[tuple[ReviewOutcome, Reason]]:
     rules = pack.restoration
     checks = rules.checks_by_id
     types = {d.type.value for d in documents}
@@ -196,7 +196,7 @@ def _tier_findings(pack: RulePack, facts: EnterpriseFacts, received_on: date,
 
 
 def review(pack: RulePack, facts: EnterpriseFacts, kind: RestorationKind, event_ids: Sequence[str],
-           documents: Sequence[Document], received_on: date, decided_at: datetime, *,
+           documents: Sequence[DocumentLike], received_on: date, decided_at: datetime, *,
            officer_approval: bool = False) -> Review:
     """The review of one application at `decided_at` on `facts` (the enterprise's facts then).
 

@@ -1,44 +1,25 @@
 """Restoration and upgrade applications as they arrive (Arts 29-30, 36-40): the request models of
-`POST /v1/restorations` and the officer's routes, and the statuses an application goes through.
-The review and the clock are in `shared.domain.restoration`."""
+`POST /v1/restorations` and the officer's routes (pydantic). The kinds, statuses and document types
+are `shared.domain.restoration_kinds`, re-exported here; the review and the clock are in
+`shared.domain.restoration`."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 from shared.domain.credit_events.model import EventId
 from shared.domain.model_configs import STRICT
+from shared.domain.restoration_kinds import DocumentType, RestorationKind, RestorationStatus
 from shared.domain.uscc import Uscc
+
+__all__ = ["Document", "DocumentType", "Extension", "OfficerDecision", "OfficerReason", "RestorationApplication",
+           "RestorationKind", "RestorationStatus"]
 
 MAX_EVENT_IDS = 100
 MAX_DOCUMENTS = 20
 EXTENSION_MIN_WORKING_DAYS = 1
-
-
-class RestorationKind(StrEnum):
-    DISCLOSURE = "DISCLOSURE"  # restore records: their disclosure ends as RESTORED (Arts 36-40)
-    TIER = "TIER"  # upgrade on application to REGULAR (Arts 29-30)
-
-
-class DocumentType(StrEnum):
-    FULFILMENT_PROOF = "FULFILMENT_PROOF"
-    COMMITMENT_LETTER = "COMMITMENT_LETTER"
-    COURT_RESTRUCTURING_ORDER = "COURT_RESTRUCTURING_ORDER"
-    OTHER = "OTHER"
-
-
-class RestorationStatus(StrEnum):
-    RECEIVED = "RECEIVED"
-    NEEDS_OFFICER = "NEEDS_OFFICER"
-    APPROVED = "APPROVED"
-    REJECTED = "REJECTED"
-
-    @property
-    def is_open(self) -> bool:
-        return self in (RestorationStatus.RECEIVED, RestorationStatus.NEEDS_OFFICER)
 
 
 class Document(BaseModel):
@@ -69,14 +50,6 @@ class RestorationApplication(BaseModel):
         if self.event_ids and len(set(self.event_ids)) != len(self.event_ids):
             raise ValueError("event_ids lists an id twice")
         return self
-
-
-class Reason(BaseModel):
-    model_config = STRICT
-
-    rule_id: Annotated[str, Field(min_length=1, max_length=64)]
-    article: Annotated[str, Field(min_length=1, max_length=64)]
-    detail: Annotated[str, Field(min_length=1, max_length=2000)]
 
 
 class OfficerReason(BaseModel):

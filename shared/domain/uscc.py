@@ -1,8 +1,8 @@
-"""Unified Social Credit Code (GB 32100-2015), checked with python-stdnum's `cn.uscc`; `Uscc`, the
-validated field type of every model and route parameter that names an enterprise.
+"""`Uscc`: the validated field type (pydantic) of every model and route parameter that names an
+enterprise, a Unified Social Credit Code (GB 32100-2015) checked by `shared.domain.uscc_check`.
 
 A module of its own (not `enterprise`): a handler that takes a `uscc` parameter needs this name only,
-not the enterprise models."""
+not the enterprise models. Code that only checks a code imports `uscc_check` and loads no pydantic."""
 
 from __future__ import annotations
 
@@ -10,49 +10,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-USCC_PATTERN = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+from shared.domain.uscc_check import USCC_PATTERN, InvalidUscc, is_valid_uscc, validate_uscc
 
-
-class InvalidUscc(ValueError):
-    """The value is not a valid USCC; the message says why in words a partner can act on."""
-
-
-def validate_uscc(value: str) -> str:
-    """Return the USCC unchanged when valid.
-
-    The code is case-sensitive on the wire: stdnum would silently upper-case a lower-case code,
-    but a partner that sends one has a bug we should surface rather than paper over (two
-    spellings of one key would otherwise reach storage).
-    """
-    if not isinstance(value, str):
-        raise InvalidUscc("USCC must be a string")
-    if value != value.strip() or any(c.isspace() for c in value):
-        raise InvalidUscc("USCC must not contain spaces")
-    if value != value.upper():
-        raise InvalidUscc("USCC must be upper case")
-    # Imported on the first check, not with the module: `stdnum.util` imports pydoc and ssl (~10 ms of
-    # every cold start of every function that merely declares a `Uscc` field).
-    from stdnum.cn import uscc as _stdnum_uscc
-    from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
-
-    try:
-        _stdnum_uscc.validate(value)
-    except InvalidLength as exc:
-        raise InvalidUscc(f"USCC must be 18 characters, got {len(value)}") from exc
-    except InvalidChecksum as exc:
-        raise InvalidUscc("USCC check character does not match (GB 32100-2015)") from exc
-    except ValidationError as exc:
-        raise InvalidUscc("USCC has characters outside the GB 32100-2015 alphabet") from exc
-    return value
-
-
-def is_valid_uscc(value: str) -> bool:
-    try:
-        validate_uscc(value)
-    except InvalidUscc:
-        return False
-    return True
-
+__all__ = ["USCC_PATTERN", "InvalidUscc", "Uscc", "is_valid_uscc", "validate_uscc"]
 
 Uscc = Annotated[
     str,

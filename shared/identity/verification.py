@@ -15,7 +15,7 @@ from typing import Any
 import jwt
 
 from shared.api.contract import ALL_SCOPES
-from shared.domain.uscc import InvalidUscc, validate_uscc
+from shared.domain.uscc_check import InvalidUscc, validate_uscc
 from shared.identity.issuers import ALGORITHMS, Issuer, Issuers
 from shared.identity.jwks import JwksCache, KeysUnavailable
 

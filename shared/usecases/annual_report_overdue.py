@@ -31,8 +31,9 @@ from typing import Any
 from shared.adapters import keys
 from shared.domain.annual_report_overdue import closes_on, first_report_year, overdue_from
 from shared.domain.clock import Clock, china_date
-from shared.domain.enterprise import Enterprise, RegistrationStatus
+from shared.domain.enterprise_profile import Enterprise
 from shared.domain.errors import Conflict
+from shared.domain.registration import RegistrationStatus
 from shared.domain.rules.model import AnnualReportRules
 from shared.usecases.due_work import RunReport, run_due
 from shared.usecases.ports import Stores
@@ -75,7 +76,7 @@ def with_first_check(enterprise: Enterprise, today: date) -> Enterprise:
     if not reports_required(enterprise):
         return enterprise
     rules = _rules(today)
-    return enterprise.model_copy(update=_checking(first_due_year(enterprise.registered_on, today, rules),
+    return enterprise.with_changes(**_checking(first_due_year(enterprise.registered_on, today, rules),
                                                   rules))
 
 
@@ -90,12 +91,12 @@ def settled(stores: Stores, enterprise: Enterprise, today: date) -> Enterprise:
     rules = _rules(today)
     changes: dict[str, Any] = {"version": enterprise.version + 1}
     if not reports_required(enterprise) or enterprise.annual_report_check_year is None:
-        return enterprise.model_copy(update={**changes, **_checking(None, rules)})
+        return enterprise.with_changes(**{**changes, **_checking(None, rules)})
     years = [enterprise.annual_report_check_year]
     while overdue_from(years[-1] + 1, rules) <= today:
         years.append(years[-1] + 1)
     unfiled = {y for y in years if missed(y, stores.annual_reports.filed_on(enterprise.uscc, y), rules)}
-    return enterprise.model_copy(update={
+    return enterprise.with_changes(**{
         **changes, **_checking(years[-1] + 1, rules),
         "annual_report_overdue": sorted({*enterprise.annual_report_overdue, *unfiled})})
 

@@ -25,10 +25,10 @@ def reevaluation_request(entry: Mapping[str, Any], reason: str) -> tuple[BusEven
     """The request an entry's consumption announces (same enterprise and day: same event, one delivery)."""
     # Imported here: the credit store needs this module's DUE_KIND, and the bus event models
     # (~40 ms of pydantic classes) would otherwise load in every function that reads credit files.
-    from shared.domain.bus_events import REEVALUATION_REQUESTED, ReevaluationRequested
+    from shared.domain.bus_events import REEVALUATION_REQUESTED, ReevaluationRequested, detail_of
 
-    return announce(REEVALUATION_REQUESTED, [ReevaluationRequested(uscc=entry["uscc"], reason=reason,
-                                                                   due_on=due_day(entry)).model_dump()])
+    return announce(REEVALUATION_REQUESTED, [detail_of(ReevaluationRequested(uscc=entry["uscc"], reason=reason,
+                                                                   due_on=due_day(entry)))])
 
 
 def run_arrears_watch(clock: Clock, index: DueIndex, remaining_ms: Callable[[], int] | None = None) -> dict[str, Any]:

@@ -29,10 +29,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from shared.adapters import keys
-from shared.domain.bus_events import DEADLINE_MISSED, DeadlineMissed
+from shared.domain.bus_events import DEADLINE_MISSED, CaseType, DeadlineMissed, detail_of
 from shared.domain.clock import Clock, china_date
 from shared.domain.outbox import BusEvent, announce
 from shared.usecases.due_work import DueIndex, RunReport, run_due
@@ -51,7 +51,7 @@ class CaseDeadline:
     deadline: date
 
     def missed(self) -> DeadlineMissed:
-        return DeadlineMissed(case_type=self.case_type, case_id=self.case_id, uscc=self.uscc,
+        return DeadlineMissed(case_type=cast(CaseType, self.case_type), case_id=self.case_id, uscc=self.uscc,
                               deadline_kind=self.deadline_kind, deadline=self.deadline.isoformat())
 
 
@@ -113,7 +113,7 @@ def run_case_deadlines(clock: Clock, index: DueIndex, ports: Mapping[str, CaseDe
             if port is None:
                 unhandled += 1
                 continue
-            missed = announce(DEADLINE_MISSED, [deadline.missed().model_dump(mode="json")])
+            missed = announce(DEADLINE_MISSED, [detail_of(deadline.missed())])
             marked += port.mark_overdue(deadline, entry, now, missed)
         return marked
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from shared.domain.bus_events import FACTS_RECORDED, CreditFactsRecorded
+from shared.domain.bus_events import FACTS_RECORDED, CreditFactsRecorded, detail_of
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.content import content_hash
 from shared.domain.credit_events.checks import check_batch
@@ -98,8 +98,8 @@ def _recorded(events: list[CreditEvent], now: datetime) -> tuple[BusEvent, ...]:
     names, duplicates included, so a retry after a write that stored only part of a large batch
     (several transactions) re-triggers every enterprise of the batch."""
     return announce(FACTS_RECORDED, [
-        CreditFactsRecorded(uscc=uscc, event_ids=sorted({e.event_id for e in events if e.uscc == uscc}),
-                            recorded_at=iso_instant(now)).model_dump()
+        detail_of(CreditFactsRecorded(uscc=uscc, event_ids=sorted({e.event_id for e in events if e.uscc == uscc}),
+                            recorded_at=iso_instant(now)))
         for uscc in sorted({e.uscc for e in events})])
 
 

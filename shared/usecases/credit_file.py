@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from shared.domain.credit_events.model import CreditEvent
-    from shared.domain.enterprise import Enterprise
+    from shared.domain.enterprise_profile import Enterprise
     from shared.domain.outbox import BusEvent
 
 

@@ -12,7 +12,7 @@ from shared.api.pagination import decode_token, encode_token
 from shared.domain.clock import CHINA_TZ, china_date, iso_instant
 from shared.domain.credit_events import EventRecord
 from shared.domain.credit_events.model import CreditEvent
-from shared.domain.enterprise import Enterprise
+from shared.domain.enterprise_profile import Enterprise
 from shared.domain.errors import NotFound, ValidationFailed
 from shared.domain.model_configs import STRICT
 from shared.domain.tiers import LIST_NAMES
@@ -67,7 +67,7 @@ def credit_view(stores: Stores, uscc: str, as_of: datetime, now: datetime) -> di
     items = stores.credit.load(uscc)
     if items.profile is None:
         raise NotFound(f"no enterprise with uscc {uscc}")
-    enterprise = Enterprise.model_validate(items.profile)
+    enterprise = Enterprise.from_stored(items.profile)
     managed_from = enterprise.managed_from
     if china_date(as_of) < managed_from:
         raise NotFound(f"enterprise {uscc} was not under credit management at {iso_instant(as_of)} "

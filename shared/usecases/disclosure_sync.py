@@ -29,7 +29,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.adapters import keys
-from shared.domain.bus_events import DISCLOSURE_ENDED, DISCLOSURE_PUBLISHED, DisclosureEnded, DisclosurePublished
+from shared.domain.bus_events import (
+    DISCLOSURE_ENDED,
+    DISCLOSURE_PUBLISHED,
+    DisclosureEnded,
+    DisclosurePublished,
+    detail_of,
+)
 from shared.domain.clock import china_date, iso_instant
 from shared.domain.disclosure_feed import ENDED, EXPIRED, NO_END, NOT_PUBLISHED, PUBLISHED, RESTORED, WITHDRAWN
 from shared.domain.rules.facts import DisclosureOverride
@@ -95,16 +101,16 @@ def _ending(record: RecordClassification) -> tuple[str, date] | None:
 
 
 def _published_event(item: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    return DISCLOSURE_PUBLISHED, DisclosurePublished(
+    return DISCLOSURE_PUBLISHED, detail_of(DisclosurePublished(
         uscc=item["uscc"], event_id=item["event_id"], severity=item["severity"], rule_ids=item["rule_ids"],
         published_from=item["published_from"], published_until=item.get("published_until"),
-        published_at=item["published_at"]).model_dump(mode="json")
+        published_at=item["published_at"]))
 
 
 def ended_event(item: Mapping[str, Any], at: str) -> tuple[str, dict[str, Any]]:
-    return DISCLOSURE_ENDED, DisclosureEnded(
+    return DISCLOSURE_ENDED, detail_of(DisclosureEnded(
         uscc=item["uscc"], event_id=item["event_id"], reason=item["status"], ended_on=item["ended_on"],
-        ended_at=at).model_dump(mode="json")
+        ended_at=at))
 
 
 def _new_item(described: dict[str, Any], record: RecordClassification, today: date,

@@ -13,6 +13,7 @@ from shared.domain.enterprise import (
     RegistrationData,
     RegistrationStatus,
     new_enterprise,
+    registration_of,
     same_registration,
 )
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists, NotFound, ValidationFailed
@@ -36,11 +37,11 @@ def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) ->
         return stores.enterprises.create(with_first_check(new_enterprise(data, now), china_date(now))), True
     except EnterpriseAlreadyExists as exists:
         current = exists.existing
-    if same_registration(current.registration(), data):
+    if same_registration(registration_of(current), data):
         return current, False
     if (current.registration_status is RegistrationStatus.UNREGISTERED_RELATED
             and data.registration_status is not RegistrationStatus.UNREGISTERED_RELATED):
-        registered = current.model_copy(update={
+        registered = current.with_changes(**{
             **data.model_dump(exclude={"uscc"}), "updated_at": now, "version": current.version + 1,
         })
         return stores.enterprises.replace(with_first_check(registered, china_date(now)),

@@ -14,13 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain import objection as objections
-from shared.domain.bus_events import TIER_CHANGED, Citation, TierChanged
+from shared.domain.bus_events import TIER_CHANGED, Citation, TierChanged, detail_of
 from shared.domain.certification.facts import certification_facts
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.credit_events import EventRecord
-from shared.domain.enterprise import BusinessLine, Enterprise
+from shared.domain.enterprise_profile import Enterprise
 from shared.domain.errors import Conflict
 from shared.domain.outbox import BusEvent
+from shared.domain.registration import BusinessLine
 from shared.domain.restoration import restoration_facts, upgrade_citations
 from shared.domain.rules import EnterpriseFacts, Evaluation, evaluate
 from shared.domain.rules.registry import pack_for
@@ -134,7 +135,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
         items = stores.credit.load(uscc)
         if items.profile is None:
             return {"uscc": uscc, "changed": False, "reason": "unknown enterprise"}
-        enterprise = Enterprise.model_validate(items.profile)
+        enterprise = Enterprise.from_stored(items.profile)
         now = clock.now()
         evaluation = evaluate(facts_from(items), now)
         records = classification_changes(items, evaluation)
@@ -143,7 +144,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
         restoration = restoration_summary(evaluation)
         if evaluation.tier is enterprise.tier and restoration != enterprise.restoration:
             # Same tier, new dates (e.g. arrears paid: the waiting period now has a start)
-            profile = enterprise.model_copy(update={"restoration": restoration, "updated_at": now,
+            profile = enterprise.with_changes(**{"restoration": restoration, "updated_at": now,
                                                     "version": enterprise.version + 1})
         remake = objection is not None and not _remade_for(items, objection["objection_id"])
         if evaluation.tier is not enterprise.tier or remake:
@@ -152,7 +153,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
                 decision["grounds"] = [*decision["grounds"], _objection_ground(objection, items)]
                 decision["correction_of"] = decision["correction_of"] or objection["objection_id"]
             changed = evaluation.tier is not enterprise.tier
-            profile = enterprise.model_copy(update={"tier": evaluation.tier, "updated_at": now,
+            profile = enterprise.with_changes(**{"tier": evaluation.tier, "updated_at": now,
                                                     "tier_since": now if changed else enterprise.tier_since,
                                                     "version": enterprise.version + 1, "restoration": restoration,
                                                     "decisions_made": enterprise.next_decision_number()})
@@ -169,7 +170,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
                                  grounds=[Citation(**{k: g[k] for k in ("rule_id", "article", "summary", "evidence")})
                                           for g in decision["grounds"]],
                                  correction=decision["correction_of"] is not None)
-            outbox.append(BusEvent(TIER_CHANGED, detail.model_dump(mode="json")))
+            outbox.append(BusEvent(TIER_CHANGED, detail_of(detail)))
         commit = EvaluationCommit(uscc, enterprise.version, profile, decision, audit, records, extras.disclosures,
                                   extras.due_items, outbox)
         if commit.empty:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.domain.bus_events import FACTS_RECORDED, CreditFactsRecorded
+from shared.domain.bus_events import FACTS_RECORDED, CreditFactsRecorded, detail_of
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.content import content_hash
-from shared.domain.enterprise import Enterprise
+from shared.domain.enterprise_profile import Enterprise
 from shared.domain.errors import ValidationFailed
 from shared.domain.filings import AnnualReport, DeclarationVolume, Person, annual_report_timing
 from shared.domain.outbox import announce
@@ -37,7 +37,7 @@ def record_declaration_volume(stores: Stores, clock: Clock, uscc: str, volume: D
     # The volume is the denominator of the Art 15 ratio: a late one can change what the violations ground,
     # so the evaluation's trigger is written with it (a replay writes nothing and needs no trigger).
     recorded = announce(FACTS_RECORDED,
-                        [CreditFactsRecorded(uscc=uscc, recorded_at=values["recorded_at"]).model_dump()])
+                        [detail_of(CreditFactsRecorded(uscc=uscc, recorded_at=values["recorded_at"]))])
     stored, _ = stores.filings.create_once(uscc, FilingKind.DECLARATION_VOLUME,
                                            f"{volume.year}#{volume.business_line}", values,
                                            what=f"the {volume.year} {volume.business_line} volume", outbox=recorded)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from shared.domain.clock import iso_instant
 from shared.domain.errors import Conflict
 from shared.domain.outbox import BusEvent
-from shared.domain.restoration_requests import RestorationStatus
+from shared.domain.restoration_kinds import RestorationStatus
 from shared.usecases.case_deadlines import CaseDeadline, deadline_entry, without_entry
 
 if TYPE_CHECKING:

@@ -19,32 +19,30 @@ import re
 import secrets
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from shared.domain.bus_events import (
     REEVALUATION_REQUESTED,
     RESTORATION_DECIDED,
     RESTORATION_RECEIVED,
+    DecisionOutcome,
     ReevaluationRequested,
     RestorationDecided,
     RestorationReceived,
+    detail_of,
 )
+from shared.domain.bus_events import Reason as DecisionReason
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.errors import Conflict, NotFound, ValidationFailed
 from shared.domain.outbox import BusEvent, announce
 from shared.domain.restoration import deadlines, review
-from shared.domain.restoration_requests import (
-    Document,
-    Extension,
-    OfficerDecision,
-    Reason,
-    RestorationApplication,
-    RestorationKind,
-    RestorationStatus,
-)
+from shared.domain.restoration_kinds import Reason, RestorationKind, RestorationStatus, StoredDocument
 from shared.usecases.case_deadlines import without_entry
 from shared.usecases.ports import Stores
 from shared.usecases.restoration_deadlines import with_deadline_entry
+
+if TYPE_CHECKING:  # the request bodies (pydantic): the review function never loads them
+    from shared.domain.restoration_requests import Extension, OfficerDecision, RestorationApplication
 
 MAX_ATTEMPTS = 5
 REVIEWER = "restoration_review"
@@ -117,9 +115,9 @@ def receive_application(stores: Stores, clock: Clock, application: RestorationAp
     }
     item = with_deadline_entry(item)  # on the case-deadlines index until decided
     # The review's trigger is written with the application: a stored RECEIVED application is always reviewed.
-    stores.restorations.create(item, guards_of(item), outbox=announce(RESTORATION_RECEIVED, [RestorationReceived(
-        uscc=uscc, restoration_id=item["restoration_id"], kind=application.kind.value,
-        received_at=item["received_at"]).model_dump(mode="json")]))
+    received = RestorationReceived(uscc=uscc, restoration_id=item["restoration_id"], kind=application.kind.value,
+                                   received_at=item["received_at"])
+    stores.restorations.create(item, guards_of(item), outbox=announce(RESTORATION_RECEIVED, [detail_of(received)]))
     return {k: item[k] for k in ("restoration_id", "status", "received_at", "decide_by", "respond_by")}
 
 
@@ -134,7 +132,7 @@ def _review(stores: Stores, application: dict[str, Any], now: datetime, *, offic
     if items.profile is None:
         raise NotFound(f"no enterprise with uscc {application['uscc']}")
     return review(_pack(now), facts_from(items), RestorationKind(application["kind"]),
-                  application.get("event_ids") or (), [Document(**d) for d in application.get("documents", [])],
+                  application.get("event_ids") or (), [StoredDocument.of(d) for d in application.get("documents", [])],
                   date.fromisoformat(application.get("conditions_on") or application["received_on"]), now,
                   officer_approval=officer_approval)  # `conditions_on`: a re-decision (Art 39) is judged as filed
 
@@ -143,7 +141,7 @@ def _decided(application: dict[str, Any], status: RestorationStatus, reasons: Se
              by: str) -> dict[str, Any]:
     final = not status.is_open
     kept = without_entry(application) if final else application  # decided: off the case-deadlines index
-    return {**kept, "status": status.value, "reasons": [r.model_dump() for r in reasons],
+    return {**kept, "status": status.value, "reasons": [r.to_dict() for r in reasons],
             "decided_at": iso_instant(now) if final else None, "decided_by": by if final else None,
             "published": final,  # a final decision's events are written with it (`_commit`)
             "version": application["version"] + 1, "history": _history(application, status.value, now, by)}
@@ -166,14 +164,14 @@ def decision_events(application: dict[str, Any]) -> tuple[BusEvent, ...]:
     uscc = application["uscc"]
     events: list[BusEvent] = []
     if status is RestorationStatus.APPROVED:
-        events += announce(REEVALUATION_REQUESTED, [ReevaluationRequested(
+        events += announce(REEVALUATION_REQUESTED, [detail_of(ReevaluationRequested(
             uscc=uscc, reason=f"restoration {application['restoration_id']} approved",
-            due_on=application["decided_at"][:10]).model_dump()])
-    events += announce(RESTORATION_DECIDED, [RestorationDecided(
+            due_on=application["decided_at"][:10]))])
+    events += announce(RESTORATION_DECIDED, [detail_of(RestorationDecided(
         uscc=uscc, restoration_id=application["restoration_id"], kind=application["kind"],
-        status=status.value, event_ids=application.get("event_ids") or [],
-        reasons=application.get("reasons", []), decided_at=application["decided_at"],
-        decided_by=application["decided_by"]).model_dump(mode="json")])
+        status=cast(DecisionOutcome, status.value), event_ids=application.get("event_ids") or [],
+        reasons=[DecisionReason(**r) for r in application.get("reasons", [])], decided_at=application["decided_at"],
+        decided_by=application["decided_by"]))])
     return tuple(events)
 
 
@@ -217,7 +215,7 @@ def decide_as_officer(stores: Stores, clock: Clock, restoration_id: str, decisio
         recheck = _review(stores, application, now, officer_approval=True)
         if recheck.status is RestorationStatus.REJECTED:
             raise Conflict("the application cannot be approved now: a condition refuses it",
-                           extra={"reasons": [r.model_dump() for r in recheck.reasons]})
+                           extra={"reasons": [r.to_dict() for r in recheck.reasons]})
     decided = _decided(application, RestorationStatus(decision.outcome), reasons, now, officer)
     _commit(stores, application, decided)
     return restoration_view(decided, now)

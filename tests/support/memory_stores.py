@@ -12,7 +12,7 @@ from typing import Any
 from shared.domain.audit_chain import ChainHead, link
 from shared.domain.clock import china_date
 from shared.domain.content import canonical_content, content_hash
-from shared.domain.enterprise import Enterprise
+from shared.domain.enterprise_profile import Enterprise
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists
 from shared.domain.outbox import BusEvent
 from shared.usecases.credit_file import EnterpriseItems, EvaluationCommit, NewEvent, StoredEventId
@@ -51,7 +51,7 @@ class Memory:
 
 
 def _profile(enterprise: Enterprise) -> dict[str, Any]:
-    return enterprise.model_dump(mode="json")
+    return enterprise.stored()
 
 
 class MemoryEnterpriseStore:
@@ -60,7 +60,7 @@ class MemoryEnterpriseStore:
 
     def get(self, uscc: str) -> Enterprise | None:
         item = self.memory.profiles.get(uscc)
-        return None if item is None else Enterprise.model_validate(item)
+        return None if item is None else Enterprise.from_stored(item)
 
     def create(self, enterprise: Enterprise) -> Enterprise:
         existing = self.get(enterprise.uscc)
@@ -77,7 +77,7 @@ class MemoryEnterpriseStore:
         return enterprise
 
     def public_list(self, name: str, limit: int, start: dict[str, Any] | None) -> Page:
-        listed = sorted((p for p in self.memory.profiles.values() if Enterprise.model_validate(p).tier.public_list
+        listed = sorted((p for p in self.memory.profiles.values() if Enterprise.from_stored(p).tier.public_list
                          == name), key=lambda p: (p["tier_since"], p["uscc"]))
         offset = int(start["offset"]) if start else 0
         page = listed[offset:offset + limit]

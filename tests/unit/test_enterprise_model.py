@@ -65,8 +65,8 @@ def test_decisions_are_numbered_from_one_and_a_profile_stored_before_the_counter
     enterprise = new_enterprise(RegistrationData.model_validate(VALID), now)
     # A new enterprise's first decision is number 1, whatever its version
     assert enterprise.next_decision_number() == 1
-    assert enterprise.model_copy(update={"version": 7, "decisions_made": 2}).next_decision_number() == 3
+    assert enterprise.with_changes(version=7, decisions_made=2).next_decision_number() == 3
     # A stored profile without the counter numbered its decisions version + 1: continue after them
-    legacy = enterprise.model_dump() | {"version": 4}
+    legacy = enterprise.stored() | {"version": 4}
     del legacy["decisions_made"]
-    assert type(enterprise).model_validate(legacy).next_decision_number() == 5
+    assert type(enterprise).from_stored(legacy).next_decision_number() == 5

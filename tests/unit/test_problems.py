@@ -21,10 +21,10 @@ def test_domain_errors_carry_no_http() -> None:
 
 def test_every_domain_error_is_answered_with_a_problem_of_the_table() -> None:
     assert {cls for cls in _domain_errors() if cls not in DOMAIN_PROBLEMS} == {EnterpriseAlreadyExists}
-    existing = Enterprise(uscc="91110000600037341L", name="x", registration_status="REGISTERED",
-                          business_types=["CONSIGNOR_CONSIGNEE"], registered_on="2020-01-01",
-                          tier_since="2026-01-01T00:00:00Z", created_at="2026-01-01T00:00:00Z",
-                          updated_at="2026-01-01T00:00:00Z")
+    existing = Enterprise.from_stored({"uscc": "91110000600037341L", "name": "x", "registration_status": "REGISTERED",
+                          "business_types": ["CONSIGNOR_CONSIGNEE"], "registered_on": "2020-01-01",
+                          "tier_since": "2026-01-01T00:00:00Z", "created_at": "2026-01-01T00:00:00Z",
+                          "updated_at": "2026-01-01T00:00:00Z"})
     assert problem_of(EnterpriseAlreadyExists(existing)).status == 409  # a Conflict
     assert tuple(problem_of(NoRulePackInForce("before every pack"))) == (422, "no-rule-pack-in-force",
                                                                         "No rule pack in force")

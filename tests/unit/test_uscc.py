@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.domain.uscc import InvalidUscc, is_valid_uscc, validate_uscc
+from shared.domain.uscc_check import InvalidUscc, is_valid_uscc, validate_uscc
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from shared.domain.bus_events import REEVALUATION_REQUESTED, ReevaluationRequested
+from shared.domain.bus_events import REEVALUATION_REQUESTED, ReevaluationRequested, detail_of
 from shared.domain.certification import case as cases
 from shared.domain.certification.case import Action, Case, CaseKind, CaseStatus, Outcome, Route
 from shared.domain.certification.clock import SuspensionReason
@@ -25,7 +25,7 @@ from shared.domain.certification.errors import CaseStateConflict, InvalidAudit
 from shared.domain.certification.records import bar_events
 from shared.domain.certification.scoring import validate_audit
 from shared.domain.clock import Clock, china_date, iso_instant
-from shared.domain.enterprise import Enterprise
+from shared.domain.enterprise_profile import Enterprise
 from shared.domain.errors import Conflict, NotFound, ValidationFailed
 from shared.domain.outbox import BusEvent, announce
 from shared.domain.tiers import Tier
@@ -55,7 +55,7 @@ def apply(stores: Stores, clock: Clock, uscc: str, target_tier: Tier,
     if items.profile is None:
         raise ValidationFailed(f"enterprise {uscc} is not registered",
                                errors=[{"loc": ["body", "uscc"], "msg": "no enterprise with this uscc"}])
-    enterprise = Enterprise.model_validate(items.profile)
+    enterprise = Enterprise.from_stored(items.profile)
     open_case = next((c["case_id"] for c in items.certifications if CaseStatus(c["status"]).is_open), None)
     refused = refusals(registration_status=enterprise.registration_status, tier=enterprise.tier,
                        target_tier=target_tier, bars=bar_events(items.certifications, items.decisions),
@@ -162,9 +162,9 @@ def withdraw(stores: Stores, clock: Clock, case_id: str, applicant: str) -> dict
     def announces(updated: dict[str, Any]) -> tuple[BusEvent, ...]:
         if not updated["outcome_applied"]:
             return ()
-        return announce(REEVALUATION_REQUESTED, [ReevaluationRequested(
+        return announce(REEVALUATION_REQUESTED, [detail_of(ReevaluationRequested(
             uscc=updated["uscc"], reason=f"re-certification {case_id} withdrawn",
-            due_on=china_date(now).isoformat()).model_dump()])
+            due_on=china_date(now).isoformat()))])
 
     updated = transition(stores, case_id, now, applicant, "withdrawn by the enterprise", change, announces)
     if updated.get("execution_arn"):

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from shared.domain.bus_events import (
     CERTIFICATION_DECIDED,
     REEVALUATION_REQUESTED,
     CertificationDecided,
+    DecisionOutcome,
     ReevaluationRequested,
+    detail_of,
 )
 from shared.domain.certification import case as cases
 from shared.domain.certification.case import Action, Case, CaseStatus
@@ -34,8 +36,9 @@ from shared.domain.certification.certifiers import CertifierChoice, choose_certi
 from shared.domain.certification.errors import CaseStateConflict
 from shared.domain.certification.records import case_from_plain
 from shared.domain.clock import Clock, china_date, iso_instant
-from shared.domain.enterprise import Enterprise, RegistrationStatus
+from shared.domain.enterprise_profile import Enterprise
 from shared.domain.outbox import announce
+from shared.domain.registration import RegistrationStatus
 from shared.domain.rules.certification import CertificationRules
 from shared.domain.tiers import DOWNGRADED_TIERS, Tier
 from shared.usecases.certification.common import load, rules_at, transition, uscc_of
@@ -149,14 +152,14 @@ def outcome(stores: Stores, clock: Clock, case_id: str) -> dict[str, Any]:
                           lambda _i, case, _r: (case, {"outcome_applied": True}))
     if not item.get("published"):
         case = case_from_plain(item, rules_at(now))
-        decided = (*announce(CERTIFICATION_DECIDED, [CertificationDecided(
+        decided = (*announce(CERTIFICATION_DECIDED, [detail_of(CertificationDecided(
             uscc=case.uscc, case_id=case_id, kind=case.kind.value, target_tier=case.target_tier,
-            outcome=status.value, reasons=list(case.decision.reasons if case.decision else ()),
+            outcome=cast(DecisionOutcome, status.value), reasons=list(case.decision.reasons if case.decision else ()),
             score=case.score.total if case.score else None, decided_at=str(item["decided_at"]),
-            decided_by=str(item["decided_by"])).model_dump(mode="json")]),
-            *announce(REEVALUATION_REQUESTED, [ReevaluationRequested(
+            decided_by=str(item["decided_by"])))]),
+            *announce(REEVALUATION_REQUESTED, [detail_of(ReevaluationRequested(
                 uscc=case.uscc, reason=f"certification {case_id} {status.value}",
-                due_on=str(item["decided_at"])[:10]).model_dump()]))
+                due_on=str(item["decided_at"])[:10]))]))
         # The events are written with the flag (the outbox): a retried step finds it set and announces nothing.
         item = transition(stores, case_id, now, WORKFLOW, "decision published",
                           lambda _i, case, _r: (case, {"published": True}), announces=lambda _updated: decided)

@@ -16,9 +16,9 @@ writing no history twice.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from shared.domain.bus_events import OBJECTION_DECIDED, ObjectionDecided
+from shared.domain.bus_events import OBJECTION_DECIDED, ObjectionDecided, ObjectionOutcome, detail_of
 from shared.domain.clock import Clock, iso_instant
 from shared.domain.errors import Conflict
 from shared.domain.objection import ObjectionStatus, SubjectType
@@ -111,11 +111,12 @@ def notify(stores: Stores, clock: Clock, objection_id: str) -> dict[str, Any]:
     status = _decided(objection_id, item)
     if not item.get("published"):
         decision = item["decision"]
-        decided = announce(OBJECTION_DECIDED, [ObjectionDecided(
+        decided = announce(OBJECTION_DECIDED, [detail_of(ObjectionDecided(
             uscc=item["uscc"], objection_id=objection_id, subject_type=item["subject_type"],
-            subject_id=item["subject_id"], outcome=status.value, reasons=list(decision["reasons"]),
+            subject_id=item["subject_id"], outcome=cast(ObjectionOutcome, status.value),
+            reasons=list(decision["reasons"]),
             decision_id=item.get("decision_id"), decided_at=decision["decided_at"],
-            decided_by=decision["decided_by"]).model_dump(mode="json")])
+            decided_by=decision["decided_by"]))])
         # Written with the flag (the outbox): a retried step finds it set and announces nothing again.
         change(stores, objection_id, clock.now(), WORKFLOW, "decision published", lambda _i: {"published": True},
                outbox=decided)
