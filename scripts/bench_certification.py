@@ -19,7 +19,6 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
@@ -153,7 +152,7 @@ def _recertification_reads() -> dict[str, Any]:
             os.environ[env] = name
         settings.cache_clear()
         dynamodb_adapter.reset_clients()
-        stores = replace(dynamodb_stores(), workflows=FakeWorkflows(), bus=MemoryBus(Memory().outbox))
+        stores = dynamodb_stores()._replace(workflows=FakeWorkflows(), bus=MemoryBus(Memory().outbox))
         clock = FixedClock(certified_at)
         for certifier in DEMO_CERTIFIERS:
             roster.add_certifier(stores, clock, certifier, "bench")

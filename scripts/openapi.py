@@ -116,6 +116,7 @@ def build_document() -> str:
     from aws_lambda_powertools.event_handler.openapi.models import Server
 
     from shared.api.contract import FUNCTIONS
+    from shared.api.problem_schema import problem_components
     from shared.api.resolver import security_schemes
 
     merge = OpenAPIMerge(
@@ -133,6 +134,8 @@ def build_document() -> str:
         app = _load_resolver(function)
         app.configure_openapi(security_schemes=security_schemes())
         merge.add_schema(json.loads(app.get_openapi_json_schema()))
+    # The problem document every error response refers to (left out of the handlers to save cold start).
+    merge.add_schema({"paths": {}, "components": {"schemas": problem_components()}})
     document = json.loads(merge.get_openapi_json_schema())
     _drop_null_from_optional_parameters(document)
     _add_contract_headers(document)

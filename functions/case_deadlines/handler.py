@@ -11,8 +11,8 @@ from shared.api.observability import logger, traced
 from shared.usecases.case_deadlines import CaseDeadlinePort, run_case_deadlines
 from shared.usecases.certification.deadlines import CertificationDeadlines
 from shared.usecases.objection_deadlines import ObjectionDeadlines
-from shared.usecases.ports import Stores
 from shared.usecases.restoration_deadlines import RestorationDeadlines
+from shared.usecases.stores import Stores
 
 
 def case_deadline_ports(stores: Stores) -> dict[str, CaseDeadlinePort]:

@@ -10,11 +10,11 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from shared.adapters.clock import current_clock
 from shared.adapters.stores import dynamodb_stores
+from shared.api.credit_view_schema import CreditView
 from shared.api.entrypoint import api_handler
 from shared.api.lazy_imports import lazy_import
 from shared.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from shared.api.resolver import json_response, make_resolver, route
-from shared.api.schemas import CreditView
 from shared.domain.time_types import Instant
 from shared.domain.uscc import Uscc
 

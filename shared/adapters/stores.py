@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, cast
 
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 OBJECTION_STATE_MACHINE_ARN = "OBJECTION_STATE_MACHINE_ARN"
 

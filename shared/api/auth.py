@@ -9,8 +9,7 @@ only the handler knows which enterprise a request is about."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.api.contract import SCOPE_ENTERPRISE, SCOPE_OFFICER, Route
 from shared.api.http import header
@@ -20,8 +19,9 @@ SEND_TOKEN = "send `Authorization: Bearer <access token>` (OAuth 2.0 client cred
 _AUTHORIZATION_LOC = ["header", "Authorization"]
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(NamedTuple):
+    """Who calls (a NamedTuple: cheaper than a frozen dataclass to create at every cold start)."""
+
     client_id: str
     scopes: frozenset[str]
     uscc: str | None = None

@@ -11,11 +11,14 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.router import Router
 from aws_lambda_powertools.shared.json_encoder import Encoder
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from shared.api.problems import PROBLEM_JSON, problem_body, problem_json, problem_of
 from shared.domain.errors import DomainError
-from shared.domain.model_configs import SHAPE
+
+# The problem document's schema is a component of the OpenAPI document (`problem_schema`), added by
+# the generator: building it as a pydantic model here would cost every cold start for documentation only.
+PROBLEM_SCHEMA_REF = "#/components/schemas/ProblemModel"
 
 # JSON is UTF-8 (RFC 8259); the charset parameter is for browsers, which otherwise may guess.
 JSON = "application/json; charset=utf-8"
@@ -142,7 +145,7 @@ def route(router: Router, method: str, path: str, *, responses: dict[int, Any] |
         answers[status] = {**answers.get(status, {}), **answer}
     for status, answer in answers.items():
         if status >= 400:  # every error is a problem document, whatever the route's own description says
-            answer["content"] = {PROBLEM_JSON: {"model": ProblemModel}}
+            answer["content"] = {PROBLEM_JSON: {"schema": {"$ref": PROBLEM_SCHEMA_REF}}}
     register = getattr(router, method.lower())
     return register(
         _powertools_path(path),
@@ -152,23 +155,3 @@ def route(router: Router, method: str, path: str, *, responses: dict[int, Any] |
         responses=dict(sorted(answers.items())),
         security=None if spec.public else [{"oauth2": list(spec.scopes)}],
     )
-
-
-class ProblemError(BaseModel):
-    model_config = SHAPE
-    loc: list[str | int]
-    msg: str
-    type: str | None = None
-
-
-class ProblemModel(BaseModel):
-    """RFC 9457 problem details."""
-
-    model_config = SHAPE
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    errors: list[ProblemError] = []

@@ -12,10 +12,11 @@ exactly when the change does. Use cases never publish on the bus themselves."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
+
+from shared.usecases.stores import Stores as Stores  # the bundle, apart so handlers load no Protocol
 
 if TYPE_CHECKING:
     from shared.domain.enterprise import Enterprise
@@ -165,20 +166,3 @@ class EventBus(Protocol):
     def send(self, events: Sequence[BusEvent]) -> set[str]:
         """Put the events on the bus (each with its id in the detail); the ids of those NOT accepted."""
         ...
-
-
-@dataclass(frozen=True)
-class Stores:
-    """The ports of the use cases, built by the handler (`shared.adapters.stores.dynamodb_stores`)."""
-
-    enterprises: EnterpriseStore
-    credit: CreditFileStore
-    filings: FilingStore
-    bus: EventBus
-    certifications: CertificationStore
-    workflows: Workflows
-    audit: AuditStore
-    restorations: RestorationStore
-    objections: ObjectionStore
-    objection_workflow: Workflows
-    annual_reports: AnnualReportStore

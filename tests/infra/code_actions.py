@@ -277,7 +277,7 @@ def _reach_called(walk: _Walk, body: ast.AST, node: ast.expr, definition: Def, p
 @cache
 def _ports_by_protocol() -> dict[str, tuple[str, ...]]:
     """Port protocol name (`RestorationStore`) → the `Stores` ports of that type."""
-    stores = _modules()["shared.usecases.ports"].classes["Stores"]
+    stores = _modules()["shared.usecases.stores"].classes["Stores"]
     found: dict[str, tuple[str, ...]] = {}
     for node in stores.body:
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):

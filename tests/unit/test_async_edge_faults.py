@@ -14,7 +14,6 @@ Consumers drop repeats by `bus_event_id`: `OutboxMemory.delivered_ids` is what t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -105,7 +104,7 @@ def test_the_evaluation_handler_raises_so_lambda_retries_and_the_redrive_does_th
     module = handler_module("evaluation")
     monkeypatch.setattr(module, "current_clock", lambda: clock)
     event = {"id": "e-1", "detail-type": FACTS_RECORDED, "detail": {"uscc": USCC, "event_ids": ["PEN-1"]}}
-    throttled = replace(stores, credit=Failing(stores.credit, {"load": lambda: Throttled("throttled")}))
+    throttled = stores._replace(credit=Failing(stores.credit, {"load": lambda: Throttled("throttled")}))
     monkeypatch.setattr(module, "dynamodb_stores", lambda: throttled)
 
     with pytest.raises(BatchProcessingError) as failed:  # not swallowed: received again, then the inbox DLQ
@@ -131,12 +130,12 @@ def test_a_failed_batch_on_an_unknown_enterprise_leaves_no_enterprise_behind() -
     throttled = Failing(stores.credit, {"add_events": lambda: Throttled("throttled")}, times=1)
 
     with pytest.raises(Throttled):
-        ingest_credit_events(replace(stores, credit=throttled), clock, smuggling())
+        ingest_credit_events(stores._replace(credit=throttled), clock, smuggling())
     assert memory.profiles == {}  # Art 41: the enterprise comes with its events or not at all
     assert memory.events == {}
     assert memory.published == []
 
-    ingest_credit_events(replace(stores, credit=throttled), clock, smuggling())  # the partner's retry
+    ingest_credit_events(stores._replace(credit=throttled), clock, smuggling())  # the partner's retry
     assert memory.profiles[USCC]["registration_status"] == "UNREGISTERED_RELATED"
     assert list(memory.events[USCC]) == ["PEN-1"]
 
@@ -155,7 +154,7 @@ def test_an_enterprise_registered_while_the_batch_is_written_is_kept_and_the_bat
 
     racing = Failing(stores.credit, {})
     racing.add_events = register_meanwhile  # type: ignore[method-assign]
-    results = ingest_credit_events(replace(stores, credit=racing), clock, smuggling())
+    results = ingest_credit_events(stores._replace(credit=racing), clock, smuggling())
 
     assert results == [{"event_id": "PEN-1", "status": "created"}]
     assert memory.profiles[USCC]["registration_status"] == "REGISTERED"
@@ -191,10 +190,10 @@ def test_an_evaluation_whose_commit_fails_commits_on_the_retry_exactly_once(faul
     failing = Failing(stores.credit, {"commit_evaluation": fault}, times=times)
 
     with pytest.raises((Throttled, Conflict)):
-        evaluate_enterprise(replace(stores, credit=failing), clock, USCC, trigger="test")
+        evaluate_enterprise(stores._replace(credit=failing), clock, USCC, trigger="test")
     assert USCC not in memory.decisions
 
-    evaluate_enterprise(replace(stores, credit=failing), clock, USCC, trigger="retry")  # Lambda's retry
+    evaluate_enterprise(stores._replace(credit=failing), clock, USCC, trigger="retry")  # Lambda's retry
     evaluate_enterprise(stores, clock, USCC, trigger="redelivered")  # at-least-once: again
     assert len(memory.decisions[USCC]) == 1
     assert len(memory.audit) == 1
@@ -218,7 +217,7 @@ def test_an_evaluation_killed_after_its_commit_doubles_nothing_on_the_retry() ->
     memory = Memory()
     stores, clock = registered(memory)
     ingest_credit_events(stores, clock, smuggling())
-    dying = replace(stores, credit=dies_after(stores.credit, "commit_evaluation", TimedOut()))
+    dying = stores._replace(credit=dies_after(stores.credit, "commit_evaluation", TimedOut()))
 
     with pytest.raises(TimedOut):
         evaluate_enterprise(dying, clock, USCC, trigger="test")
@@ -386,7 +385,7 @@ def test_a_trigger_delivered_twice_makes_one_decision() -> None:
 def test_a_throttled_review_changes_nothing_and_the_redelivery_decides_once() -> None:
     (stores, memory), clock = seeded(), FixedClock(at("2026-08-01"))
     created = received(stores, clock)
-    throttled = replace(stores, restorations=Failing(stores.restorations, {"save": lambda: Throttled("throttled")},
+    throttled = stores._replace(restorations=Failing(stores.restorations, {"save": lambda: Throttled("throttled")},
                                                      times=1))
 
     with pytest.raises(Throttled):

@@ -3,7 +3,6 @@ EventBridge. What the handlers get from `dynamodb_stores()`, a test can replace.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -70,7 +69,7 @@ def test_a_lost_condition_makes_the_evaluation_reload_and_decide_again() -> None
     stores = memory_stores(memory)
     racing = Failing(stores.credit, {"commit_evaluation": lambda: Conflict("condition failed")}, times=1)
 
-    outcome = evaluate_enterprise(replace(stores, credit=racing), clock, USCC, trigger="test")
+    outcome = evaluate_enterprise(stores._replace(credit=racing), clock, USCC, trigger="test")
 
     assert racing.failures == 1
     assert outcome["changed"] is True
@@ -84,7 +83,7 @@ def test_an_evaluation_that_always_loses_gives_up_and_leaves_everything_as_it_wa
     losing = Failing(stores.credit, {"commit_evaluation": lambda: Conflict("condition failed")})
 
     with pytest.raises(Conflict, match="lost"):
-        evaluate_enterprise(replace(stores, credit=losing), clock, USCC, trigger="test")
+        evaluate_enterprise(stores._replace(credit=losing), clock, USCC, trigger="test")
 
     assert losing.failures == MAX_ATTEMPTS
     assert memory.profiles[USCC]["tier"] == Tier.REGULAR
@@ -100,7 +99,7 @@ def test_a_throttled_write_stores_nothing_and_announces_nothing() -> None:
     throttled = Failing(stores.credit, {"add_events": lambda: Throttled("ProvisionedThroughputExceeded")})
 
     with pytest.raises(Throttled):
-        ingest_credit_events(replace(stores, credit=throttled), clock,
+        ingest_credit_events(stores._replace(credit=throttled), clock,
                              CreditEventBatch(events=[fine("SMUGGLING_PENALTY", "2026-11-01", "20000")]))
 
     assert memory.events == {}

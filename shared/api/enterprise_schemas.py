@@ -1,19 +1,14 @@
-"""Response shapes for the OpenAPI document (requests are validated by the domain models)."""
+"""The registry's response shapes for the OpenAPI document (requests are validated by the domain models):
+the enterprise record and the audit-chain verification."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
+from shared.api.credit_view_schema import TIER_SINCE
 from shared.domain.model_configs import SHAPE
 from shared.domain.registration import BusinessType, RegistrationStatus
 from shared.domain.tiers import Tier
-
-TIER_SINCE = Field(description="When the tier took effect: the `effective_at` of the decision that set it (the "
-                              "start of the first managed day before any decision: 00:00 China Standard Time of "
-                              "`registered_on`, or of the day the enterprise became known when that is earlier), UTC")
-GROUNDS_SINCE = Field(description="When what that decision cites arose, e.g. the day its ground arose (the rules "
-                                  "date the tier from then; the decision takes effect later, at `tier_since`); "
-                                  "null before any decision, UTC")
 
 
 class CreditState(BaseModel):
@@ -64,19 +59,6 @@ class EnterpriseRecord(BaseModel):
     created_at: str
     updated_at: str
     version: int
-
-
-class CreditView(BaseModel):
-    model_config = SHAPE
-    uscc: str
-    name: str
-    tier: Tier
-    is_aeo: bool
-    tier_since: str = TIER_SINCE
-    grounds_since: str | None = GROUNDS_SINCE
-    as_of: str
-    measures: list[dict[str, object]]
-    disclosures: list[dict[str, object]]
 
 
 class AuditBreak(BaseModel):
