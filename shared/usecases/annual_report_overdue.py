@@ -76,8 +76,7 @@ def with_first_check(enterprise: Enterprise, today: date) -> Enterprise:
     if not reports_required(enterprise):
         return enterprise
     rules = _rules(today)
-    return enterprise.with_changes(**_checking(first_due_year(enterprise.registered_on, today, rules),
-                                                  rules))
+    return enterprise.with_changes(**_checking(first_due_year(enterprise.registered_on, today, rules), rules))
 
 
 def missed(year: int, filed_on: date | None, rules: AnnualReportRules) -> bool:
@@ -91,14 +90,13 @@ def settled(stores: Stores, enterprise: Enterprise, today: date) -> Enterprise:
     rules = _rules(today)
     changes: dict[str, Any] = {"version": enterprise.version + 1}
     if not reports_required(enterprise) or enterprise.annual_report_check_year is None:
-        return enterprise.with_changes(**{**changes, **_checking(None, rules)})
+        return enterprise.with_changes(**changes, **_checking(None, rules))
     years = [enterprise.annual_report_check_year]
     while overdue_from(years[-1] + 1, rules) <= today:
         years.append(years[-1] + 1)
     unfiled = {y for y in years if missed(y, stores.annual_reports.filed_on(enterprise.uscc, y), rules)}
-    return enterprise.with_changes(**{
-        **changes, **_checking(years[-1] + 1, rules),
-        "annual_report_overdue": sorted({*enterprise.annual_report_overdue, *unfiled})})
+    return enterprise.with_changes(**changes, **_checking(years[-1] + 1, rules),
+                                   annual_report_overdue=sorted({*enterprise.annual_report_overdue, *unfiled}))
 
 
 def settle_entry(stores: Stores, entry: dict[str, Any], today: date) -> bool:

@@ -41,9 +41,8 @@ def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) ->
         return current, False
     if (current.registration_status is RegistrationStatus.UNREGISTERED_RELATED
             and data.registration_status is not RegistrationStatus.UNREGISTERED_RELATED):
-        registered = current.with_changes(**{
-            **data.model_dump(exclude={"uscc"}), "updated_at": now, "version": current.version + 1,
-        })
+        registered = current.with_changes(**data.model_dump(exclude={"uscc"}), updated_at=now,
+                                          version=current.version + 1)
         return stores.enterprises.replace(with_first_check(registered, china_date(now)),
                                           expected_version=current.version), True
     raise Conflict(

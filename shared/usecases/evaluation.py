@@ -144,8 +144,7 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
         restoration = restoration_summary(evaluation)
         if evaluation.tier is enterprise.tier and restoration != enterprise.restoration:
             # Same tier, new dates (e.g. arrears paid: the waiting period now has a start)
-            profile = enterprise.with_changes(**{"restoration": restoration, "updated_at": now,
-                                                    "version": enterprise.version + 1})
+            profile = enterprise.with_changes(restoration=restoration, updated_at=now, version=enterprise.version + 1)
         remake = objection is not None and not _remade_for(items, objection["objection_id"])
         if evaluation.tier is not enterprise.tier or remake:
             decision = decision_of(enterprise, evaluation, now, trigger)
@@ -153,10 +152,10 @@ def evaluate_enterprise(stores: Stores, clock: Clock, uscc: str, trigger: str,
                 decision["grounds"] = [*decision["grounds"], _objection_ground(objection, items)]
                 decision["correction_of"] = decision["correction_of"] or objection["objection_id"]
             changed = evaluation.tier is not enterprise.tier
-            profile = enterprise.with_changes(**{"tier": evaluation.tier, "updated_at": now,
-                                                    "tier_since": now if changed else enterprise.tier_since,
-                                                    "version": enterprise.version + 1, "restoration": restoration,
-                                                    "decisions_made": enterprise.next_decision_number()})
+            profile = enterprise.with_changes(tier=evaluation.tier, updated_at=now,
+                                              tier_since=now if changed else enterprise.tier_since,
+                                              version=enterprise.version + 1, restoration=restoration,
+                                              decisions_made=enterprise.next_decision_number())
             audit = {"action": TIER_CHANGED if changed else "DecisionRemade", "actor": "evaluation",
                      **({"objection_id": objection["objection_id"]} if objection is not None else {}),
                      "decision_id": decision["decision_id"],
