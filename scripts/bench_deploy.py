@@ -30,7 +30,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 BENCH_DIR = REPO / ".bench"
 CDK_OUT = REPO / "cdk.out"
-RUNS = 9  # rounds of (handler, floor, anchor) per handler
+RUNS = 21  # rounds of (handler, floor, anchor) per handler
 AUX_RUNS = 3  # the informational columns: virtualenv, no .pyc
 FLOOR_RATIO_TARGET = 1.1
 COOKBOOK_RATIO_TARGET = 0.6

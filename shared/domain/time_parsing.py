@@ -14,17 +14,19 @@ INSTANT_REQUIRED = ("an RFC 3339 instant with offset is required, e.g. 2026-11-2
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 OUT_OF_RANGE = f"outside the years {FIRST_YEAR}-{LAST_YEAR} this system accepts"
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
-_NO_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?")
+# Patterns as text, matched through `re`'s own cache: compiled on first use, not at every cold start of
+# every API function (~0.4 ms for the four).
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_INSTANT = r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})"
+_NO_OFFSET = r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
 # A `+` left unencoded in a query string arrives as a space: `...T10:00:00 08:00`.
-_SPACE_FOR_PLUS = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)? \d{2}:\d{2}")
+_SPACE_FOR_PLUS = r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)? \d{2}:\d{2}"
 
 
 def parse_calendar_date(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, str) and _DATE.fullmatch(value):
+    if isinstance(value, str) and re.fullmatch(_DATE, value):
         try:
             day = date.fromisoformat(value)
         except ValueError:
@@ -40,7 +42,7 @@ def parse_instant(value: Any) -> datetime:
         return value
     if isinstance(value, str):
         text = value.strip()
-        if _INSTANT.fullmatch(text):
+        if re.fullmatch(_INSTANT, text):
             try:
                 instant = datetime.fromisoformat(_microseconds(text.upper()))
             except ValueError:
@@ -48,13 +50,13 @@ def parse_instant(value: Any) -> datetime:
             if not FIRST_YEAR <= instant.year <= LAST_YEAR:
                 raise ValueError(f"{value} is {OUT_OF_RANGE}")
             return instant
-        if _SPACE_FOR_PLUS.fullmatch(text):
+        if re.fullmatch(_SPACE_FOR_PLUS, text):
             raise ValueError(f"{INSTANT_REQUIRED}; the offset's '+' arrived as a space: in a query string "
                              "write it as %2B (…T10:00:00%2B08:00) or use Z")
-        if _DATE.fullmatch(text):
+        if re.fullmatch(_DATE, text):
             raise ValueError(f"{INSTANT_REQUIRED}; a date alone is not an instant: for the start of that day "
                              f"in China Standard Time send {text}T00:00:00+08:00")
-        if _NO_OFFSET.fullmatch(text):
+        if re.fullmatch(_NO_OFFSET, text):
             raise ValueError(f"{INSTANT_REQUIRED}; the offset is missing: add Z (UTC) or +08:00 (CST)")
     raise ValueError(INSTANT_REQUIRED)
 
