@@ -5,7 +5,7 @@ per million public credit-view reads.
 Deployed form: each function's asset from `cdk.out/asset.*` and the layer's `python/` on `sys.path`
 (as /var/task and /opt/python on Lambda), no site-packages, `PYTHONDONTWRITEBYTECODE=1` on a
 read-only copy: only the bytecode the artefacts ship is used. Each handler is measured in rounds of
-three fresh interpreters (the handler, the floor, the cookbook anchor) in a rotating order, and its
+three fresh interpreters (the handler, the floor, the cookbook anchor) in every order in turn, and its
 ratios are the medians of the per-round ratios: the machine is shared, and a floor measured once, minutes
 before a handler, differed from it by up to half. The layer is built for arm64; on an
 x86_64 machine pydantic-core's binary cannot load, so the bench builds a same-content x86_64 copy
@@ -13,6 +13,7 @@ x86_64 machine pydantic-core's binary cannot load, so the bench builds a same-co
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
@@ -30,7 +31,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 BENCH_DIR = REPO / ".bench"
 CDK_OUT = REPO / "cdk.out"
-RUNS = 21  # rounds of (handler, floor, anchor) per handler
+RUNS = 24  # rounds of (handler, floor, anchor) per handler: every order of the three, four times
 AUX_RUNS = 3  # the informational columns: virtualenv, no .pyc
 FLOOR_RATIO_TARGET = 1.1
 COOKBOOK_RATIO_TARGET = 0.6
@@ -95,14 +96,15 @@ Probe = tuple[list[str], dict[str, str]]
 
 
 def _interleaved(probes: dict[str, Probe], runs: int) -> dict[str, list[float]]:
-    """`runs` rounds of one fresh interpreter per probe, the probes in a rotating order, so a handler and
-    the floor and anchor it is divided by see the same machine state (the machine is shared: one
-    probe measured minutes after another can differ by half)."""
-    names = list(probes)
-    samples: dict[str, list[float]] = {name: [] for name in names}
+    """`runs` rounds of one fresh interpreter per probe, so a handler and the floor and anchor it is
+    divided by see the same machine state (the machine is shared: one probe measured minutes after
+    another can differ by half). The rounds go through every order of the probes in turn, so each
+    probe follows each other equally often: in a rotation the handler always ran right after the
+    anchor (the largest import) and the floor never did, which read about 0.02 high."""
+    orders = list(itertools.permutations(probes))
+    samples: dict[str, list[float]] = {name: [] for name in probes}
     for round_no in range(runs):
-        shift = round_no % len(names)
-        for name in names[shift:] + names[:shift]:
+        for name in orders[round_no % len(orders)]:
             samples[name].append(_once(*probes[name]))
     return samples
 
