@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from shared.domain.credit_events.model import CreditEventType as T
+from shared.domain.credit_events.kinds import CreditEventType as T
 
 EXAMPLE_USCC: Final = "91110000600037341L"
 

@@ -23,7 +23,7 @@ CustomsCode = Annotated[
     str, Field(pattern=r"^[0-9A-Z]{10}$", description="10-character customs registration code")
 ]
 
-__all__ = ["BusinessLine", "BusinessType", "CustomsCode", "Enterprise", "RegistrationData", "RegistrationStatus",
+__all__ = ["BusinessLine", "BusinessType", "CustomsCode", "RegistrationData", "RegistrationStatus",
            "new_enterprise", "registration_of", "same_registration"]
 
 

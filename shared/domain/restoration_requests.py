@@ -11,11 +11,8 @@ from pydantic import BaseModel, Field, model_validator
 
 from shared.domain.credit_events.model import EventId
 from shared.domain.model_configs import STRICT
-from shared.domain.restoration_kinds import DocumentType, RestorationKind, RestorationStatus
+from shared.domain.restoration_kinds import DocumentType, RestorationKind
 from shared.domain.uscc import Uscc
-
-__all__ = ["Document", "DocumentType", "Extension", "OfficerDecision", "OfficerReason", "RestorationApplication",
-           "RestorationKind", "RestorationStatus"]
 
 MAX_EVENT_IDS = 100
 MAX_DOCUMENTS = 20

@@ -23,16 +23,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from shared.domain.time_parsing import (
-    CALENDAR_DATE_REQUIRED,
-    INSTANT_REQUIRED,
-    OUT_OF_RANGE,
-    parse_calendar_date,
-    parse_instant,
-)
-
-__all__ = ["CALENDAR_DATE_REQUIRED", "INSTANT_REQUIRED", "OUT_OF_RANGE", "CalendarDate", "Instant",
-           "parse_calendar_date", "parse_instant"]
+from shared.domain.time_parsing import parse_calendar_date, parse_instant
 
 CalendarDate = Annotated[
     date,

@@ -10,9 +10,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
-from shared.domain.uscc_check import USCC_PATTERN, InvalidUscc, is_valid_uscc, validate_uscc
-
-__all__ = ["USCC_PATTERN", "InvalidUscc", "Uscc", "is_valid_uscc", "validate_uscc"]
+from shared.domain.uscc_check import USCC_PATTERN, validate_uscc
 
 Uscc = Annotated[
     str,

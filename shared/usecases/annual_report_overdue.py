@@ -36,7 +36,7 @@ from shared.domain.errors import Conflict
 from shared.domain.registration import RegistrationStatus
 from shared.domain.rules.model import AnnualReportRules
 from shared.usecases.due_work import RunReport, run_due
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 DUE_KIND = keys.ANNUAL_REPORT_DUE
 SCHEDULE = "annual-report-overdue"

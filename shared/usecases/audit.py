@@ -6,7 +6,7 @@ from typing import Any
 
 from shared.domain.audit_chain import ChainHead, verify
 from shared.domain.errors import NotFound
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 
 def verify_audit_chain(stores: Stores, uscc: str) -> dict[str, Any]:

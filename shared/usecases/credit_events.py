@@ -19,7 +19,7 @@ from shared.domain.errors import Conflict, ValidationFailed
 from shared.domain.model_configs import STRICT
 from shared.domain.outbox import BusEvent, announce
 from shared.usecases.credit_file import NewEvent
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 MAX_ATTEMPTS = 3
 

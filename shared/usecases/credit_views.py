@@ -18,7 +18,7 @@ from shared.domain.model_configs import STRICT
 from shared.domain.tiers import LIST_NAMES
 from shared.domain.time_types import Instant
 from shared.usecases.decisions import decision_in_force, grounds_since, public_decision, tier_at
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 _RECORD_FIELDS = ("event_id", "type", "business_line", "decided_on", "amount_cny", "penalty_kind", "document_no",
                   "authority", "description")

@@ -9,15 +9,16 @@ from typing import Any
 from shared.domain.annual_report import next_report_due
 from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.enterprise import (
-    Enterprise,
     RegistrationData,
     RegistrationStatus,
     new_enterprise,
     registration_of,
     same_registration,
 )
+from shared.domain.enterprise_profile import Enterprise
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists, NotFound, ValidationFailed
-from shared.usecases.ports import FilingKind, Stores
+from shared.usecases.ports import FilingKind
+from shared.usecases.stores import Stores
 
 
 def register_enterprise(stores: Stores, clock: Clock, data: RegistrationData) -> tuple[Enterprise, bool]:

@@ -28,7 +28,7 @@ from shared.domain.rules.registry import pack_for
 from shared.usecases.credit_file import EnterpriseItems, EvaluationCommit
 from shared.usecases.disclosure_sync import disclosure_overrides
 from shared.usecases.evaluation_extras import extras_of
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 MAX_ATTEMPTS = 5
 

@@ -12,7 +12,8 @@ from shared.domain.enterprise_profile import Enterprise
 from shared.domain.errors import ValidationFailed
 from shared.domain.filings import AnnualReport, DeclarationVolume, Person, annual_report_timing
 from shared.domain.outbox import announce
-from shared.usecases.ports import FilingKind, Stores
+from shared.usecases.ports import FilingKind
+from shared.usecases.stores import Stores
 
 _INTERNAL = {"pk", "sk", "entity", "content_hash"}
 

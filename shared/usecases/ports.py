@@ -16,10 +16,8 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from shared.usecases.stores import Stores as Stores  # the bundle, apart so handlers load no Protocol
-
 if TYPE_CHECKING:
-    from shared.domain.enterprise import Enterprise
+    from shared.domain.enterprise_profile import Enterprise
     from shared.domain.outbox import BusEvent
     from shared.usecases.credit_file import EnterpriseItems, EvaluationCommit, NewEvent, StoredEventId
 

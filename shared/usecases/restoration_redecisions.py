@@ -25,9 +25,9 @@ from shared.domain.clock import Clock, china_date, iso_instant
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.restoration import deadlines
 from shared.domain.restoration_kinds import RestorationStatus
-from shared.usecases.ports import Stores
 from shared.usecases.restoration_deadlines import with_deadline_entry
 from shared.usecases.restorations import guards_of, review_application
+from shared.usecases.stores import Stores
 
 
 def redecision_id(uscc: str, objection_id: str, applied_at: str) -> str:

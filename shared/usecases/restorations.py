@@ -38,8 +38,8 @@ from shared.domain.outbox import BusEvent, announce
 from shared.domain.restoration import deadlines, review
 from shared.domain.restoration_kinds import Reason, RestorationKind, RestorationStatus, StoredDocument
 from shared.usecases.case_deadlines import without_entry
-from shared.usecases.ports import Stores
 from shared.usecases.restoration_deadlines import with_deadline_entry
+from shared.usecases.stores import Stores
 
 if TYPE_CHECKING:  # the request bodies (pydantic): the review function never loads them
     from shared.domain.restoration_requests import Extension, OfficerDecision, RestorationApplication

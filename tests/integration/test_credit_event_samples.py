@@ -11,7 +11,7 @@ import pytest
 
 from shared.adapters.stores import dynamodb_stores
 from shared.api.credit_event_examples import CREDIT_EVENT_EXAMPLES, EXAMPLE_USCC, example_body
-from shared.domain.credit_events.model import CreditEventType
+from shared.domain.credit_events.kinds import CreditEventType
 from tests.support.apigw import EVENTS, json_body
 
 SAMPLES = EVENTS / "ingestion" / "credit_events"

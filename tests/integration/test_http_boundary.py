@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from shared.api.contract import ROUTES
-from shared.domain.time_types import CALENDAR_DATE_REQUIRED, INSTANT_REQUIRED
+from shared.domain.time_parsing import CALENDAR_DATE_REQUIRED, INSTANT_REQUIRED
 from tests.integration.conftest import scan_main
 from tests.integration.test_credit_events_api import penalty, post_events
 from tests.integration.test_registry_api import REGISTRATION, USCC, register

@@ -16,7 +16,8 @@ from shared.domain.enterprise_profile import Enterprise
 from shared.domain.errors import Conflict, EnterpriseAlreadyExists
 from shared.domain.outbox import BusEvent
 from shared.usecases.credit_file import EnterpriseItems, EvaluationCommit, NewEvent, StoredEventId
-from shared.usecases.ports import FilingKind, Page, Stores
+from shared.usecases.ports import FilingKind, Page
+from shared.usecases.stores import Stores
 from tests.support.memory_certifications import CertificationMemory, FakeWorkflows, MemoryCertificationStore
 from tests.support.memory_objections import MemoryObjectionStore, ObjectionMemory
 from tests.support.memory_outbox import MemoryBus, OutboxMemory

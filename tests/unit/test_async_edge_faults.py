@@ -36,7 +36,7 @@ from shared.usecases.credit_events import CreditEventBatch, ingest_credit_events
 from shared.usecases.enterprises import register_enterprise
 from shared.usecases.evaluation import MAX_ATTEMPTS, evaluate_enterprise
 from shared.usecases.outbox_relay import StreamedEvent, redrive, relay
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 from tests.support.lambdas import LambdaContext, handler_module
 from tests.support.memory_outbox import run_pipe
 from tests.support.memory_stores import Failing, Memory, memory_stores

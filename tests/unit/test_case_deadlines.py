@@ -20,8 +20,8 @@ from shared.usecases.case_deadlines import (
     parse_entry,
     run_case_deadlines,
 )
-from shared.usecases.ports import Stores
 from shared.usecases.restoration_deadlines import RestorationDeadlines
+from shared.usecases.stores import Stores
 from tests.support.memory_stores import Memory
 from tests.unit.rules.builders import OTHER_USCC as USCC
 from tests.unit.test_restoration_usecases import seeded

@@ -18,7 +18,7 @@ from shared.domain.restoration_requests import OfficerDecision, RestorationAppli
 from shared.usecases import restorations as uc
 from shared.usecases.evaluation import evaluate_enterprise
 from shared.usecases.objections import cases
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 from tests.support.memory_stores import Memory
 from tests.unit.rules.builders import OTHER_USCC, USCC
 from tests.unit.test_objections import FILED, _decide_and_run, _file, _run_to_review

@@ -6,7 +6,7 @@ import inspect
 
 from shared.api.problems import DOMAIN_PROBLEMS, PROBLEM_BASE, problem_body, problem_kind, problem_of
 from shared.domain import errors
-from shared.domain.enterprise import Enterprise
+from shared.domain.enterprise_profile import Enterprise
 from shared.domain.errors import DomainError, EnterpriseAlreadyExists, NoRulePackInForce
 
 

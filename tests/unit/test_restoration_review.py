@@ -20,7 +20,8 @@ from shared.domain.restoration import (
     review,
     upgrade_citations,
 )
-from shared.domain.restoration_requests import Document, RestorationApplication, RestorationKind, RestorationStatus
+from shared.domain.restoration_kinds import RestorationKind, RestorationStatus
+from shared.domain.restoration_requests import Document, RestorationApplication
 from shared.domain.rules import ORDER_282, DisclosureOverride, EnterpriseFacts, evaluate
 from shared.domain.rules.counting import count_events
 from shared.domain.rules.facts import TierFactKind

@@ -15,7 +15,7 @@ from shared.domain.clock import FixedClock
 from shared.domain.errors import DomainError
 from shared.domain.restoration_requests import Extension, OfficerDecision, RestorationApplication
 from shared.usecases import restorations as uc
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 from tests.support.memory_outbox import run_pipe
 from tests.support.memory_stores import Failing, Memory, memory_stores
 from tests.unit.rules.builders import OTHER_USCC, USCC, at

@@ -41,21 +41,7 @@ from pydantic import (
     field_validator,
 )
 
-from shared.domain.credit_events.kinds import (  # re-exported: the model's vocabulary
-    ARREARS_TYPES as ARREARS_TYPES,
-)
-from shared.domain.credit_events.kinds import (
-    META_TYPES as META_TYPES,
-)
-from shared.domain.credit_events.kinds import (
-    RECORD_TYPES as RECORD_TYPES,
-)
-from shared.domain.credit_events.kinds import (
-    CreditEventType as CreditEventType,
-)
-from shared.domain.credit_events.kinds import (
-    PenaltyKind as PenaltyKind,
-)
+from shared.domain.credit_events.kinds import ARREARS_TYPES, META_TYPES, CreditEventType, PenaltyKind
 from shared.domain.model_configs import STRICT
 from shared.domain.registration import BusinessLine
 from shared.domain.time_types import CalendarDate

@@ -38,7 +38,7 @@ from shared.usecases.certification.common import (
     rules_at,
     transition,
 )
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 
 def apply(stores: Stores, clock: Clock, uscc: str, target_tier: Tier,

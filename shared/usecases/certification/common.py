@@ -19,7 +19,7 @@ from shared.domain.errors import Conflict, NotFound
 from shared.domain.outbox import BusEvent
 from shared.domain.rules.certification import CertificationRules
 from shared.usecases.certification.deadlines import with_deadline_entry
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 MAX_ATTEMPTS = 5
 _ID = re.compile(r"^(CERT|RECERT)-([0-9A-Z]{18})-([0-9A-Za-z-]{1,40})$")

@@ -51,7 +51,7 @@ from shared.usecases.certification.recertification_plan import DUE_SK as DUE_SK
 from shared.usecases.certification.recertification_plan import certified_on
 from shared.usecases.credit_file import EnterpriseItems
 from shared.usecases.due_work import RunReport, run_due
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 SCHEDULE = "recertification-due"
 BY = f"schedule:{SCHEDULE}"

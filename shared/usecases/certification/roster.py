@@ -11,7 +11,7 @@ from shared.domain.certification.case import Action
 from shared.domain.certification.certifiers import Certifier, Relation, RelationKind
 from shared.domain.clock import Clock, iso_instant
 from shared.domain.errors import NotFound
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 
 def certifier_from_plain(item: Mapping[str, Any]) -> Certifier:

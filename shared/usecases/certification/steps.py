@@ -43,7 +43,7 @@ from shared.domain.rules.certification import CertificationRules
 from shared.domain.tiers import DOWNGRADED_TIERS, Tier
 from shared.usecases.certification.common import load, rules_at, transition, uscc_of
 from shared.usecases.certification.roster import certifier_from_plain
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 WORKFLOW = "workflow"
 _REGISTERED = (RegistrationStatus.REGISTERED, RegistrationStatus.FILED)

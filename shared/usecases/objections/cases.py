@@ -28,8 +28,8 @@ from shared.domain.objection import (
 )
 from shared.usecases.objection_deadlines import with_deadline_entry
 from shared.usecases.objections.common import change, execution_input, history, load, view
-from shared.usecases.ports import Stores
 from shared.usecases.restoration_redecisions import open_applications_covering
+from shared.usecases.stores import Stores
 
 
 def file(stores: Stores, clock: Clock, uscc: str, subject_type: SubjectType, subject_id: str, grounds: str,

@@ -17,7 +17,7 @@ from shared.domain.errors import Conflict, NotFound
 from shared.domain.objection import ObjectionStatus, SubjectType, subject_key, uscc_of
 from shared.domain.outbox import BusEvent
 from shared.usecases.case_deadlines import without_entry
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 
 MAX_ATTEMPTS = 5
 

@@ -25,8 +25,8 @@ from shared.domain.objection import ObjectionStatus, SubjectType
 from shared.domain.outbox import announce
 from shared.usecases.evaluation import evaluate_enterprise
 from shared.usecases.objections.common import change, load
-from shared.usecases.ports import Stores
 from shared.usecases.restoration_redecisions import redecide
+from shared.usecases.stores import Stores
 
 WORKFLOW = "workflow"
 

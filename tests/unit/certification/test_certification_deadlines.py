@@ -19,7 +19,7 @@ from shared.usecases.case_deadlines import run_case_deadlines
 from shared.usecases.certification import cases, steps
 from shared.usecases.certification.deadlines import CertificationDeadlines
 from shared.usecases.enterprises import register_enterprise
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 from tests.support.memory_certifications import MemoryCaseIndex
 from tests.support.memory_stores import Memory, memory_stores
 from tests.unit.rules.builders import USCC

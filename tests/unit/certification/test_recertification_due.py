@@ -19,7 +19,8 @@ from shared.usecases.certification import cases, roster, steps
 from shared.usecases.certification.recertification import DUE_SK, run_recertification_due
 from shared.usecases.enterprises import register_enterprise
 from shared.usecases.evaluation import evaluate_enterprise
-from shared.usecases.ports import FilingKind, Stores
+from shared.usecases.ports import FilingKind
+from shared.usecases.stores import Stores
 from tests.support.memory_certifications import MemoryDueIndex
 from tests.support.memory_stores import Memory, memory_stores
 from tests.unit.rules.builders import USCC, event

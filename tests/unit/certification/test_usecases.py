@@ -21,7 +21,7 @@ from shared.domain.tiers import Tier
 from shared.usecases.certification import cases, roster, steps
 from shared.usecases.enterprises import register_enterprise
 from shared.usecases.evaluation import evaluate_enterprise
-from shared.usecases.ports import Stores
+from shared.usecases.stores import Stores
 from tests.support.memory_stores import Memory, memory_stores
 from tests.unit.rules.builders import USCC
 
